@@ -1,0 +1,95 @@
+/**
+ * What a command is: a definition (name, description, typed options with limits; what Discord and the
+ * playground show) plus a zod schema for its arguments and `run(args, ports) → Reply`.
+ */
+import { z } from 'zod';
+import type { GraphStore, NameKind } from '../graph/graph-store.port.js';
+import type { Reply } from './reply.js';
+
+export type OptionType = 'string' | 'integer' | 'boolean';
+
+export interface OptionDefinition {
+  name: string;
+  description: string;
+  type: OptionType;
+  required?: boolean;
+  minValue?: number;
+  maxValue?: number;
+  maxLength?: number;
+  choices?: readonly { name: string; value: string }[];
+  /** Suggest values from the graph while the user types. */
+  autocomplete?: NameKind;
+}
+
+export interface SubcommandDefinition {
+  name: string;
+  description: string;
+  options: readonly OptionDefinition[];
+}
+
+export interface CommandDefinition {
+  name: string;
+  description: string;
+  /** Options of a command without subcommands. */
+  options?: readonly OptionDefinition[];
+  subcommands?: readonly SubcommandDefinition[];
+  /** Only for members who may manage the server (or hold the configured role). */
+  restricted?: boolean;
+  /** May take longer than Discord's 3-second window to answer; the front end should defer. */
+  slow?: boolean;
+}
+
+/** What a command may use. Front ends build one per process. */
+export interface CommandPorts {
+  graph: GraphStore;
+  now?: () => Date;
+}
+
+/** Raw arguments as a front end collected them: Discord gives typed values, text gives strings. */
+export interface Invocation {
+  command: string;
+  subcommand?: string;
+  options: Record<string, string | number | boolean>;
+}
+
+export interface Command<Args = unknown> {
+  definition: CommandDefinition;
+  /** Validates `{ subcommand?, ...options }` into the arguments `run` receives. */
+  args: z.ZodType<Args>;
+  run(args: Args, ports: CommandPorts): Promise<Reply>;
+}
+
+/** Keep the relation between `args` and `run` when storing commands of different types together. */
+export function defineCommand<Args>(command: Command<Args>): Command<Args> {
+  return command;
+}
+
+/** A limit option: any whole number is accepted and clamped into range, with a note saying so. */
+export interface Clamped {
+  value: number;
+  note?: string;
+}
+
+export function limitOption(description: string, max = 50): OptionDefinition {
+  return { name: 'limit', description, type: 'integer', minValue: 1, maxValue: max };
+}
+
+export function limitArg(fallback: number, max = 50, min = 1) {
+  return z.coerce
+    .number({ error: 'limit must be a whole number' })
+    .int({ error: 'limit must be a whole number' })
+    .optional()
+    .transform((value): Clamped => {
+      if (value === undefined) return { value: fallback };
+      if (value < min) return { value: min, note: `limit ${value} raised to ${min}` };
+      if (value > max) return { value: max, note: `limit ${value} lowered to ${max} (the most this command shows)` };
+      return { value };
+    });
+}
+
+export const nameArg = (what: string, max = 100) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, { error: `${what} is required` })
+    .max(max, { error: `${what} is longer than ${max} characters` });

@@ -1,0 +1,61 @@
+/**
+ * Run an invocation against the registry: find the command, validate its arguments with its schema,
+ * run it, and turn every failure into a short error Reply. Front ends add their own steps (permissions,
+ * cooldowns, deferring) around this.
+ */
+import type { CommandPorts, Invocation } from './command.js';
+import type { AnyCommand } from './registry.js';
+import type { Reply } from './reply.js';
+import { errorReply } from './reply.js';
+import { usageLines } from './usage.js';
+
+export type DispatchOutcome = 'ok' | 'unknown-command' | 'bad-arguments' | 'failed';
+
+export interface DispatchResult {
+  outcome: DispatchOutcome;
+  reply: Reply;
+  elapsedMs: number;
+  /** The thrown error when outcome is `failed`, for logs. */
+  error?: unknown;
+}
+
+export async function dispatch(
+  invocation: Invocation,
+  registry: ReadonlyMap<string, AnyCommand>,
+  ports: CommandPorts,
+): Promise<DispatchResult> {
+  const started = performance.now();
+  const done = (outcome: DispatchOutcome, reply: Reply, error?: unknown): DispatchResult => ({
+    outcome,
+    reply,
+    elapsedMs: performance.now() - started,
+    ...(error === undefined ? {} : { error }),
+  });
+  const command = registry.get(invocation.command);
+  if (command === undefined) {
+    return done(
+      'unknown-command',
+      errorReply('Unknown command', `There is no /${invocation.command}.`, [`Commands: ${[...registry.keys()].map((n) => `/${n}`).join(' ')}`]),
+    );
+  }
+  const raw = invocation.subcommand === undefined ? { ...invocation.options } : { subcommand: invocation.subcommand, ...invocation.options };
+  const parsed = command.args.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+    return done('bad-arguments', errorReply(`Cannot run /${invocation.command}`, problems.join('\n'), usageLines(command.definition).map((u) => `Usage: ${u}`)));
+  }
+  try {
+    const reply = await command.run(parsed.data, ports);
+    return done('ok', reply);
+  } catch (error) {
+    const retry = typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
+    return done(
+      'failed',
+      errorReply(
+        `/${invocation.command} failed`,
+        retry ? 'The graph database did not answer in time. Please try again in a moment.' : 'Something went wrong while answering. It has been logged.',
+      ),
+      error,
+    );
+  }
+}

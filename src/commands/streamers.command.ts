@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineCommand } from './command.js';
+import { emptyGraphNote } from './empty-graph.js';
+import { formatCount } from './format.js';
+import type { Reply } from './reply.js';
+import { reply } from './reply.js';
+
+const MAX_ROWS = 50;
+const optionalName = z
+  .string()
+  .trim()
+  .max(100, { error: 'names are at most 100 characters' })
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? null : v));
+
+export const streamersCommand = defineCommand({
+  definition: {
+    name: 'streamers',
+    description: 'Streamers by language and game (either or both; neither lists all)',
+    options: [
+      { name: 'language', description: 'Language code, e.g. en, ko', type: 'string', maxLength: 100, autocomplete: 'language' },
+      { name: 'game', description: 'Game name', type: 'string', maxLength: 100, autocomplete: 'game' },
+    ],
+  },
+  args: z.object({ language: optionalName, game: optionalName }),
+  async run(args, { graph }): Promise<Reply> {
+    const rows = await graph.streamersBy({ language: args.language, game: args.game });
+    const filters = [args.language === null ? null : `language ${args.language}`, args.game === null ? null : `game ${args.game}`]
+      .filter((f) => f !== null)
+      .join(', ');
+    const title = filters === '' ? 'All streamers' : `Streamers with ${filters}`;
+    const data = rows.map((s) => ({ login: s.login, displayName: s.displayName, language: s.language, game: s.game, followers: s.followers }));
+    if (rows.length === 0) {
+      const empty = await emptyGraphNote(graph);
+      return reply({
+        status: 'empty',
+        title,
+        description: empty ?? 'No streamer matches. `/top games` and autocomplete show the names the graph knows.',
+        data,
+      });
+    }
+    const shown = rows.slice(0, MAX_ROWS);
+    return reply({
+      title: `${title}: ${formatCount(rows.length)}`,
+      table: {
+        columns: [{ header: 'Streamer' }, { header: 'Language' }, { header: 'Game' }, { header: 'Followers', align: 'right' }],
+        rows: shown.map((s) => [s.displayName, s.language ?? '', s.game ?? '', formatCount(s.followers)]),
+      },
+      notes: rows.length > shown.length ? [`showing the ${MAX_ROWS} with the most followers of ${formatCount(rows.length)}`] : [],
+      data,
+    });
+  },
+});

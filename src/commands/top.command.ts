@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { RankedName, StreamerSummary } from '../graph/graph-store.port.js';
+import { defineCommand, limitArg, limitOption } from './command.js';
+import { emptyGraphNote } from './empty-graph.js';
+import { formatCount } from './format.js';
+import type { Reply, ReplyTable } from './reply.js';
+import { reply } from './reply.js';
+
+export const TOP_SUBCOMMANDS = {
+  games: { description: 'Games with the most streamers playing them', noun: 'Game', measure: 'Streamers' },
+  teams: { description: 'Teams with the most member streamers', noun: 'Team', measure: 'Members' },
+  vips: { description: 'Users who are VIP in the most channels', noun: 'User', measure: 'Channels' },
+  moderators: { description: 'Users who moderate the most channels', noun: 'User', measure: 'Channels' },
+  'streamers-by-views': { description: 'Streamers with the most total views', noun: 'Streamer', measure: 'Views' },
+  'streamers-by-followers': { description: 'Streamers with the most followers', noun: 'Streamer', measure: 'Followers' },
+} as const;
+
+export type TopSubcommand = keyof typeof TOP_SUBCOMMANDS;
+const subcommandNames = Object.keys(TOP_SUBCOMMANDS) as [TopSubcommand, ...TopSubcommand[]];
+
+const rankedTable = (noun: string, measure: string, rows: readonly RankedName[]): ReplyTable => ({
+  columns: [{ header: '#', align: 'right' }, { header: noun }, { header: measure, align: 'right' }],
+  rows: rows.map((row, i) => [String(i + 1), row.name, formatCount(row.count)]),
+});
+
+const streamerTable = (measure: 'Views' | 'Followers', rows: readonly StreamerSummary[]): ReplyTable => ({
+  columns: [{ header: '#', align: 'right' }, { header: 'Streamer' }, { header: measure, align: 'right' }, { header: 'Game' }],
+  rows: rows.map((s, i) => [
+    String(i + 1),
+    s.displayName,
+    formatCount(measure === 'Views' ? s.totalViewCount : s.followers),
+    s.game ?? '',
+  ]),
+});
+
+export const topCommand = defineCommand({
+  definition: {
+    name: 'top',
+    description: 'Top lists: games, teams, VIPs, moderators, streamers by views or followers',
+    subcommands: subcommandNames.map((name) => ({
+      name,
+      description: TOP_SUBCOMMANDS[name].description,
+      options: [limitOption('How many rows (1–50, default 10)')],
+    })),
+  },
+  args: z.object({
+    subcommand: z.enum(subcommandNames, {
+      error: `choose one of: ${subcommandNames.join(', ')}`,
+    }),
+    limit: limitArg(10),
+  }),
+  async run(args, { graph }): Promise<Reply> {
+    const { noun, measure, description } = TOP_SUBCOMMANDS[args.subcommand];
+    const limit = args.limit.value;
+    let table: ReplyTable;
+    let data: unknown;
+    let count: number;
+    switch (args.subcommand) {
+      case 'games':
+      case 'teams':
+      case 'vips':
+      case 'moderators': {
+        const rows =
+          args.subcommand === 'games'
+            ? await graph.topGames(limit)
+            : args.subcommand === 'teams'
+              ? await graph.topTeams(limit)
+              : await graph.topRoleHolders(args.subcommand === 'vips' ? 'VIP' : 'MODERATOR', limit);
+        table = rankedTable(noun, measure, rows);
+        data = rows;
+        count = rows.length;
+        break;
+      }
+      case 'streamers-by-views':
+      case 'streamers-by-followers': {
+        const by = args.subcommand === 'streamers-by-views' ? 'views' : 'followers';
+        const rows = await graph.topStreamers(by, limit);
+        table = streamerTable(by === 'views' ? 'Views' : 'Followers', rows);
+        data = rows.map((s) => ({ login: s.login, displayName: s.displayName, followers: s.followers, views: s.totalViewCount, game: s.game }));
+        count = rows.length;
+        break;
+      }
+    }
+    const notes = args.limit.note === undefined ? [] : [args.limit.note];
+    if (count === 0) {
+      const empty = await emptyGraphNote(graph);
+      return reply({ status: 'empty', title: `Top ${args.subcommand}`, description: empty ?? 'Nothing to list yet.', notes, data });
+    }
+    return reply({ title: `Top ${count} ${args.subcommand}`, description, table, notes, data });
+  },
+});

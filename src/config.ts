@@ -1,0 +1,223 @@
+/**
+ * Environment → typed configuration. The only module that reads `process.env`.
+ *
+ * Every variable is documented in `.env.example`; keep the two in step.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+const emptyToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const text = (fallback: string) => z.preprocess(emptyToUndefined, z.string().trim().default(fallback));
+const optionalText = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
+const wholeNumber = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number' })
+      .int({ error: 'expected a whole number' })
+      .min(min, { error: `must be at least ${min}` })
+      .max(max, { error: `must be at most ${max}` })
+      .default(fallback),
+  );
+const list = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      ),
+  );
+const url = (protocols: readonly string[], hint: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, `expected a URL like ${hint}`)
+      .optional(),
+  );
+
+/** Raw environment schema: keys are the variable names, values their parsed form. */
+const envSchema = z.object({
+  // --- storage ---
+  TWITCHGRAPH_DATA_DIR: text('.twitchgraph'),
+  SNAPSHOT_MIN_INTERVAL_MS: wholeNumber(2_000, 0),
+  GRAPH_URL: url(['bolt:', 'bolt+s:', 'bolt+ssc:', 'neo4j:', 'neo4j+s:'], 'bolt://localhost:7687'),
+  GRAPH_USER: optionalText(),
+  GRAPH_PASSWORD: optionalText(),
+  GRAPH_BATCH_SIZE: wholeNumber(1_000, 1, 100_000),
+  GRAPH_CONNECT_RETRIES: wholeNumber(10, 0, 1_000),
+  GRAPH_CONNECT_BACKOFF_MS: wholeNumber(500, 1),
+  // --- algorithms ---
+  BETWEENNESS_EXACT_MAX_NODES: wholeNumber(50_000, 3),
+  BETWEENNESS_SAMPLE_PIVOTS: wholeNumber(256, 1),
+  // --- event bus and ingest ---
+  KAFKA_BROKERS: list(),
+  KAFKA_CLIENT_ID: text('twitchgraph'),
+  KAFKA_TOPIC: text('chatters'),
+  KAFKA_DLQ_TOPIC: text('chatters.dlq'),
+  KAFKA_GROUP_ID: text('twitchgraph-ingest'),
+  KAFKA_PARTITIONS: wholeNumber(3, 1, 10_000),
+  INGEST_BATCH_SIZE: wholeNumber(1_000, 1, 1_000_000),
+  INGEST_BATCH_MAX_WAIT_MS: wholeNumber(500, 1),
+  INGEST_QUEUE_CAPACITY: wholeNumber(100_000, 1),
+  // --- Twitch ---
+  TWITCH_CHANNELS: list(),
+  TWITCH_USERNAME: optionalText(),
+  TWITCH_OAUTH_TOKEN: optionalText(),
+  TWITCH_IRC_URL: url(['ws:', 'wss:'], 'wss://irc-ws.chat.twitch.tv:443'),
+  TWITCH_CLIENT_ID: optionalText(),
+  TWITCH_CLIENT_SECRET: optionalText(),
+  TWITCH_HELIX_URL: text('https://api.twitch.tv/helix'),
+  TWITCH_AUTH_URL: text('https://id.twitch.tv/oauth2'),
+  // --- Discord ---
+  DISCORD_TOKEN: optionalText(),
+  DISCORD_APP_ID: optionalText(),
+  DISCORD_ADMIN_ROLE: optionalText(),
+  // --- web (playground, health, metrics) ---
+  HTTP_HOST: text('127.0.0.1'),
+  HTTP_PORT: wholeNumber(8080, 0, 65_535),
+  // --- bots ---
+  BOT_LOGINS_EXTRA: list(),
+  // --- logging ---
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  ),
+  LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['auto', 'pretty', 'json']).default('auto')),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+function shape(env: Env, cwd: string) {
+  return {
+    dataDir: resolve(cwd, env.TWITCHGRAPH_DATA_DIR),
+    snapshotMinIntervalMs: env.SNAPSHOT_MIN_INTERVAL_MS,
+    graph: {
+      url: env.GRAPH_URL,
+      user: env.GRAPH_USER,
+      password: env.GRAPH_PASSWORD,
+      batchSize: env.GRAPH_BATCH_SIZE,
+      connectRetries: env.GRAPH_CONNECT_RETRIES,
+      connectBackoffMs: env.GRAPH_CONNECT_BACKOFF_MS,
+    },
+    algorithms: {
+      betweennessExactMaxNodes: env.BETWEENNESS_EXACT_MAX_NODES,
+      betweennessSamplePivots: env.BETWEENNESS_SAMPLE_PIVOTS,
+    },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID,
+      topic: env.KAFKA_TOPIC,
+      dlqTopic: env.KAFKA_DLQ_TOPIC,
+      groupId: env.KAFKA_GROUP_ID,
+      partitions: env.KAFKA_PARTITIONS,
+    },
+    ingest: {
+      batchSize: env.INGEST_BATCH_SIZE,
+      batchMaxWaitMs: env.INGEST_BATCH_MAX_WAIT_MS,
+      queueCapacity: env.INGEST_QUEUE_CAPACITY,
+    },
+    twitch: {
+      channels: env.TWITCH_CHANNELS.map((c) => c.replace(/^#/, '').toLowerCase()),
+      username: env.TWITCH_USERNAME,
+      oauthToken: env.TWITCH_OAUTH_TOKEN,
+      ircUrl: env.TWITCH_IRC_URL,
+      clientId: env.TWITCH_CLIENT_ID,
+      clientSecret: env.TWITCH_CLIENT_SECRET,
+      helixUrl: env.TWITCH_HELIX_URL,
+      authUrl: env.TWITCH_AUTH_URL,
+    },
+    discord: {
+      token: env.DISCORD_TOKEN,
+      appId: env.DISCORD_APP_ID,
+      adminRole: env.DISCORD_ADMIN_ROLE,
+    },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    bots: { extraLogins: env.BOT_LOGINS_EXTRA.map((l) => l.toLowerCase()) },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+  };
+}
+
+export type Config = ReturnType<typeof shape>;
+
+/** Thrown when the environment does not describe a usable configuration. Lists every problem at once. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Cross-field rules that a per-variable schema cannot express. */
+function crossFieldProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if ((env.TWITCH_USERNAME === undefined) !== (env.TWITCH_OAUTH_TOKEN === undefined)) {
+    problems.push('TWITCH_USERNAME and TWITCH_OAUTH_TOKEN: set both for an OAuth login, or neither for anonymous');
+  }
+  if ((env.GRAPH_USER === undefined) !== (env.GRAPH_PASSWORD === undefined)) {
+    problems.push('GRAPH_USER and GRAPH_PASSWORD: set both, or neither when the server has auth off');
+  }
+  if ((env.TWITCH_CLIENT_ID === undefined) !== (env.TWITCH_CLIENT_SECRET === undefined)) {
+    problems.push('TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET: set both for the Helix collector, or neither');
+  }
+  return problems;
+}
+
+export interface LoadConfigOptions {
+  /** Variables to read; the process environment by default. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Directory that holds `.env` and against which relative paths resolve. */
+  cwd?: string;
+  /** Read `.env` from `cwd` (values already in `env` win). Default true. */
+  dotenv?: boolean;
+}
+
+function readDotenv(cwd: string): Record<string, string> {
+  const file = resolve(cwd, '.env');
+  if (!existsSync(file)) return {};
+  try {
+    return Object.fromEntries(
+      Object.entries(parseEnv(readFileSync(file, 'utf8'))).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+  } catch (error) {
+    throw new ConfigError([`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`]);
+  }
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const merged = { ...(options.dotenv === false ? {} : readDotenv(cwd)), ...env };
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '(environment)');
+      const raw = merged[key];
+      return raw === undefined ? `${key}: ${issue.message}` : `${key}: ${issue.message} (got ${JSON.stringify(raw)})`;
+    });
+    throw new ConfigError(problems);
+  }
+  const problems = crossFieldProblems(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return shape(parsed.data, cwd);
+}
+
+/** Names of every variable the schema knows, for `.env.example` checks. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

@@ -1,0 +1,94 @@
+/**
+ * Chat events: the messages on the `chatters` topic. One schema (versioned), one codec.
+ *
+ * Two shapes are accepted on the wire:
+ * - version 1 of this project's event (`{"v":1,"type":"chat",...}`), produced by the listener and replay;
+ * - the seed's minimal message `{"user_id": "...", "chatter_login": "..."}` (user_id is the channel's
+ *   broadcaster id), read as a chat event without roles, message id or time.
+ */
+import { z } from 'zod';
+import { loginSchema, twitchIdSchema } from './login.js';
+
+export const CHAT_EVENT_VERSION = 1;
+
+const rolesSchema = z.object({
+  broadcaster: z.boolean(),
+  moderator: z.boolean(),
+  vip: z.boolean(),
+  subscriber: z.boolean(),
+});
+
+export const chatEventSchema = z.object({
+  v: z.literal(CHAT_EVENT_VERSION),
+  type: z.literal('chat'),
+  channel: z.object({ id: twitchIdSchema, login: loginSchema.nullable() }),
+  user: z.object({
+    id: twitchIdSchema.nullable(),
+    login: loginSchema,
+    displayName: z.string().max(100).nullable(),
+  }),
+  roles: rolesSchema,
+  messageId: z.string().max(100).nullable(),
+  /** Epoch milliseconds (Twitch's `tmi-sent-ts`); null when the producer did not know. */
+  sentAt: z.number().int().nonnegative().nullable(),
+});
+
+export type ChatEvent = z.infer<typeof chatEventSchema>;
+export type ChatRoles = z.infer<typeof rolesSchema>;
+
+export const NO_ROLES: ChatRoles = Object.freeze({
+  broadcaster: false,
+  moderator: false,
+  vip: false,
+  subscriber: false,
+});
+
+/** The seed's producer message. `user_id` is the channel (broadcaster) id, not the chatter's. */
+export const seedChatterMessageSchema = z.object({ user_id: twitchIdSchema, chatter_login: loginSchema });
+
+export function chatEventFromSeed(message: z.infer<typeof seedChatterMessageSchema>): ChatEvent {
+  return {
+    v: CHAT_EVENT_VERSION,
+    type: 'chat',
+    channel: { id: message.user_id, login: null },
+    user: { id: null, login: message.chatter_login, displayName: null },
+    roles: NO_ROLES,
+    messageId: null,
+    sentAt: null,
+  };
+}
+
+export type DecodeResult = { ok: true; event: ChatEvent } | { ok: false; reason: string };
+
+/** Larger messages are rejected before parsing: no chat event comes near this. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+export function encodeChatEvent(event: ChatEvent): string {
+  return JSON.stringify(chatEventSchema.parse(event));
+}
+
+export function decodeChatEvent(raw: Uint8Array | string | null): DecodeResult {
+  if (raw === null) return { ok: false, reason: 'empty message (null value)' };
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
+  if (size > MAX_EVENT_BYTES) return { ok: false, reason: `message too large: ${size} bytes > ${MAX_EVENT_BYTES}` };
+  const text = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (typeof json === 'object' && json !== null && 'v' in json) {
+    const parsed = chatEventSchema.safeParse(json);
+    return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
+  }
+  const seed = seedChatterMessageSchema.safeParse(json);
+  return seed.success ? { ok: true, event: chatEventFromSeed(seed.data) } : { ok: false, reason: describeIssues(seed.error) };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(message)'}: ${issue.message}`)
+    .join('; ');
+}

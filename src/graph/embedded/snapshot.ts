@@ -1,0 +1,190 @@
+/**
+ * The embedded store on disk: one NDJSON file, written to a temporary file and renamed into place so a
+ * crash never leaves half a snapshot. Line 1 is a header with counts, then one line per node, per
+ * relationship and per consumer offset, then an end marker; a file that does not add up is refused with
+ * its name and line, never read as an empty graph.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ConsumerOffset } from '../../domain/graph-records.js';
+import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
+import { GraphStoreError } from '../graph-store.port.js';
+import type { EdgeAttrs, NodeAttrs } from './embedded-graph.js';
+import { EmbeddedGraph } from './embedded-graph.js';
+
+export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
+export const SNAPSHOT_VERSION = 1;
+const LINES_PER_CHUNK = 20_000;
+
+interface Header {
+  format: typeof SNAPSHOT_FORMAT;
+  version: number;
+  savedAt: string;
+  nodes: number;
+  relationships: number;
+  offsets: number;
+}
+
+/**
+ * Serialise synchronously: nothing else can change the graph meanwhile, so the file is one consistent
+ * state (graph and consumer offsets together). Returns the text in chunks.
+ */
+export function serializeSnapshot(model: EmbeddedGraph): string[] {
+  const { graph } = model;
+  const offsets = model.allOffsets();
+  const header: Header = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    savedAt: new Date().toISOString(),
+    nodes: graph.order,
+    relationships: graph.size,
+    offsets: offsets.length,
+  };
+  const chunks: string[] = [];
+  let lines: string[] = [JSON.stringify(header)];
+  const push = (line: string) => {
+    lines.push(line);
+    if (lines.length >= LINES_PER_CHUNK) {
+      chunks.push(`${lines.join('\n')}\n`);
+      lines = [];
+    }
+  };
+  graph.forEachNode((key, attrs) => push(JSON.stringify([key, attrs])));
+  graph.forEachEdge((_key, attrs, source, target) => push(JSON.stringify([source, target, attrs])));
+  for (const offset of offsets) push(JSON.stringify(offset));
+  push(JSON.stringify({ end: true }));
+  chunks.push(`${lines.join('\n')}\n`);
+  return chunks;
+}
+
+export async function writeSnapshotFile(file: string, chunks: readonly string[]): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, file);
+}
+
+function corrupt(file: string, line: number, why: string): GraphStoreError {
+  return new GraphStoreError(
+    `The embedded store's snapshot ${file} is unreadable at line ${line}: ${why}. ` +
+      'Nothing was loaded. Move the file away to start empty, or restore it from a backup.',
+    'SNAPSHOT_CORRUPT',
+    false,
+  );
+}
+
+const nodeKinds = new Set<string>(NODE_LABELS);
+const relationshipTypes = new Set<string>(RELATIONSHIP_TYPES);
+
+function isNodeLine(value: unknown): value is [string, NodeAttrs] {
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') return false;
+  const attrs: unknown = value[1];
+  return typeof attrs === 'object' && attrs !== null && 'kind' in attrs && nodeKinds.has(String(attrs.kind));
+}
+
+function isEdgeLine(value: unknown): value is [string, string, EdgeAttrs] {
+  if (!Array.isArray(value) || value.length !== 3 || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
+    return false;
+  }
+  const attrs: unknown = value[2];
+  return typeof attrs === 'object' && attrs !== null && 'type' in attrs && relationshipTypes.has(String(attrs.type));
+}
+
+function isOffsetLine(value: unknown): value is ConsumerOffset {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'group' in value &&
+    'topic' in value &&
+    'partition' in value &&
+    'offset' in value &&
+    typeof value.group === 'string' &&
+    typeof value.topic === 'string' &&
+    typeof value.partition === 'number' &&
+    typeof value.offset === 'string'
+  );
+}
+
+/** Read a snapshot; `null` when the file does not exist. */
+export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | null> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  try {
+    await new Promise<void>((resolveOpen, rejectOpen) => {
+      stream.once('open', () => resolveOpen());
+      stream.once('error', rejectOpen);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new GraphStoreError(
+      `The embedded store's snapshot ${file} cannot be read: ${(error as Error).message}`,
+      'SNAPSHOT_UNREADABLE',
+      false,
+      { cause: error },
+    );
+  }
+  const model = new EmbeddedGraph();
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let header: Header | undefined;
+  let lineNo = 0;
+  let ended = false;
+  let nodes = 0;
+  let relationships = 0;
+  let offsets = 0;
+  for await (const line of lines) {
+    lineNo += 1;
+    if (ended) {
+      if (line.trim() === '') continue;
+      throw corrupt(file, lineNo, 'data after the end marker');
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw corrupt(file, lineNo, 'not JSON');
+    }
+    if (header === undefined) {
+      const h = value as Partial<Header> | null;
+      if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT) throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
+      if (h.version !== SNAPSHOT_VERSION) {
+        throw corrupt(file, lineNo, `snapshot version ${String(h.version)} is not supported (this build reads ${SNAPSHOT_VERSION})`);
+      }
+      header = h as Header;
+      continue;
+    }
+    try {
+      if (nodes < header.nodes) {
+        if (!isNodeLine(value)) throw corrupt(file, lineNo, 'expected a node');
+        model.addNodeRaw(value[0], value[1]);
+        nodes += 1;
+      } else if (relationships < header.relationships) {
+        if (!isEdgeLine(value)) throw corrupt(file, lineNo, 'expected a relationship');
+        model.mergeEdgeRaw(value[0], value[1], value[2]);
+        relationships += 1;
+      } else if (offsets < header.offsets) {
+        if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
+        model.setOffsetRaw(value);
+        offsets += 1;
+      } else {
+        if (typeof value !== 'object' || value === null || !('end' in value)) throw corrupt(file, lineNo, 'expected the end marker');
+        ended = true;
+      }
+    } catch (error) {
+      if (error instanceof GraphStoreError) throw error;
+      throw corrupt(file, lineNo, (error as Error).message);
+    }
+  }
+  if (header === undefined) throw corrupt(file, lineNo, 'the file is empty');
+  if (!ended) throw corrupt(file, lineNo, 'the file ends early (truncated write?)');
+  return model;
+}

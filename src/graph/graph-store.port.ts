@@ -1,0 +1,174 @@
+/**
+ * The GraphStore port: every read and write the product makes against the graph. Adapters: the embedded
+ * store (graphology + snapshot file, `embedded/`) and Bolt (Memgraph or Neo4j, `bolt/`). The contract suite
+ * in `test/contract/` runs unchanged against each of them.
+ *
+ * Orderings are part of the contract so that every backend answers alike: ties break by name ascending.
+ */
+import type {
+  ChatActivity,
+  ChatterPresence,
+  ConsumerOffset,
+  NodeLabel,
+  RelationshipType,
+  Role,
+  RoleGrant,
+  StreamerRecord,
+  TeamMembership,
+  WriteResult,
+} from '../domain/graph-records.js';
+
+/** A name with how many of something it has (streamers playing a game, channels granting a badge…). */
+export interface RankedName {
+  name: string;
+  count: number;
+}
+
+export interface StreamerSummary {
+  id: string;
+  login: string;
+  displayName: string;
+  game: string | null;
+  language: string | null;
+  teams: string[];
+  url: string;
+  followers: number;
+  totalViewCount: number;
+  createdAt: string | null;
+  description: string;
+}
+
+/** A node for pictures and tables: `id` is unique within one view. */
+export interface GraphViewNode {
+  id: string;
+  kind: NodeLabel;
+  label: string;
+  /** The measure a picture sizes nodes by (followers, messages, rank…); absent means "no measure". */
+  weight?: number;
+}
+
+export interface GraphViewLink {
+  source: string;
+  target: string;
+  type: RelationshipType;
+}
+
+export interface GraphView {
+  nodes: GraphViewNode[];
+  links: GraphViewLink[];
+  /** Nodes left out to keep the view small (e.g. chatters beyond the limit). */
+  omitted: number;
+}
+
+export interface StreamerNeighbourhood {
+  streamer: StreamerSummary;
+  vips: string[];
+  moderators: string[];
+  /** Chatters, most messages first (then by name); at most `chatterLimit`. */
+  chatters: { login: string; messages: number | null }[];
+  chatterCount: number;
+  view: GraphView;
+}
+
+export interface GraphCounts {
+  nodes: number;
+  relationships: number;
+  /** Nodes per label; a streamer counts under both `User` and `Stream`. */
+  byLabel: Record<NodeLabel, number>;
+  byType: Record<RelationshipType, number>;
+}
+
+export interface NameKinds {
+  streamer: string;
+  game: string;
+  language: string;
+  team: string;
+}
+export type NameKind = keyof NameKinds;
+
+export interface ScoredNode {
+  name: string;
+  kind: 'Stream' | 'User';
+  score: number;
+}
+
+export interface AlgorithmOptions {
+  limit: number;
+  /** Logins left out of the computation (e.g. flagged bots). */
+  excludeLogins?: readonly string[];
+}
+
+export interface BetweennessResult {
+  rows: ScoredNode[];
+  mode: 'exact' | 'sampled';
+  /** Number of BFS sources used (all nodes when exact). */
+  pivots: number;
+  nodeCount: number;
+}
+
+/**
+ * The whole graph as adjacency, for algorithms computed in process. Indexes into `nodes` are node ids;
+ * `targets[offsets[i] .. offsets[i+1])` are the targets of node i's out-edges, one entry per
+ * relationship (parallel relationships repeat the target).
+ */
+export interface GraphProjection {
+  nodes: { name: string; kind: NodeLabel }[];
+  offsets: Uint32Array;
+  targets: Uint32Array;
+}
+
+export interface GraphStore {
+  readonly backend: string;
+
+  // ----- writes (idempotent where the input is; all values are parameters, never query text) -----
+  /** Create or update streamers with their PLAYS/SPEAKS links (a changed game replaces the old link). */
+  upsertStreamers(rows: readonly StreamerRecord[]): Promise<WriteResult>;
+  addTeamMemberships(rows: readonly TeamMembership[]): Promise<WriteResult>;
+  addRoles(rows: readonly RoleGrant[]): Promise<WriteResult>;
+  addChatters(rows: readonly ChatterPresence[]): Promise<WriteResult>;
+  /**
+   * Apply aggregated chat activity and record consumer offsets in one atomic write, so a batch is counted
+   * exactly once even if the events are delivered again after a crash. Channels not yet in the graph are
+   * created from `channelId` (and `channelLogin` when known).
+   */
+  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): Promise<void>;
+  /** Offsets recorded by `applyChatActivity` for a consumer group and topic. */
+  readOffsets(group: string, topic: string): Promise<ConsumerOffset[]>;
+
+  // ----- reads: the seed's questions -----
+  topGames(limit: number): Promise<RankedName[]>;
+  topTeams(limit: number): Promise<RankedName[]>;
+  /** Users by number of channels granting them the role. */
+  topRoleHolders(role: Role, limit: number, options?: { excludeLogins?: readonly string[] }): Promise<RankedName[]>;
+  topStreamers(by: 'views' | 'followers', limit: number): Promise<StreamerSummary[]>;
+  /** By login or display name, case-insensitively; null when there is none. */
+  findStreamer(name: string): Promise<StreamerSummary | null>;
+  neighbourhood(streamerId: string, options: { chatterLimit: number }): Promise<StreamerNeighbourhood | null>;
+  /** Both filters case-insensitive; null means "any". Ordered by followers descending. */
+  streamersBy(filter: { language: string | null; game: string | null }): Promise<StreamerSummary[]>;
+  counts(): Promise<GraphCounts>;
+  /** Every name of one kind, sorted; for lists and autocomplete. */
+  listNames(kind: NameKind): Promise<string[]>;
+  pagerank(options: AlgorithmOptions): Promise<ScoredNode[]>;
+  betweenness(options: AlgorithmOptions): Promise<BetweennessResult>;
+  /** The algorithm input: all graph nodes and relationships, bookkeeping excluded. */
+  projection(options?: { excludeLogins?: readonly string[] }): Promise<GraphProjection>;
+
+  // ----- lifecycle -----
+  /** Make every completed write durable (the embedded store writes its snapshot). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Errors carry a code and whether retrying can help (see STYLE.md). */
+export class GraphStoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly canRetry: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GraphStoreError';
+  }
+}

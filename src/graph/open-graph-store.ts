@@ -1,0 +1,31 @@
+/**
+ * Pick the GraphStore adapter from configuration: Bolt when `GRAPH_URL` is set, the embedded store
+ * otherwise.
+ */
+import type { Config } from '../config.js';
+import { EmbeddedGraphStore } from './embedded/embedded-store.js';
+import type { GraphStore } from './graph-store.port.js';
+
+export interface OpenGraphStoreOptions {
+  /** Read without taking the embedded store's writer lock (e.g. `ask` beside a running `start`). */
+  readOnly?: boolean;
+  /** Who is opening the store; shown to a second writer that finds it locked. */
+  command: string;
+  onSaveError?: (error: unknown) => void;
+}
+
+export async function openGraphStore(config: Config, options: OpenGraphStoreOptions): Promise<GraphStore> {
+  if (config.graph.url !== undefined) {
+    const { openBoltGraphStore } = await import('./bolt/bolt-store.js');
+    return openBoltGraphStore(config, options);
+  }
+  return EmbeddedGraphStore.open({
+    dataDir: config.dataDir,
+    readOnly: options.readOnly ?? false,
+    command: options.command,
+    snapshotMinIntervalMs: config.snapshotMinIntervalMs,
+    betweennessExactMaxNodes: config.algorithms.betweennessExactMaxNodes,
+    betweennessSamplePivots: config.algorithms.betweennessSamplePivots,
+    ...(options.onSaveError === undefined ? {} : { onSaveError: options.onSaveError }),
+  });
+}

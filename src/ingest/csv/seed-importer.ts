@@ -1,0 +1,201 @@
+/**
+ * `twitchgraph import`: the five seed CSV files into the GraphStore, in batches, in dependency order
+ * (streamers first). Bad rows are reported as `file:line: reason` and skipped (or stop the import with
+ * `strict`); the summary counts rows read, written and rejected per file.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SeedFileKind } from '../../domain/csv-rows.schema.js';
+import { SEED_FILE_ORDER, SEED_FILES } from '../../domain/csv-rows.schema.js';
+import type { ChatterPresence, RoleGrant, StreamerRecord, TeamMembership, WriteResult } from '../../domain/graph-records.js';
+import { isTwitchLogin } from '../../domain/login.js';
+import type { GraphStore } from '../../graph/graph-store.port.js';
+import type { ReadProgress, SeedRecord } from './seed-csv-reader.js';
+import { readSeedFile, SeedFileError } from './seed-csv-reader.js';
+
+export interface Rejection {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface FileSummary {
+  file: string;
+  present: boolean;
+  read: number;
+  written: number;
+  rejected: number;
+  /** Logins that are not valid Twitch logins (e.g. turned into numbers by a spreadsheet); kept as-is. */
+  oddLogins: number;
+  oddLoginExamples: string[];
+}
+
+export interface ImportProgress {
+  file: string;
+  rows: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface ImportSummary {
+  directory: string;
+  files: FileSummary[];
+  read: number;
+  written: number;
+  rejected: number;
+  /** True when `strict` stopped the import at the first rejected row. */
+  stopped: boolean;
+  elapsedMs: number;
+}
+
+export interface ImportOptions {
+  strict?: boolean;
+  batchSize?: number;
+  onReject?: (rejection: Rejection) => void;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Milliseconds between progress callbacks. */
+  progressIntervalMs?: number;
+}
+
+interface Pending<T> {
+  line: number;
+  value: T;
+}
+
+function loginOf(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): string | null {
+  if (kind === 'streamers') return (value as StreamerRecord).login;
+  if (kind === 'teams') return null;
+  return (value as RoleGrant | ChatterPresence).login;
+}
+
+function streamIdOf(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): string {
+  return kind === 'streamers' ? (value as StreamerRecord).id : (value as TeamMembership).streamerId;
+}
+
+function writerFor(store: GraphStore, kind: SeedFileKind): (rows: SeedRecord<SeedFileKind>[]) => Promise<WriteResult> {
+  switch (kind) {
+    case 'streamers':
+      return (rows) => store.upsertStreamers(rows as StreamerRecord[]);
+    case 'teams':
+      return (rows) => store.addTeamMemberships(rows as TeamMembership[]);
+    case 'vips':
+    case 'moderators':
+      return (rows) => store.addRoles(rows as RoleGrant[]);
+    case 'chatters':
+      return (rows) => store.addChatters(rows as ChatterPresence[]);
+  }
+}
+
+export class ImportStopped extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(`${rejection.file}:${rejection.line}: ${rejection.reason} (stopped: --strict)`);
+    this.name = 'ImportStopped';
+  }
+}
+
+export async function importSeedDirectory(
+  directory: string,
+  store: GraphStore,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 5_000;
+  const progressEvery = options.progressIntervalMs ?? 500;
+  const files: FileSummary[] = [];
+  let stopped = false;
+
+  const present = await Promise.all(
+    SEED_FILE_ORDER.map(async (kind) => {
+      try {
+        return (await stat(join(directory, SEED_FILES[kind].file))).isFile();
+      } catch {
+        return false;
+      }
+    }),
+  );
+  if (!present.some(Boolean)) {
+    throw new SeedFileError(directory, 0, `no seed CSV files here (expected ${SEED_FILE_ORDER.map((k) => SEED_FILES[k].file).join(', ')})`);
+  }
+
+  for (const [index, kind] of SEED_FILE_ORDER.entries()) {
+    const label = join(directory, SEED_FILES[kind].file);
+    const summary: FileSummary = { file: label, present: present[index] ?? false, read: 0, written: 0, rejected: 0, oddLogins: 0, oddLoginExamples: [] };
+    files.push(summary);
+    if (!summary.present || stopped) continue;
+
+    const reject = (line: number, reason: string) => {
+      summary.rejected += 1;
+      const rejection = { file: label, line, reason };
+      options.onReject?.(rejection);
+      if (options.strict === true) throw new ImportStopped(rejection);
+    };
+    const write = writerFor(store, kind);
+    const totalBytes = (await stat(label)).size;
+    const progress: ReadProgress = { bytes: 0 };
+    let lastProgress = performance.now();
+    let pending: Pending<SeedRecord<SeedFileKind>>[] = [];
+
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      const result = await write(batch.map((p) => p.value));
+      summary.written += result.written;
+      if (result.unknownStreamIds.length > 0) {
+        const unknown = new Set(result.unknownStreamIds);
+        for (const row of batch) {
+          const id = streamIdOf(kind, row.value);
+          if (unknown.has(id)) reject(row.line, `user_id ${id} is not a known streamer (not in streamers.csv nor in the graph)`);
+        }
+      }
+    };
+
+    try {
+      for await (const row of readSeedFile(label, kind, label, progress)) {
+        summary.read += 1;
+        if (!row.ok) {
+          await flush();
+          reject(row.line, row.reason);
+          continue;
+        }
+        const login = loginOf(kind, row.value);
+        if (login !== null && !isTwitchLogin(login)) {
+          summary.oddLogins += 1;
+          if (summary.oddLoginExamples.length < 5) summary.oddLoginExamples.push(`${row.line}: ${login}`);
+        }
+        pending.push({ line: row.line, value: row.value });
+        if (pending.length >= batchSize) await flush();
+        const now = performance.now();
+        if (options.onProgress !== undefined && now - lastProgress >= progressEvery) {
+          lastProgress = now;
+          options.onProgress({ file: label, rows: summary.read, bytes: progress.bytes, totalBytes });
+        }
+      }
+      await flush();
+    } catch (error) {
+      if (error instanceof ImportStopped) {
+        stopped = true;
+        continue;
+      }
+      if (error instanceof SeedFileError) {
+        summary.rejected += 1;
+        options.onReject?.({ file: error.file, line: error.line, reason: error.message.slice(`${error.file}:${error.line}: `.length) });
+        if (options.strict === true) stopped = true;
+        continue;
+      }
+      throw error;
+    }
+    options.onProgress?.({ file: label, rows: summary.read, bytes: totalBytes, totalBytes });
+  }
+  await store.flush();
+  const total = (key: 'read' | 'written' | 'rejected') => files.reduce((sum, f) => sum + f[key], 0);
+  return {
+    directory,
+    files,
+    read: total('read'),
+    written: total('written'),
+    rejected: total('rejected'),
+    stopped,
+    elapsedMs: performance.now() - started,
+  };
+}
