@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cache/', '.twitchgraph/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'scratch/', 'node_modules/', '.cache/', '.twitchgraph/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

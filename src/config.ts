@@ -160,7 +160,9 @@ export type Config = ReturnType<typeof shape>;
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -169,7 +171,9 @@ export class ConfigError extends Error {
 function crossFieldProblems(env: Env): string[] {
   const problems: string[] = [];
   if ((env.TWITCH_USERNAME === undefined) !== (env.TWITCH_OAUTH_TOKEN === undefined)) {
-    problems.push('TWITCH_USERNAME and TWITCH_OAUTH_TOKEN: set both for an OAuth login, or neither for anonymous');
+    problems.push(
+      'TWITCH_USERNAME and TWITCH_OAUTH_TOKEN: set both for an OAuth login, or neither for anonymous',
+    );
   }
   if ((env.GRAPH_USER === undefined) !== (env.GRAPH_PASSWORD === undefined)) {
     problems.push('GRAPH_USER and GRAPH_PASSWORD: set both, or neither when the server has auth off');
@@ -194,10 +198,14 @@ function readDotenv(cwd: string): Record<string, string> {
   if (!existsSync(file)) return {};
   try {
     return Object.fromEntries(
-      Object.entries(parseEnv(readFileSync(file, 'utf8'))).filter((e): e is [string, string] => e[1] !== undefined),
+      Object.entries(parseEnv(readFileSync(file, 'utf8'))).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
     );
   } catch (error) {
-    throw new ConfigError([`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`]);
+    throw new ConfigError([
+      `${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`,
+    ]);
   }
 }
 
@@ -210,7 +218,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '(environment)');
       const raw = merged[key];
-      return raw === undefined ? `${key}: ${issue.message}` : `${key}: ${issue.message} (got ${JSON.stringify(raw)})`;
+      return raw === undefined
+        ? `${key}: ${issue.message}`
+        : `${key}: ${issue.message} (got ${JSON.stringify(raw)})`;
     });
     throw new ConfigError(problems);
   }

@@ -48,14 +48,19 @@ export function tokenize(line: string): string[] {
 
 const NAMED = /^([a-z][a-z0-9_-]*):(.*)$/s;
 
-export function parseCommandLine(line: string, definitions: ReadonlyMap<string, CommandDefinition>): Invocation {
+export function parseCommandLine(
+  line: string,
+  definitions: ReadonlyMap<string, CommandDefinition>,
+): Invocation {
   const tokens = tokenize(line.trim());
   const head = tokens.shift();
   if (head === undefined || head === '/' || head === '') throw new CommandLineError('no command given');
   const name = head.replace(/^\//, '').toLowerCase();
   const definition = definitions.get(name);
   if (definition === undefined) {
-    throw new CommandLineError(`unknown command /${name}; commands: ${[...definitions.keys()].map((n) => `/${n}`).join(' ')}`);
+    throw new CommandLineError(
+      `unknown command /${name}; commands: ${[...definitions.keys()].map((n) => `/${n}`).join(' ')}`,
+    );
   }
   const invocation: Invocation = { command: name, options: {} };
   let options: readonly OptionDefinition[] = definition.options ?? [];
@@ -64,7 +69,8 @@ export function parseCommandLine(line: string, definitions: ReadonlyMap<string, 
     const choices = definition.subcommands.map((s) => s.name).join(', ');
     if (sub === undefined) throw new CommandLineError(`/${name} needs a subcommand: ${choices}`, name);
     const subDefinition = definition.subcommands.find((s) => s.name === sub);
-    if (subDefinition === undefined) throw new CommandLineError(`/${name} has no subcommand "${sub}"; choose one of: ${choices}`, name);
+    if (subDefinition === undefined)
+      throw new CommandLineError(`/${name} has no subcommand "${sub}"; choose one of: ${choices}`, name);
     invocation.subcommand = sub;
     options = subDefinition.options;
   }
@@ -74,14 +80,18 @@ export function parseCommandLine(line: string, definitions: ReadonlyMap<string, 
     const option = named === null ? undefined : options.find((o) => o.name === named[1]);
     if (named !== null && option !== undefined) invocation.options[option.name] = named[2] as string;
     else if (named !== null && options.length > 0 && !options.some((o) => o.type === 'string')) {
-      throw new CommandLineError(`/${name} has no option "${named[1]}"; options: ${options.map((o) => o.name).join(', ')}`, name);
+      throw new CommandLineError(
+        `/${name} has no option "${named[1]}"; options: ${options.map((o) => o.name).join(', ')}`,
+        name,
+      );
     } else positional.push(token);
   }
   const free = options.filter((o) => !(o.name in invocation.options));
   for (const [i, option] of free.entries()) {
     if (positional.length === 0) break;
     const last = i === free.length - 1;
-    invocation.options[option.name] = last && option.type === 'string' ? positional.splice(0).join(' ') : (positional.shift() as string);
+    invocation.options[option.name] =
+      last && option.type === 'string' ? positional.splice(0).join(' ') : (positional.shift() as string);
   }
   if (positional.length > 0) {
     throw new CommandLineError(`/${name}: unexpected "${positional.join(' ')}"`, name);

@@ -82,7 +82,8 @@ export function limitArg(fallback: number, max = 50, min = 1) {
     .transform((value): Clamped => {
       if (value === undefined) return { value: fallback };
       if (value < min) return { value: min, note: `limit ${value} raised to ${min}` };
-      if (value > max) return { value: max, note: `limit ${value} lowered to ${max} (the most this command shows)` };
+      if (value > max)
+        return { value: max, note: `limit ${value} lowered to ${max} (the most this command shows)` };
       return { value };
     });
 }

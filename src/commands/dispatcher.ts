@@ -35,25 +35,42 @@ export async function dispatch(
   if (command === undefined) {
     return done(
       'unknown-command',
-      errorReply('Unknown command', `There is no /${invocation.command}.`, [`Commands: ${[...registry.keys()].map((n) => `/${n}`).join(' ')}`]),
+      errorReply('Unknown command', `There is no /${invocation.command}.`, [
+        `Commands: ${[...registry.keys()].map((n) => `/${n}`).join(' ')}`,
+      ]),
     );
   }
-  const raw = invocation.subcommand === undefined ? { ...invocation.options } : { subcommand: invocation.subcommand, ...invocation.options };
+  const raw =
+    invocation.subcommand === undefined
+      ? { ...invocation.options }
+      : { subcommand: invocation.subcommand, ...invocation.options };
   const parsed = command.args.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
-    return done('bad-arguments', errorReply(`Cannot run /${invocation.command}`, problems.join('\n'), usageLines(command.definition).map((u) => `Usage: ${u}`)));
+    const problems = parsed.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    );
+    return done(
+      'bad-arguments',
+      errorReply(
+        `Cannot run /${invocation.command}`,
+        problems.join('\n'),
+        usageLines(command.definition).map((u) => `Usage: ${u}`),
+      ),
+    );
   }
   try {
     const reply = await command.run(parsed.data, ports);
     return done('ok', reply);
   } catch (error) {
-    const retry = typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
+    const retry =
+      typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
     return done(
       'failed',
       errorReply(
         `/${invocation.command} failed`,
-        retry ? 'The graph database did not answer in time. Please try again in a moment.' : 'Something went wrong while answering. It has been logged.',
+        retry
+          ? 'The graph database did not answer in time. Please try again in a moment.'
+          : 'Something went wrong while answering. It has been logged.',
       ),
       error,
     );

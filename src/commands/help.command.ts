@@ -11,7 +11,10 @@ export const helpCommand = defineCommand({
     // Imported lazily: the registry imports this module.
     const { DEFAULT_COMMANDS } = await import('./registry.js');
     const rows = DEFAULT_COMMANDS.flatMap((command) =>
-      usageLines(command.definition).map((usage, i) => [usage, i === 0 ? command.definition.description : '']),
+      usageLines(command.definition).map((usage, i) => [
+        usage,
+        i === 0 ? command.definition.description : '',
+      ]),
     );
     return reply({
       title: 'twitchgraph commands',

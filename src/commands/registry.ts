@@ -14,7 +14,8 @@ export type AnyCommand = Command<any>;
 export function buildRegistry(commands: readonly AnyCommand[] = DEFAULT_COMMANDS): Map<string, AnyCommand> {
   const registry = new Map<string, AnyCommand>();
   for (const command of commands) {
-    if (registry.has(command.definition.name)) throw new Error(`command /${command.definition.name} is defined twice`);
+    if (registry.has(command.definition.name))
+      throw new Error(`command /${command.definition.name} is defined twice`);
     registry.set(command.definition.name, command);
   }
   return registry;

@@ -47,7 +47,9 @@ export interface Reply {
   data?: unknown;
 }
 
-export function reply(parts: Omit<Reply, 'status' | 'notes' | 'images' | 'ephemeral'> & Partial<Reply>): Reply {
+export function reply(
+  parts: Omit<Reply, 'status' | 'notes' | 'images' | 'ephemeral'> & Partial<Reply>,
+): Reply {
   return { status: 'ok', notes: [], images: [], ephemeral: false, ...parts };
 }
 

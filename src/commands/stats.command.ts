@@ -19,8 +19,17 @@ export const statsCommand = defineCommand({
       title: 'Graph statistics',
       description: `${formatCount(counts.nodes)} nodes and ${formatCount(counts.relationships)} relationships (${graph.backend} store).`,
       table: { columns: [{ header: 'Kind' }, { header: 'Name' }, { header: 'Count', align: 'right' }], rows },
-      notes: counts.nodes === 0 ? ['The graph is empty: import data first (`twitchgraph import --data DIR`).'] : [],
-      data: { backend: graph.backend, nodes: counts.nodes, relationships: counts.relationships, ...counts.byLabel, ...counts.byType },
+      notes:
+        counts.nodes === 0
+          ? ['The graph is empty: import data first (`twitchgraph import --data DIR`).']
+          : [],
+      data: {
+        backend: graph.backend,
+        nodes: counts.nodes,
+        relationships: counts.relationships,
+        ...counts.byLabel,
+        ...counts.byType,
+      },
     });
   },
 });

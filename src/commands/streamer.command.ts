@@ -13,7 +13,14 @@ export const streamerCommand = defineCommand({
     name: 'streamer',
     description: "One streamer's neighbourhood: game, language, teams, VIPs, moderators, chatters",
     options: [
-      { name: 'name', description: 'Login or display name', type: 'string', required: true, maxLength: 100, autocomplete: 'streamer' },
+      {
+        name: 'name',
+        description: 'Login or display name',
+        type: 'string',
+        required: true,
+        maxLength: 100,
+        autocomplete: 'streamer',
+      },
     ],
   },
   args: z.object({ name: nameArg('name') }),
@@ -28,7 +35,9 @@ export const streamerCommand = defineCommand({
     const hood = await graph.neighbourhood(found.id, { chatterLimit: STREAMER_CHATTER_LIMIT });
     if (hood === null) return errorReply('Streamer not found', `"${args.name}" disappeared while reading.`);
     const s = hood.streamer;
-    const chatters = hood.chatters.map((c) => (c.messages === null ? c.login : `${c.login} (${formatCount(c.messages)})`));
+    const chatters = hood.chatters.map((c) =>
+      c.messages === null ? c.login : `${c.login} (${formatCount(c.messages)})`,
+    );
     return reply({
       title: `${s.displayName} (${s.login})`,
       url: s.url,
@@ -41,10 +50,17 @@ export const streamerCommand = defineCommand({
         { name: 'Total views', value: formatCount(s.totalViewCount), inline: true },
         { name: 'Created', value: formatDate(s.createdAt), inline: true },
         { name: `VIPs (${formatCount(hood.vips.length)})`, value: formatList(hood.vips, 20) },
-        { name: `Moderators (${formatCount(hood.moderators.length)})`, value: formatList(hood.moderators, 20) },
+        {
+          name: `Moderators (${formatCount(hood.moderators.length)})`,
+          value: formatList(hood.moderators, 20),
+        },
         {
           name: `Chatters (${formatCount(hood.chatterCount)})`,
-          value: hood.chatterCount === 0 ? 'none' : formatList(chatters, STREAMER_CHATTER_LIMIT) + (hood.chatterCount > chatters.length ? ` … of ${formatCount(hood.chatterCount)}` : ''),
+          value:
+            hood.chatterCount === 0
+              ? 'none'
+              : formatList(chatters, STREAMER_CHATTER_LIMIT) +
+                (hood.chatterCount > chatters.length ? ` … of ${formatCount(hood.chatterCount)}` : ''),
         },
       ],
       data: {

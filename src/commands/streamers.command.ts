@@ -18,24 +18,40 @@ export const streamersCommand = defineCommand({
     name: 'streamers',
     description: 'Streamers by language and game (either or both; neither lists all)',
     options: [
-      { name: 'language', description: 'Language code, e.g. en, ko', type: 'string', maxLength: 100, autocomplete: 'language' },
+      {
+        name: 'language',
+        description: 'Language code, e.g. en, ko',
+        type: 'string',
+        maxLength: 100,
+        autocomplete: 'language',
+      },
       { name: 'game', description: 'Game name', type: 'string', maxLength: 100, autocomplete: 'game' },
     ],
   },
   args: z.object({ language: optionalName, game: optionalName }),
   async run(args, { graph }): Promise<Reply> {
     const rows = await graph.streamersBy({ language: args.language, game: args.game });
-    const filters = [args.language === null ? null : `language ${args.language}`, args.game === null ? null : `game ${args.game}`]
+    const filters = [
+      args.language === null ? null : `language ${args.language}`,
+      args.game === null ? null : `game ${args.game}`,
+    ]
       .filter((f) => f !== null)
       .join(', ');
     const title = filters === '' ? 'All streamers' : `Streamers with ${filters}`;
-    const data = rows.map((s) => ({ login: s.login, displayName: s.displayName, language: s.language, game: s.game, followers: s.followers }));
+    const data = rows.map((s) => ({
+      login: s.login,
+      displayName: s.displayName,
+      language: s.language,
+      game: s.game,
+      followers: s.followers,
+    }));
     if (rows.length === 0) {
       const empty = await emptyGraphNote(graph);
       return reply({
         status: 'empty',
         title,
-        description: empty ?? 'No streamer matches. `/top games` and autocomplete show the names the graph knows.',
+        description:
+          empty ?? 'No streamer matches. `/top games` and autocomplete show the names the graph knows.',
         data,
       });
     }
@@ -43,10 +59,18 @@ export const streamersCommand = defineCommand({
     return reply({
       title: `${title}: ${formatCount(rows.length)}`,
       table: {
-        columns: [{ header: 'Streamer' }, { header: 'Language' }, { header: 'Game' }, { header: 'Followers', align: 'right' }],
+        columns: [
+          { header: 'Streamer' },
+          { header: 'Language' },
+          { header: 'Game' },
+          { header: 'Followers', align: 'right' },
+        ],
         rows: shown.map((s) => [s.displayName, s.language ?? '', s.game ?? '', formatCount(s.followers)]),
       },
-      notes: rows.length > shown.length ? [`showing the ${MAX_ROWS} with the most followers of ${formatCount(rows.length)}`] : [],
+      notes:
+        rows.length > shown.length
+          ? [`showing the ${MAX_ROWS} with the most followers of ${formatCount(rows.length)}`]
+          : [],
       data,
     });
   },

@@ -11,8 +11,16 @@ export const TOP_SUBCOMMANDS = {
   teams: { description: 'Teams with the most member streamers', noun: 'Team', measure: 'Members' },
   vips: { description: 'Users who are VIP in the most channels', noun: 'User', measure: 'Channels' },
   moderators: { description: 'Users who moderate the most channels', noun: 'User', measure: 'Channels' },
-  'streamers-by-views': { description: 'Streamers with the most total views', noun: 'Streamer', measure: 'Views' },
-  'streamers-by-followers': { description: 'Streamers with the most followers', noun: 'Streamer', measure: 'Followers' },
+  'streamers-by-views': {
+    description: 'Streamers with the most total views',
+    noun: 'Streamer',
+    measure: 'Views',
+  },
+  'streamers-by-followers': {
+    description: 'Streamers with the most followers',
+    noun: 'Streamer',
+    measure: 'Followers',
+  },
 } as const;
 
 export type TopSubcommand = keyof typeof TOP_SUBCOMMANDS;
@@ -24,7 +32,12 @@ const rankedTable = (noun: string, measure: string, rows: readonly RankedName[])
 });
 
 const streamerTable = (measure: 'Views' | 'Followers', rows: readonly StreamerSummary[]): ReplyTable => ({
-  columns: [{ header: '#', align: 'right' }, { header: 'Streamer' }, { header: measure, align: 'right' }, { header: 'Game' }],
+  columns: [
+    { header: '#', align: 'right' },
+    { header: 'Streamer' },
+    { header: measure, align: 'right' },
+    { header: 'Game' },
+  ],
   rows: rows.map((s, i) => [
     String(i + 1),
     s.displayName,
@@ -76,7 +89,13 @@ export const topCommand = defineCommand({
         const by = args.subcommand === 'streamers-by-views' ? 'views' : 'followers';
         const rows = await graph.topStreamers(by, limit);
         table = streamerTable(by === 'views' ? 'Views' : 'Followers', rows);
-        data = rows.map((s) => ({ login: s.login, displayName: s.displayName, followers: s.followers, views: s.totalViewCount, game: s.game }));
+        data = rows.map((s) => ({
+          login: s.login,
+          displayName: s.displayName,
+          followers: s.followers,
+          views: s.totalViewCount,
+          game: s.game,
+        }));
         count = rows.length;
         break;
       }
@@ -84,7 +103,13 @@ export const topCommand = defineCommand({
     const notes = args.limit.note === undefined ? [] : [args.limit.note];
     if (count === 0) {
       const empty = await emptyGraphNote(graph);
-      return reply({ status: 'empty', title: `Top ${args.subcommand}`, description: empty ?? 'Nothing to list yet.', notes, data });
+      return reply({
+        status: 'empty',
+        title: `Top ${args.subcommand}`,
+        description: empty ?? 'Nothing to list yet.',
+        notes,
+        data,
+      });
     }
     return reply({ title: `Top ${count} ${args.subcommand}`, description, table, notes, data });
   },

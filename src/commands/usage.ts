@@ -7,7 +7,9 @@ function optionUsage(option: OptionDefinition): string {
 
 export function usageLines(definition: CommandDefinition): string[] {
   if (definition.subcommands !== undefined) {
-    return definition.subcommands.map((sub) => [`/${definition.name}`, sub.name, ...sub.options.map(optionUsage)].join(' '));
+    return definition.subcommands.map((sub) =>
+      [`/${definition.name}`, sub.name, ...sub.options.map(optionUsage)].join(' '),
+    );
   }
   return [[`/${definition.name}`, ...(definition.options ?? []).map(optionUsage)].join(' ')];
 }

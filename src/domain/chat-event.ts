@@ -70,8 +70,10 @@ export function encodeChatEvent(event: ChatEvent): string {
 export function decodeChatEvent(raw: Uint8Array | string | null): DecodeResult {
   if (raw === null) return { ok: false, reason: 'empty message (null value)' };
   const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
-  if (size > MAX_EVENT_BYTES) return { ok: false, reason: `message too large: ${size} bytes > ${MAX_EVENT_BYTES}` };
-  const text = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  if (size > MAX_EVENT_BYTES)
+    return { ok: false, reason: `message too large: ${size} bytes > ${MAX_EVENT_BYTES}` };
+  const text =
+    typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -80,10 +82,14 @@ export function decodeChatEvent(raw: Uint8Array | string | null): DecodeResult {
   }
   if (typeof json === 'object' && json !== null && 'v' in json) {
     const parsed = chatEventSchema.safeParse(json);
-    return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
+    return parsed.success
+      ? { ok: true, event: parsed.data }
+      : { ok: false, reason: describeIssues(parsed.error) };
   }
   const seed = seedChatterMessageSchema.safeParse(json);
-  return seed.success ? { ok: true, event: chatEventFromSeed(seed.data) } : { ok: false, reason: describeIssues(seed.error) };
+  return seed.success
+    ? { ok: true, event: chatEventFromSeed(seed.data) }
+    : { ok: false, reason: describeIssues(seed.error) };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -14,7 +14,11 @@ const count = (field: string) =>
     .transform(Number)
     .refine(Number.isSafeInteger, { error: `${field} is too large` });
 
-const nonEmpty = (field: string) => z.string().trim().min(1, { error: `${field} is empty` });
+const nonEmpty = (field: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${field} is empty` });
 
 /** `2018-01-15 01:40:09.577844` (Helix's format, UTC) → ISO 8601. */
 const timestamp = z
@@ -48,20 +52,18 @@ export const streamerRowSchema = z
     view_count: count('view_count'),
     created_at: timestamp,
   })
-  .transform(
-    (row): StreamerRecord => ({
-      id: row.user_id,
-      login: row.user_login,
-      displayName: row.user_name,
-      game: row.game_name === '' ? null : row.game_name,
-      language: row.language === '' ? null : row.language.toLowerCase(),
-      url: `https://www.twitch.tv/${row.user_login}`,
-      followers: row.followers,
-      totalViewCount: row.view_count,
-      createdAt: row.created_at,
-      description: row.description.trim(),
-    }),
-  );
+  .transform((row): StreamerRecord => ({
+    id: row.user_id,
+    login: row.user_login,
+    displayName: row.user_name,
+    game: row.game_name === '' ? null : row.game_name,
+    language: row.language === '' ? null : row.language.toLowerCase(),
+    url: `https://www.twitch.tv/${row.user_login}`,
+    followers: row.followers,
+    totalViewCount: row.view_count,
+    createdAt: row.created_at,
+    description: row.description.trim(),
+  }));
 
 export const teamRowSchema = z
   .object({ user_id: twitchIdSchema, team_name: nonEmpty('team_name') })
@@ -73,7 +75,11 @@ export const vipRowSchema = z
 
 export const moderatorRowSchema = z
   .object({ user_id: twitchIdSchema, moderator_login: loginSchema })
-  .transform((row): RoleGrant => ({ streamerId: row.user_id, login: row.moderator_login, role: 'MODERATOR' }));
+  .transform((row): RoleGrant => ({
+    streamerId: row.user_id,
+    login: row.moderator_login,
+    role: 'MODERATOR',
+  }));
 
 export const chatterRowSchema = z
   .object({ user_id: twitchIdSchema, chatter_login: loginSchema })
@@ -105,4 +111,10 @@ export const SEED_FILES = {
 } as const;
 
 export type SeedFileKind = keyof typeof SEED_FILES;
-export const SEED_FILE_ORDER: readonly SeedFileKind[] = ['streamers', 'teams', 'vips', 'moderators', 'chatters'];
+export const SEED_FILE_ORDER: readonly SeedFileKind[] = [
+  'streamers',
+  'teams',
+  'vips',
+  'moderators',
+  'chatters',
+];

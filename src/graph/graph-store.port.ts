@@ -38,7 +38,7 @@ export interface StreamerSummary {
   description: string;
 }
 
-/** A node for pictures and tables: `id` is unique within one view. */
+/** A node for pictures and tables: `id` is unique within one view (`<kind>:<name>`). */
 export interface GraphViewNode {
   id: string;
   kind: NodeLabel;
@@ -92,6 +92,11 @@ export interface ScoredNode {
   score: number;
 }
 
+export interface NodeRef {
+  kind: 'Stream' | 'User';
+  name: string;
+}
+
 export interface AlgorithmOptions {
   limit: number;
   /** Logins left out of the computation (e.g. flagged bots). */
@@ -139,7 +144,11 @@ export interface GraphStore {
   topGames(limit: number): Promise<RankedName[]>;
   topTeams(limit: number): Promise<RankedName[]>;
   /** Users by number of channels granting them the role. */
-  topRoleHolders(role: Role, limit: number, options?: { excludeLogins?: readonly string[] }): Promise<RankedName[]>;
+  topRoleHolders(
+    role: Role,
+    limit: number,
+    options?: { excludeLogins?: readonly string[] },
+  ): Promise<RankedName[]>;
   topStreamers(by: 'views' | 'followers', limit: number): Promise<StreamerSummary[]>;
   /** By login or display name, case-insensitively; null when there is none. */
   findStreamer(name: string): Promise<StreamerSummary | null>;
@@ -149,6 +158,11 @@ export interface GraphStore {
   counts(): Promise<GraphCounts>;
   /** Every name of one kind, sorted; for lists and autocomplete. */
   listNames(kind: NameKind): Promise<string[]>;
+  /**
+   * The given users and streams, the relationships among them, and the games, languages and teams they
+   * link to: the picture behind a top list. Unknown names are left out. View node ids are `<kind>:<name>`.
+   */
+  connections(nodes: readonly NodeRef[]): Promise<GraphView>;
   pagerank(options: AlgorithmOptions): Promise<ScoredNode[]>;
   betweenness(options: AlgorithmOptions): Promise<BetweennessResult>;
   /** The algorithm input: all graph nodes and relationships, bookkeeping excluded. */

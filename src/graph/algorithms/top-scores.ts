@@ -8,7 +8,8 @@ import type { GraphProjection, ScoredNode } from '../graph-store.port.js';
 export function topScored(projection: GraphProjection, scores: Float64Array, limit: number): ScoredNode[] {
   const rows: ScoredNode[] = [];
   projection.nodes.forEach((node, i) => {
-    if (node.kind === 'User' || node.kind === 'Stream') rows.push({ name: node.name, kind: node.kind, score: scores[i] ?? 0 });
+    if (node.kind === 'User' || node.kind === 'Stream')
+      rows.push({ name: node.name, kind: node.kind, score: scores[i] ?? 0 });
   });
   return rows.sort((a, b) => b.score - a.score || compareNames(a.name, b.name)).slice(0, limit);
 }

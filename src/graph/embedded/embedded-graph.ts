@@ -28,6 +28,7 @@ import type {
   GraphViewLink,
   GraphViewNode,
   NameKind,
+  NodeRef,
   RankedName,
   StreamerNeighbourhood,
   StreamerSummary,
@@ -85,7 +86,9 @@ const edgeKey = (type: RelationshipType, source: string, target: string) => `${t
 export class EmbeddedGraph {
   readonly graph: Graph = new MultiDirectedGraph<NodeAttrs, EdgeAttrs>({ allowSelfLoops: true });
   private readonly streamKeyById = new Map<string, string>();
-  private readonly nodesByKind = new Map<NodeLabel, Set<string>>(NODE_LABELS.map((l) => [l, new Set<string>()]));
+  private readonly nodesByKind = new Map<NodeLabel, Set<string>>(
+    NODE_LABELS.map((l) => [l, new Set<string>()]),
+  );
   private readonly edgesByType = new Map<RelationshipType, Set<string>>(
     RELATIONSHIP_TYPES.map((t) => [t, new Set<string>()]),
   );
@@ -115,7 +118,8 @@ export class EmbeddedGraph {
     this.graph.forEachEdge(key, (edge, edgeAttrs) => this.typeSet(edgeAttrs.type).delete(edge));
     this.graph.dropNode(key);
     this.kindSet(attrs.kind).delete(key);
-    if (attrs.kind === 'Stream' && this.streamKeyById.get(attrs.id) === key) this.streamKeyById.delete(attrs.id);
+    if (attrs.kind === 'Stream' && this.streamKeyById.get(attrs.id) === key)
+      this.streamKeyById.delete(attrs.id);
   }
 
   /** Create the relationship or fold `attrs` into the existing one. */
@@ -236,7 +240,9 @@ export class EmbeddedGraph {
       const game = row.game === null ? null : this.mergeNamedNode(gameKey(row.game), 'Game', row.game);
       this.setSingleLink(key, 'PLAYS', game);
       const language =
-        row.language === null ? null : this.mergeNamedNode(languageKey(row.language), 'Language', row.language);
+        row.language === null
+          ? null
+          : this.mergeNamedNode(languageKey(row.language), 'Language', row.language);
       this.setSingleLink(key, 'SPEAKS', language);
     }
     this.touch();
@@ -264,7 +270,9 @@ export class EmbeddedGraph {
 
   addTeamMemberships(rows: readonly TeamMembership[]): WriteResult {
     return this.forKnownStreams(rows, (row, streamKey) => {
-      this.mergeEdgeRaw(streamKey, this.mergeNamedNode(teamKey(row.team), 'Team', row.team), { type: 'IS_PART_OF' });
+      this.mergeEdgeRaw(streamKey, this.mergeNamedNode(teamKey(row.team), 'Team', row.team), {
+        type: 'IS_PART_OF',
+      });
     });
   }
 
@@ -385,7 +393,10 @@ export class EmbeddedGraph {
       if (name === null || exclude.has(name)) continue;
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
-    return [...counts].map(([name, count]) => ({ name, count })).sort(byCountThenName).slice(0, limit);
+    return [...counts]
+      .map(([name, count]) => ({ name, count }))
+      .sort(byCountThenName)
+      .slice(0, limit);
   }
 
   private streamsWithLogin(): string[] {
@@ -436,22 +447,74 @@ export class EmbeddedGraph {
     const nodes = new Map<string, GraphViewNode>();
     const links: GraphViewLink[] = [];
     const node = (id: string, kind: GraphViewNode['kind'], label: string, weight?: number) => {
-      if (!nodes.has(id)) nodes.set(id, weight === undefined ? { id, kind, label } : { id, kind, label, weight });
+      if (!nodes.has(id))
+        nodes.set(id, weight === undefined ? { id, kind, label } : { id, kind, label, weight });
       return id;
     };
     const centerId = node(`Stream:${center}`, 'Stream', streamer.displayName, streamer.followers);
-    if (streamer.game !== null) links.push({ source: centerId, target: node(`Game:${streamer.game}`, 'Game', streamer.game), type: 'PLAYS' });
+    if (streamer.game !== null)
+      links.push({
+        source: centerId,
+        target: node(`Game:${streamer.game}`, 'Game', streamer.game),
+        type: 'PLAYS',
+      });
     if (streamer.language !== null) {
-      links.push({ source: centerId, target: node(`Language:${streamer.language}`, 'Language', streamer.language), type: 'SPEAKS' });
+      links.push({
+        source: centerId,
+        target: node(`Language:${streamer.language}`, 'Language', streamer.language),
+        type: 'SPEAKS',
+      });
     }
-    for (const team of streamer.teams) links.push({ source: centerId, target: node(`Team:${team}`, 'Team', team), type: 'IS_PART_OF' });
-    for (const login of vips) links.push({ source: node(`User:${login}`, 'User', login), target: centerId, type: 'VIP' });
-    for (const login of moderators) links.push({ source: node(`User:${login}`, 'User', login), target: centerId, type: 'MODERATOR' });
+    for (const team of streamer.teams)
+      links.push({ source: centerId, target: node(`Team:${team}`, 'Team', team), type: 'IS_PART_OF' });
+    for (const login of vips)
+      links.push({ source: node(`User:${login}`, 'User', login), target: centerId, type: 'VIP' });
+    for (const login of moderators)
+      links.push({ source: node(`User:${login}`, 'User', login), target: centerId, type: 'MODERATOR' });
     for (const c of shown) {
-      links.push({ source: node(`User:${c.login}`, 'User', c.login, c.messages ?? undefined), target: centerId, type: 'CHATTER' });
+      links.push({
+        source: node(`User:${c.login}`, 'User', c.login, c.messages ?? undefined),
+        target: centerId,
+        type: 'CHATTER',
+      });
     }
     const view: GraphView = { nodes: [...nodes.values()], links, omitted: chatters.length - shown.length };
     return { streamer, vips, moderators, chatters: shown, chatterCount: chatters.length, view };
+  }
+
+  connections(refs: readonly NodeRef[]): GraphView {
+    const nodes = new Map<string, GraphViewNode>();
+    const links: GraphViewLink[] = [];
+    const keys = new Map<string, string>();
+    for (const ref of refs) {
+      const key = ref.name.startsWith('#') ? this.streamKeyById.get(ref.name.slice(1)) : userKey(ref.name);
+      if (key === undefined || !this.graph.hasNode(key)) continue;
+      const attrs = this.graph.getNodeAttributes(key);
+      const kind = attrs.kind === 'Stream' ? 'Stream' : 'User';
+      const id = `${kind}:${ref.name}`;
+      keys.set(key, id);
+      const label = attrs.kind === 'Stream' ? (attrs.displayName ?? ref.name) : ref.name;
+      nodes.set(id, { id, kind, label });
+    }
+    for (const [key, id] of keys) {
+      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
+        const inView = keys.get(target);
+        if (inView !== undefined) {
+          links.push({ source: id, target: inView, type: attrs.type });
+          return;
+        }
+        const t = this.graph.getNodeAttributes(target);
+        if (t.kind !== 'Game' && t.kind !== 'Language' && t.kind !== 'Team') return;
+        const targetId = `${t.kind}:${t.name}`;
+        if (!nodes.has(targetId)) nodes.set(targetId, { id: targetId, kind: t.kind, label: t.name });
+        links.push({ source: id, target: targetId, type: attrs.type });
+      });
+    }
+    links.sort(
+      (a, b) =>
+        compareNames(a.source, b.source) || compareNames(a.target, b.target) || compareNames(a.type, b.type),
+    );
+    return { nodes: [...nodes.values()], links, omitted: 0 };
   }
 
   streamersBy(filter: { language: string | null; game: string | null }): StreamerSummary[] {
@@ -459,12 +522,19 @@ export class EmbeddedGraph {
     const game = filter.game?.toLowerCase() ?? null;
     return this.streamsWithLogin()
       .map((key) => this.summary(key))
-      .filter((s) => (language === null || s.language?.toLowerCase() === language) && (game === null || s.game?.toLowerCase() === game))
+      .filter(
+        (s) =>
+          (language === null || s.language?.toLowerCase() === language) &&
+          (game === null || s.game?.toLowerCase() === game),
+      )
       .sort((a, b) => b.followers - a.followers || compareNames(a.login, b.login));
   }
 
   counts(): GraphCounts {
-    const byLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, this.kindSet(l).size])) as Record<NodeLabel, number>;
+    const byLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, this.kindSet(l).size])) as Record<
+      NodeLabel,
+      number
+    >;
     // A streamer is a User too (both labels on one node), as in the graph model.
     byLabel.User += byLabel.Stream;
     const byType = Object.fromEntries(RELATIONSHIP_TYPES.map((t) => [t, this.typeSet(t).size])) as Record<
@@ -475,7 +545,8 @@ export class EmbeddedGraph {
   }
 
   listNames(kind: NameKind): string[] {
-    const label: NodeLabel = kind === 'streamer' ? 'Stream' : kind === 'game' ? 'Game' : kind === 'language' ? 'Language' : 'Team';
+    const label: NodeLabel =
+      kind === 'streamer' ? 'Stream' : kind === 'game' ? 'Game' : kind === 'language' ? 'Language' : 'Team';
     const names: string[] = [];
     for (const key of this.kindSet(label)) {
       const name = this.graph.getNodeAttribute(key, 'name');
@@ -488,7 +559,8 @@ export class EmbeddedGraph {
   projection(excludeLogins: readonly string[] = []): GraphProjection {
     const excludeKey = [...excludeLogins].sort().join('\n');
     const cached = this.projectionCache;
-    if (cached !== undefined && cached.version === this.version && cached.exclude === excludeKey) return cached.projection;
+    if (cached !== undefined && cached.version === this.version && cached.exclude === excludeKey)
+      return cached.projection;
     const exclude = new Set(excludeLogins);
     const keys: string[] = [];
     const nodes: GraphProjection['nodes'] = [];
@@ -498,11 +570,13 @@ export class EmbeddedGraph {
       keys.push(key);
       nodes.push({ name, kind: attrs.kind });
     });
-    const order = nodes.map((_, i) => i).sort((a, b) => {
-      const na = nodes[a] as GraphProjection['nodes'][number];
-      const nb = nodes[b] as GraphProjection['nodes'][number];
-      return compareNames(na.kind, nb.kind) || compareNames(na.name, nb.name);
-    });
+    const order = nodes
+      .map((_, i) => i)
+      .sort((a, b) => {
+        const na = nodes[a] as GraphProjection['nodes'][number];
+        const nb = nodes[b] as GraphProjection['nodes'][number];
+        return compareNames(na.kind, nb.kind) || compareNames(na.name, nb.name);
+      });
     const index = new Map<string, number>();
     order.forEach((original, position) => index.set(keys[original] as string, position));
     const sortedNodes = order.map((i) => nodes[i] as GraphProjection['nodes'][number]);

@@ -29,7 +29,9 @@ import type {
   GraphCounts,
   GraphProjection,
   GraphStore,
+  GraphView,
   NameKind,
+  NodeRef,
   RankedName,
   ScoredNode,
   StreamerNeighbourhood,
@@ -158,7 +160,11 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.model.topTeams(limit));
   }
 
-  async topRoleHolders(role: Role, limit: number, options: { excludeLogins?: readonly string[] } = {}): Promise<RankedName[]> {
+  async topRoleHolders(
+    role: Role,
+    limit: number,
+    options: { excludeLogins?: readonly string[] } = {},
+  ): Promise<RankedName[]> {
     return Promise.resolve(this.model.topRoleHolders(role, limit, options.excludeLogins));
   }
 
@@ -170,7 +176,10 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.model.findStreamer(name));
   }
 
-  async neighbourhood(streamerId: string, options: { chatterLimit: number }): Promise<StreamerNeighbourhood | null> {
+  async neighbourhood(
+    streamerId: string,
+    options: { chatterLimit: number },
+  ): Promise<StreamerNeighbourhood | null> {
     return Promise.resolve(this.model.neighbourhood(streamerId, options.chatterLimit));
   }
 
@@ -188,6 +197,10 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async projection(options: { excludeLogins?: readonly string[] } = {}): Promise<GraphProjection> {
     return Promise.resolve(this.model.projection(options.excludeLogins));
+  }
+
+  async connections(nodes: readonly NodeRef[]): Promise<GraphView> {
+    return Promise.resolve(this.model.connections(nodes));
   }
 
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {

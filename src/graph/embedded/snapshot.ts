@@ -94,11 +94,21 @@ function isNodeLine(value: unknown): value is [string, NodeAttrs] {
 }
 
 function isEdgeLine(value: unknown): value is [string, string, EdgeAttrs] {
-  if (!Array.isArray(value) || value.length !== 3 || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    typeof value[0] !== 'string' ||
+    typeof value[1] !== 'string'
+  ) {
     return false;
   }
   const attrs: unknown = value[2];
-  return typeof attrs === 'object' && attrs !== null && 'type' in attrs && relationshipTypes.has(String(attrs.type));
+  return (
+    typeof attrs === 'object' &&
+    attrs !== null &&
+    'type' in attrs &&
+    relationshipTypes.has(String(attrs.type))
+  );
 }
 
 function isOffsetLine(value: unknown): value is ConsumerOffset {
@@ -155,9 +165,14 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
     }
     if (header === undefined) {
       const h = value as Partial<Header> | null;
-      if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT) throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
+      if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
+        throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
       if (h.version !== SNAPSHOT_VERSION) {
-        throw corrupt(file, lineNo, `snapshot version ${String(h.version)} is not supported (this build reads ${SNAPSHOT_VERSION})`);
+        throw corrupt(
+          file,
+          lineNo,
+          `snapshot version ${String(h.version)} is not supported (this build reads ${SNAPSHOT_VERSION})`,
+        );
       }
       header = h as Header;
       continue;
@@ -176,7 +191,8 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
         model.setOffsetRaw(value);
         offsets += 1;
       } else {
-        if (typeof value !== 'object' || value === null || !('end' in value)) throw corrupt(file, lineNo, 'expected the end marker');
+        if (typeof value !== 'object' || value === null || !('end' in value))
+          throw corrupt(file, lineNo, 'expected the end marker');
         ended = true;
       }
     } catch (error) {

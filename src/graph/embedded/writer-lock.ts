@@ -43,7 +43,12 @@ export class WriterLock {
 
   static acquire(dataDir: string, command: string): WriterLock {
     const file = join(dataDir, LOCK_FILE);
-    const me: LockOwner = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
+    const me: LockOwner = {
+      pid: process.pid,
+      host: hostname(),
+      command,
+      startedAt: new Date().toISOString(),
+    };
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
         const fd = openSync(file, 'wx');

@@ -12,8 +12,7 @@ type RowSchema<K extends SeedFileKind> = (typeof SEED_FILES)[K]['schema'];
 export type SeedRecord<K extends SeedFileKind> = z.output<RowSchema<K>>;
 
 export type SeedRow<K extends SeedFileKind> =
-  | { ok: true; line: number; value: SeedRecord<K> }
-  | { ok: false; line: number; reason: string };
+  { ok: true; line: number; value: SeedRecord<K> } | { ok: false; line: number; reason: string };
 
 /** Bytes read so far, updated while the file streams (for progress lines). */
 export interface ReadProgress {
@@ -82,7 +81,11 @@ export async function* readSeedFile<K extends SeedFileKind>(
     await opened;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SeedFileError(label, 0, code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`);
+    throw new SeedFileError(
+      label,
+      0,
+      code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`,
+    );
   }
   const parser = input.pipe(
     parse({
@@ -104,7 +107,11 @@ export async function* readSeedFile<K extends SeedFileKind>(
     }),
   );
   let sawHeader = false;
-  for await (const chunk of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>) {
+  for await (const chunk of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+    raw?: string;
+  }>) {
     while (skipped.length > 0) yield skipped.shift() as SeedRow<K>;
     const line = startLine(chunk.info.lines, chunk.raw);
     if (!sawHeader) {
@@ -118,7 +125,11 @@ export async function* readSeedFile<K extends SeedFileKind>(
       continue;
     }
     if (chunk.record.length !== header.length) {
-      yield { ok: false, line, reason: `expected ${header.length} columns (${header.join(',')}), got ${chunk.record.length}` };
+      yield {
+        ok: false,
+        line,
+        reason: `expected ${header.length} columns (${header.join(',')}), got ${chunk.record.length}`,
+      };
       continue;
     }
     const row = Object.fromEntries(header.map((name, i) => [name, chunk.record[i]]));
@@ -127,5 +138,6 @@ export async function* readSeedFile<K extends SeedFileKind>(
     else yield { ok: false, line, reason: describe(parsed.error, header) };
   }
   while (skipped.length > 0) yield skipped.shift() as SeedRow<K>;
-  if (!sawHeader) throw new SeedFileError(label, 1, `file is empty; expected the header "${header.join(',')}"`);
+  if (!sawHeader)
+    throw new SeedFileError(label, 1, `file is empty; expected the header "${header.join(',')}"`);
 }

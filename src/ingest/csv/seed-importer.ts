@@ -7,7 +7,13 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeedFileKind } from '../../domain/csv-rows.schema.js';
 import { SEED_FILE_ORDER, SEED_FILES } from '../../domain/csv-rows.schema.js';
-import type { ChatterPresence, RoleGrant, StreamerRecord, TeamMembership, WriteResult } from '../../domain/graph-records.js';
+import type {
+  ChatterPresence,
+  RoleGrant,
+  StreamerRecord,
+  TeamMembership,
+  WriteResult,
+} from '../../domain/graph-records.js';
 import { isTwitchLogin } from '../../domain/login.js';
 import type { GraphStore } from '../../graph/graph-store.port.js';
 import type { ReadProgress, SeedRecord } from './seed-csv-reader.js';
@@ -72,7 +78,10 @@ function streamIdOf(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): string
   return kind === 'streamers' ? (value as StreamerRecord).id : (value as TeamMembership).streamerId;
 }
 
-function writerFor(store: GraphStore, kind: SeedFileKind): (rows: SeedRecord<SeedFileKind>[]) => Promise<WriteResult> {
+function writerFor(
+  store: GraphStore,
+  kind: SeedFileKind,
+): (rows: SeedRecord<SeedFileKind>[]) => Promise<WriteResult> {
   switch (kind) {
     case 'streamers':
       return (rows) => store.upsertStreamers(rows as StreamerRecord[]);
@@ -114,12 +123,24 @@ export async function importSeedDirectory(
     }),
   );
   if (!present.some(Boolean)) {
-    throw new SeedFileError(directory, 0, `no seed CSV files here (expected ${SEED_FILE_ORDER.map((k) => SEED_FILES[k].file).join(', ')})`);
+    throw new SeedFileError(
+      directory,
+      0,
+      `no seed CSV files here (expected ${SEED_FILE_ORDER.map((k) => SEED_FILES[k].file).join(', ')})`,
+    );
   }
 
   for (const [index, kind] of SEED_FILE_ORDER.entries()) {
     const label = join(directory, SEED_FILES[kind].file);
-    const summary: FileSummary = { file: label, present: present[index] ?? false, read: 0, written: 0, rejected: 0, oddLogins: 0, oddLoginExamples: [] };
+    const summary: FileSummary = {
+      file: label,
+      present: present[index] ?? false,
+      read: 0,
+      written: 0,
+      rejected: 0,
+      oddLogins: 0,
+      oddLoginExamples: [],
+    };
     files.push(summary);
     if (!summary.present || stopped) continue;
 
@@ -145,7 +166,8 @@ export async function importSeedDirectory(
         const unknown = new Set(result.unknownStreamIds);
         for (const row of batch) {
           const id = streamIdOf(kind, row.value);
-          if (unknown.has(id)) reject(row.line, `user_id ${id} is not a known streamer (not in streamers.csv nor in the graph)`);
+          if (unknown.has(id))
+            reject(row.line, `user_id ${id} is not a known streamer (not in streamers.csv nor in the graph)`);
         }
       }
     };
@@ -179,7 +201,11 @@ export async function importSeedDirectory(
       }
       if (error instanceof SeedFileError) {
         summary.rejected += 1;
-        options.onReject?.({ file: error.file, line: error.line, reason: error.message.slice(`${error.file}:${error.line}: `.length) });
+        options.onReject?.({
+          file: error.file,
+          line: error.line,
+          reason: error.message.slice(`${error.file}:${error.line}: `.length),
+        });
         if (options.strict === true) stopped = true;
         continue;
       }

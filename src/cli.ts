@@ -1,0 +1,69 @@
+/**
+ * The `twitchgraph` binary: one program, one subcommand per role (see `twitchgraph --help`).
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { registerAsk } from './cli/ask.cli.js';
+import type { CliContext, CliIO } from './cli/cli-context.js';
+import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
+import { registerGenerate } from './cli/generate.cli.js';
+import { registerImport } from './cli/import.cli.js';
+import { registerStart } from './cli/start.cli.js';
+import { ConfigError } from './config.js';
+import { GraphStoreError } from './graph/graph-store.port.js';
+
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO,
+  makeContext: (io: CliIO) => CliContext = createCliContext,
+): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let context: CliContext | undefined;
+  const getContext = () => (context ??= makeContext(io));
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name('twitchgraph')
+    .description('Twitch chat as a graph: import, ingest, and ask questions (see README.md)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  registerStart(program, getContext, setExit);
+  registerImport(program, getContext, setExit);
+  registerAsk(program, getContext, setExit);
+  registerGenerate(program, getContext, setExit);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof GraphStoreError) {
+      io.err(`twitchgraph: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,61 @@
+/** `twitchgraph ask "/top games 10"`: run one slash command against the graph and print the reply. */
+import type { Command } from 'commander';
+import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
+import { dispatch } from '../commands/dispatcher.js';
+import { buildRegistry } from '../commands/registry.js';
+import { usageLines } from '../commands/usage.js';
+import { openGraphStore } from '../graph/open-graph-store.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT } from './cli-context.js';
+import { replyJson, replyText } from './reply-text.js';
+
+export interface AskOptions {
+  json?: boolean;
+}
+
+export async function runAsk(
+  context: CliContext,
+  words: readonly string[],
+  options: AskOptions,
+): Promise<number> {
+  const { io } = context;
+  const registry = buildRegistry();
+  const definitions = new Map([...registry].map(([name, command]) => [name, command.definition]));
+  let invocation;
+  try {
+    invocation = parseCommandLine(words.join(' '), definitions);
+  } catch (error) {
+    if (!(error instanceof CommandLineError)) throw error;
+    const usage =
+      error.command === undefined
+        ? [...definitions.values()].flatMap(usageLines)
+        : usageLines(definitions.get(error.command) ?? { name: error.command, description: '' });
+    io.err(`twitchgraph ask: ${error.message}\nusage:\n${usage.map((u) => `  ${u}`).join('\n')}\n`);
+    return EXIT.usage;
+  }
+  // Read-only: asking a question never blocks, and is never blocked by, a running writer.
+  const graph = await openGraphStore(context.config, { readOnly: true, command: 'twitchgraph ask' });
+  try {
+    const result = await dispatch(invocation, registry, { graph });
+    if (result.outcome === 'failed')
+      context.logger.error({ err: result.error, invocation }, 'command failed');
+    io.out(options.json === true ? replyJson(result.reply) : replyText(result.reply));
+    if (result.outcome === 'bad-arguments' || result.outcome === 'unknown-command') return EXIT.usage;
+    return result.outcome === 'failed' ? EXIT.failed : EXIT.ok;
+  } finally {
+    await graph.close();
+  }
+}
+
+export function registerAsk(
+  program: Command,
+  context: () => CliContext,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('ask')
+    .description('Ask one question, e.g. twitchgraph ask "/top games 10"')
+    .argument('<command...>', 'a slash command with its options: /top games 10, /streamer lck_korea, /help')
+    .option('--json', 'print the reply as JSON')
+    .action(async (words: string[], options: AskOptions) => setExit(await runAsk(context(), words, options)));
+}

@@ -1,0 +1,33 @@
+/** What every CLI subcommand gets: configuration, a logger, and where to write its output. */
+import type { Config } from '../config.js';
+import { loadConfig } from '../config.js';
+import type { Logger } from '../logging.js';
+import { createLogger } from '../logging.js';
+
+export interface CliIO {
+  /** Answers and summaries (stdout). */
+  out: (text: string) => void;
+  /** Human messages that are not logs: errors, progress (stderr). */
+  err: (text: string) => void;
+  /** Whether stderr is a terminal (progress lines redraw in place). */
+  errIsTTY: boolean;
+}
+
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  io: CliIO;
+}
+
+export const processIO: CliIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTTY: process.stderr.isTTY,
+};
+
+export function createCliContext(io: CliIO = processIO, config: Config = loadConfig()): CliContext {
+  return { config, logger: createLogger(config.log), io };
+}
+
+/** Exit codes shared by every subcommand. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,0 +1,103 @@
+/** `twitchgraph import [--data DIR] [--strict]`: the seed's five CSV files into the graph. */
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatCount } from '../commands/format.js';
+import type { GraphStore } from '../graph/graph-store.port.js';
+import { openGraphStore } from '../graph/open-graph-store.js';
+import type { ImportSummary } from '../ingest/csv/seed-importer.js';
+import { importSeedDirectory } from '../ingest/csv/seed-importer.js';
+import type { CliContext, CliIO } from './cli-context.js';
+import { EXIT } from './cli-context.js';
+import { wholeNumberOption } from './option-parsers.js';
+import { progressLine } from './progress-line.js';
+
+export interface ImportCliOptions {
+  data: string;
+  strict?: boolean;
+  batchSize?: number;
+  /** Rejected rows printed one by one before the rest are only counted. */
+  maxRejectLines?: number;
+}
+
+export function summaryText(summary: ImportSummary): string {
+  const lines = summary.files.map((f) =>
+    f.present
+      ? `  ${basename(f.file).padEnd(15)} ${formatCount(f.read).padStart(9)} read ${formatCount(f.written).padStart(9)} written ${formatCount(f.rejected).padStart(6)} rejected`
+      : `  ${basename(f.file).padEnd(15)} not present, skipped`,
+  );
+  for (const f of summary.files) {
+    if (f.oddLogins > 0) {
+      lines.push(
+        `  note: ${basename(f.file)} has ${formatCount(f.oddLogins)} logins that are not valid Twitch logins (spreadsheet-mangled?), imported as they are; e.g. line ${f.oddLoginExamples.join(', line ')}`,
+      );
+    }
+  }
+  const verdict = summary.stopped
+    ? 'stopped at the first rejected row (--strict)'
+    : summary.rejected > 0
+      ? 'finished with rejected rows'
+      : 'done';
+  return [
+    `Import from ${summary.directory}: ${verdict} in ${(summary.elapsedMs / 1000).toFixed(2)} s`,
+    ...lines,
+    `  total           ${formatCount(summary.read).padStart(9)} read ${formatCount(summary.written).padStart(9)} written ${formatCount(summary.rejected).padStart(6)} rejected`,
+    '',
+  ].join('\n');
+}
+
+/** Import into an open store, reporting on `io`. Used by `import` and by `start`'s first run. */
+export async function importWithReport(
+  io: CliIO,
+  graph: GraphStore,
+  options: ImportCliOptions,
+): Promise<ImportSummary> {
+  const progress = progressLine(io);
+  const maxRejectLines = options.maxRejectLines ?? 50;
+  let rejectLines = 0;
+  try {
+    return await importSeedDirectory(resolve(options.data), graph, {
+      strict: options.strict ?? false,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      onReject: (r) => {
+        rejectLines += 1;
+        if (rejectLines <= maxRejectLines) {
+          progress.done();
+          io.err(`${r.file}:${r.line}: ${r.reason}\n`);
+        } else if (rejectLines === maxRejectLines + 1) io.err(`… further rejected rows are only counted\n`);
+      },
+      onProgress: (p) => {
+        const percent = p.totalBytes === 0 ? 100 : Math.min(100, Math.round((100 * p.bytes) / p.totalBytes));
+        progress.update(`importing ${basename(p.file)}: ${formatCount(p.rows)} rows (${percent}%)`);
+      },
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+export async function runImport(context: CliContext, options: ImportCliOptions): Promise<number> {
+  const graph = await openGraphStore(context.config, { command: 'twitchgraph import' });
+  try {
+    const summary = await importWithReport(context.io, graph, options);
+    context.io.out(summaryText(summary));
+    return summary.rejected > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    await graph.close();
+  }
+}
+
+export function registerImport(
+  program: Command,
+  context: () => CliContext,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('import')
+    .description(
+      'Import the five seed CSV files (streamers, teams, vips, moderators, chatters) into the graph',
+    )
+    .option('--data <dir>', 'directory holding the CSV files', 'data')
+    .option('--strict', 'stop at the first rejected row')
+    .option('--batch-size <rows>', 'rows per write', wholeNumberOption(1, 1_000_000))
+    .action(async (options: ImportCliOptions) => setExit(await runImport(context(), options)));
+}
