@@ -25,7 +25,7 @@ let dirs = 0;
 const freshDir = () => join(root, String((dirs += 1)));
 
 function newBus(capacity = 100_000): MemoryEventBus {
-  return new MemoryEventBus({ capacity, keepLatestOnly: [DLQ] });
+  return new MemoryEventBus({ capacity, keepLatestOnly: [DLQ], firstOffset: 0 });
 }
 
 interface Harness {

@@ -27,7 +27,7 @@ async function subscribe(
 
 describe('in-process event bus', () => {
   it('delivers in publish order with increasing offsets, batched by count', async () => {
-    const bus = new MemoryEventBus({ capacity: 100 });
+    const bus = new MemoryEventBus({ capacity: 100, firstOffset: 0 });
     const publisher = await bus.publisher();
     await publisher.publish('t', [0, 1, 2, 3, 4].map(msg));
     const { sub, assigned } = await subscribe(bus);
@@ -42,7 +42,7 @@ describe('in-process event bus', () => {
   });
 
   it('waits for the first message before starting a batch', async () => {
-    const bus = new MemoryEventBus({ capacity: 100 });
+    const bus = new MemoryEventBus({ capacity: 100, firstOffset: 0 });
     const { sub } = await subscribe(bus);
     const pending = sub.nextBatch({ maxMessages: 2, maxWaitMs: 60_000 });
     expect(await hasSettled(pending)).toBe(false);
@@ -52,7 +52,7 @@ describe('in-process event bus', () => {
   });
 
   it('makes publishers wait while the topic holds `capacity` unacknowledged messages', async () => {
-    const bus = new MemoryEventBus({ capacity: 4 });
+    const bus = new MemoryEventBus({ capacity: 4, firstOffset: 0 });
     const publisher = await bus.publisher();
     const { sub } = await subscribe(bus);
     const publishing = publisher.publish('t', [0, 1, 2, 3, 4, 5].map(msg));
@@ -68,7 +68,7 @@ describe('in-process event bus', () => {
   });
 
   it('delivers unacknowledged messages again to the next subscriber, from where it asks', async () => {
-    const bus = new MemoryEventBus({ capacity: 100 });
+    const bus = new MemoryEventBus({ capacity: 100, firstOffset: 0 });
     await (await bus.publisher()).publish('t', [0, 1, 2, 3, 4, 5].map(msg));
     const a = await subscribe(bus);
     await a.sub.nextBatch({ maxMessages: 4, maxWaitMs: 1 });
@@ -94,7 +94,7 @@ describe('in-process event bus', () => {
   });
 
   it('stop() ends a waiting batch with what it collected, then null', async () => {
-    const bus = new MemoryEventBus({ capacity: 100 });
+    const bus = new MemoryEventBus({ capacity: 100, firstOffset: 0 });
     const { sub } = await subscribe(bus);
     const idle = sub.nextBatch({ maxMessages: 5, maxWaitMs: 60_000 });
     sub.stop();
@@ -111,14 +111,14 @@ describe('in-process event bus', () => {
   });
 
   it('keeps only the latest messages of a dead-letter topic and never blocks on it', async () => {
-    const bus = new MemoryEventBus({ capacity: 3, keepLatestOnly: ['dlq'] });
+    const bus = new MemoryEventBus({ capacity: 3, keepLatestOnly: ['dlq'], firstOffset: 0 });
     await (await bus.publisher()).publish('dlq', [0, 1, 2, 3, 4].map(msg));
     expect(values(bus.peek('dlq'))).toEqual(['m2', 'm3', 'm4']);
     expect(await bus.endOffsets('dlq')).toEqual([{ topic: 'dlq', partition: 0, offset: '5' }]);
   });
 
   it('fails a waiting publisher when the bus closes, with a code and canRetry=false', async () => {
-    const bus = new MemoryEventBus({ capacity: 1 });
+    const bus = new MemoryEventBus({ capacity: 1, firstOffset: 0 });
     const publishing = (await bus.publisher()).publish('t', [msg(0), msg(1)]);
     await bus.close();
     const error: unknown = await publishing.catch((e: unknown) => e);

@@ -13,6 +13,11 @@
  *
  * Messages do not survive the process: with the in-process bus, events published but not yet applied are
  * lost if the process dies. Kafka is the durable option.
+ *
+ * Offsets start at the time the bus was made, in microseconds. The worker stores offsets in the graph, and
+ * the graph outlives the process; a bus that started at 0 again would have its new messages taken for ones
+ * the graph already holds. Starting above any offset an earlier process could have reached (that would take
+ * more than 1,000 messages per millisecond, sustained) keeps the stored offsets meaningful across runs.
  */
 import type {
   BatchOptions,
@@ -32,6 +37,8 @@ export interface MemoryBusOptions {
   capacity: number;
   /** Topics without an in-process consumer (dead letters): only their latest `capacity` messages are kept. */
   keepLatestOnly?: readonly string[];
+  /** Offset of every topic's first message; default: now in microseconds (see above). Tests use 0. */
+  firstOffset?: number;
 }
 
 type Waiter = () => void;
@@ -63,7 +70,7 @@ const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 /** One topic = one partition: an append-only log whose acknowledged prefix is dropped. */
 class MemoryTopic {
   /** Offset of `messages[head]`. */
-  private base = 0;
+  private base: number;
   private messages: BusMessage[] = [];
   private head = 0;
   readonly dataWaiters: Waiter[] = [];
@@ -74,7 +81,10 @@ class MemoryTopic {
     readonly name: string,
     private readonly capacity: number,
     private readonly keepLatestOnly: boolean,
-  ) {}
+    firstOffset: number,
+  ) {
+    this.base = firstOffset;
+  }
 
   get firstOffset(): number {
     return this.base;
@@ -193,11 +203,13 @@ class MemorySubscription implements EventSubscription {
 export class MemoryEventBus implements EventBus {
   readonly kind = 'memory';
   private readonly topics = new Map<string, MemoryTopic>();
+  private readonly firstOffset: number;
   private closed = false;
 
   constructor(private readonly options: MemoryBusOptions) {
     if (!Number.isInteger(options.capacity) || options.capacity < 1)
       throw new EventBusError('in-process bus capacity must be at least 1', BUS_ERROR.config, false);
+    this.firstOffset = options.firstOffset ?? Date.now() * 1_000;
   }
 
   private topic(name: string): MemoryTopic {
@@ -207,6 +219,7 @@ export class MemoryEventBus implements EventBus {
         name,
         this.options.capacity,
         this.options.keepLatestOnly?.includes(name) ?? false,
+        this.firstOffset,
       );
       this.topics.set(name, topic);
     }

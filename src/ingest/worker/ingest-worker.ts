@@ -16,6 +16,7 @@
  * acknowledged meanwhile; any other failure stops the worker with an `IngestError`, nothing acknowledged.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../../config.js';
 import { decodeChatEvent } from '../../domain/chat-event.js';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import type { GraphStore } from '../../graph/graph-store.port.js';
@@ -150,21 +151,28 @@ export class IngestWorker {
   async run(): Promise<IngestStats> {
     const { bus, logger } = this.deps;
     const { topic, dlqTopic, partitions, group } = this.options;
-    await bus.ensureTopics([
-      { name: topic, partitions },
-      { name: dlqTopic, partitions, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
-    ]);
-    const publisher = await bus.publisher();
+    // A broker that is still starting (compose, CI) is waited for, like a failing write.
+    await this.withRetry(INGEST_ERROR.bus, 'creating topics', () =>
+      bus.ensureTopics([
+        { name: topic, partitions },
+        { name: dlqTopic, partitions, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
+      ]),
+    );
+    const publisher = await this.withRetry(INGEST_ERROR.bus, 'connecting the dead-letter publisher', () =>
+      bus.publisher(),
+    );
     let subscription: EventSubscription | undefined;
     const lagTimer = setInterval(() => void this.updateLag(true), this.options.lagIntervalMs);
     lagTimer.unref();
     try {
-      subscription = await bus.subscribe({
-        group,
-        topic,
-        bufferCapacity: this.options.bufferCapacity,
-        onAssigned: (assigned) => this.assign(assigned),
-      });
+      subscription = await this.withRetry(INGEST_ERROR.bus, `subscribing to ${topic}`, () =>
+        bus.subscribe({
+          group,
+          topic,
+          bufferCapacity: this.options.bufferCapacity,
+          onAssigned: (assigned) => this.assign(assigned),
+        }),
+      );
       this.subscription = subscription;
       if (this.stopping) subscription.stop();
       logger.info({ bus: bus.kind, graph: this.deps.graph.backend, topic, group }, 'ingest worker started');
@@ -376,4 +384,16 @@ export class IngestWorker {
       this.deps.logger.debug({ err: error }, 'consumer lag not updated');
     }
   }
+}
+
+/** The worker's settings from configuration (`KAFKA_*`, `INGEST_*`). */
+export function workerOptionsFrom(config: Config): IngestWorkerOptions {
+  return {
+    group: config.kafka.groupId,
+    topic: config.kafka.topic,
+    dlqTopic: config.kafka.dlqTopic,
+    partitions: config.kafka.partitions,
+    batchSize: config.ingest.batchSize,
+    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+  };
 }
