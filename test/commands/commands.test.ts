@@ -109,7 +109,7 @@ describe('commands on the demo dataset', () => {
 
   it('/help lists every command', async () => {
     const { reply } = await run('/help');
-    const usages = reply.table?.rows.map((r) => r[0]) ?? [];
+    const usages = reply.table?.rows.map((r) => r[0] ?? '') ?? [];
     for (const name of registry.keys()) expect(usages.some((u) => u.startsWith(`/${name}`))).toBe(true);
   });
 
