@@ -147,3 +147,19 @@ describe('embedded store on disk', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 });
+
+describe('embedded store bookkeeping on disk', () => {
+  const tempDir = useTempDirs();
+
+  it('keeps monitored channels across a restart', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await store.setMonitoredChannel('somechannel', true, 'mod#1');
+    await store.close();
+    const again = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+    expect((await again.monitoredChannels()).map((c) => [c.login, c.requestedBy])).toEqual([
+      ['somechannel', 'mod#1'],
+    ]);
+    await again.close();
+  });
+});

@@ -27,6 +27,7 @@ import type {
   GraphView,
   GraphViewLink,
   GraphViewNode,
+  MonitoredChannel,
   NameKind,
   NodeRef,
   RankedName,
@@ -93,6 +94,7 @@ export class EmbeddedGraph {
     RELATIONSHIP_TYPES.map((t) => [t, new Set<string>()]),
   );
   private readonly offsets = new Map<string, ConsumerOffset>();
+  private readonly monitored = new Map<string, MonitoredChannel>();
   private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -314,6 +316,22 @@ export class EmbeddedGraph {
     }
     for (const offset of offsets) this.offsets.set(offsetKey(offset), { ...offset });
     this.touch();
+  }
+
+  monitoredChannels(): MonitoredChannel[] {
+    return [...this.monitored.values()].sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  setMonitoredChannel(login: string, wanted: boolean, requestedBy: string, now: number): boolean {
+    if (wanted === this.monitored.has(login)) return false;
+    if (wanted) this.monitored.set(login, { login, requestedBy, since: now });
+    else this.monitored.delete(login);
+    this.touch();
+    return true;
+  }
+
+  setMonitoredRaw(channel: MonitoredChannel): void {
+    this.monitored.set(channel.login, channel);
   }
 
   readOffsets(group: string, topic: string): ConsumerOffset[] {
