@@ -78,6 +78,12 @@ export function toBusError(error: unknown, doing: string): EventBusError {
         return new EventBusError(message, BUS_ERROR.protocol, error.retriable, { cause: error });
     }
   }
+  if (error instanceof KafkaJSError && error.name === 'KafkaJSNumberOfRetriesExceeded') {
+    // kafkajs gave up retrying; what failed is the cause. It was retriable (else kafkajs would not have
+    // retried), and a broker that is restarting comes back, so the caller may try again later.
+    const inner = toBusError(error.cause ?? new Error(error.message), doing);
+    return new EventBusError(message, inner.code, true, { cause: error });
+  }
   if (error instanceof KafkaJSError) {
     switch (error.name) {
       case 'KafkaJSConnectionError':
@@ -85,8 +91,6 @@ export function toBusError(error: unknown, doing: string): EventBusError {
       case 'KafkaJSBrokerNotFound':
       case 'KafkaJSGroupCoordinatorNotFound':
       case 'KafkaJSMetadataNotLoaded':
-      case 'KafkaJSNumberOfRetriesExceeded':
-        // kafkajs gave up on its own retries; a broker that is restarting comes back, so the caller may retry.
         return new EventBusError(message, BUS_ERROR.connection, true, { cause: error });
       case 'KafkaJSRequestTimeoutError':
       case 'KafkaJSTimeout':
@@ -466,10 +470,13 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
-  /** Delete topics (tests and benchmarks clean up after themselves). */
+  /** Delete those of `topics` that exist (tests and benchmarks clean up after themselves). */
   async deleteTopics(topics: readonly string[]): Promise<void> {
     try {
-      await (await this.admin()).deleteTopics({ topics: [...topics] });
+      const admin = await this.admin();
+      const existing = new Set(await admin.listTopics());
+      const doomed = topics.filter((t) => existing.has(t));
+      if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
     } catch (error) {
       throw toBusError(error, `deleting topics ${topics.join(', ')}`);
     }

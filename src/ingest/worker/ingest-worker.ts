@@ -255,6 +255,16 @@ export class IngestWorker {
     metrics.batchSize.observe(batch.length);
     this.stats.eventsIn += batch.length;
 
+    // Stored offsets may have moved since this worker was assigned (another worker of the group wrote the
+    // partition before a rebalance gave it here): read them again right before deciding what is new.
+    const stored = await this.withRetry(INGEST_ERROR.readOffsets, 'reading stored offsets', () =>
+      this.deps.graph.readOffsets(this.options.group, this.options.topic),
+    );
+    for (const o of stored) {
+      const offset = BigInt(o.offset);
+      if (offset > (this.positions.get(o.partition) ?? -1n)) this.positions.set(o.partition, offset);
+    }
+
     const events: TimedEvent[] = [];
     const deadLetters: OutgoingMessage[] = [];
     const next = new Map<number, bigint>();
