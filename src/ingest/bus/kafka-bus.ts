@@ -51,6 +51,8 @@ export interface KafkaBusOptions {
   retries?: number;
   /** Messages held fetched but not yet taken, per subscription (default 10,000). */
   bufferCapacity?: number;
+  /** How long the group waits for a silent member before giving its partitions to others (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 /**
@@ -389,6 +391,10 @@ export class KafkaEventBus implements EventBus {
       allowAutoTopicCreation: false,
       // Java's murmur2 partitioner: the same key lands in the same partition as with Java producers.
       createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded retries (kafkajs warns about that for idempotent producers): a publish to a broker that is
+      // gone for good fails after ~35 s instead of hanging. Within those retries the same batch is resent
+      // with the same sequence numbers, which the broker de-duplicates; nothing here resends a failed chunk,
+      // so no duplicate is made either.
       retry: this.retry,
     });
     try {
@@ -427,8 +433,8 @@ export class KafkaEventBus implements EventBus {
     const consumer = this.kafka.consumer({
       groupId: options.group,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       // Short long-poll: kafkajs sleeps this long between fetch rounds while every partition is paused.
       maxWaitTimeInMs: 500,
       retry: { ...this.retry, restartOnFailure: () => Promise.resolve(true) },

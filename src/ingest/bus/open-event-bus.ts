@@ -13,6 +13,7 @@ export async function openEventBus(config: Config, logger: Logger): Promise<Even
     return new KafkaEventBus({
       brokers: config.kafka.brokers,
       clientId: config.kafka.clientId,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       logger,
     });
   }

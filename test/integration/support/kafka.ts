@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, inject } from 'vitest';
 import { KafkaEventBus } from '../../../src/ingest/bus/kafka-bus.js';
 import type { Logger } from '../../../src/logging.js';
+import { pino } from 'pino';
 import { silentLogger } from '../../../src/logging.js';
 import { kafkaScript } from '../setup/kafka.global.js';
 
@@ -63,7 +64,7 @@ export function useKafka(): KafkaFixture {
     }
   });
   return {
-    bus: (logger = silentLogger) => {
+    bus: (logger = testLogger()) => {
       const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'twitchgraph-test', logger });
       buses.push(bus);
       return bus;
@@ -79,4 +80,10 @@ export function useKafka(): KafkaFixture {
       return name;
     },
   };
+}
+
+/** Silent unless TEST_LOG_LEVEL is set (e.g. `TEST_LOG_LEVEL=debug` to see kafkajs and the worker). */
+export function testLogger(): Logger {
+  const level = process.env.TEST_LOG_LEVEL;
+  return level === undefined || level === '' ? silentLogger : pino({ level }, pino.destination(2));
 }
