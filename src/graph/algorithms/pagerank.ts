@@ -23,8 +23,9 @@
  * The order of operations (divide per source, sum, then multiply by d) follows MAGE's so that the stop test
  * sees the same differences; summation order can still differ in the last bit.
  *
- * Note that ε is absolute: once 1/N is well below 1e-5 (N beyond ~10^5) MAGE stops after one or two
- * iterations. That is MAGE's behaviour, reproduced on purpose.
+ * Note that ε is absolute, not relative to 1/N: on a large graph most ranks are far below 1e-5 and only the
+ * few high-ranked nodes (popular streams, games) keep the iteration going. That is MAGE's behaviour,
+ * reproduced on purpose.
  */
 import type { GraphProjection } from '../graph-store.port.js';
 
