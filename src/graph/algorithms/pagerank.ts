@@ -96,7 +96,8 @@ export function pagerankRun(projection: GraphProjection, options: PagerankOption
     if (!(maxChange > stopEpsilon)) break;
   }
 
-  // Left-to-right sum, as std::accumulate in NormalizeRank.
+  // Left-to-right sum, as std::accumulate in NormalizeRank. The total is 0 only if every rank leaked (d = 1
+  // and no cycle), where MAGE's division gives NaN; zeros are kept instead.
   let total = 0;
   for (let v = 0; v < n; v += 1) total += rank[v] as number;
   if (total > 0) for (let v = 0; v < n; v += 1) rank[v] = (rank[v] as number) / total;
