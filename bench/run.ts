@@ -12,6 +12,7 @@ type Suite = () => Promise<BenchRow[]>;
 const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
   algorithms: async () => (await import('./algorithms.bench.js')).benchAlgorithms,
+  pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
 };
 
 function table(rows: readonly BenchRow[]): string {

@@ -95,7 +95,11 @@ export function decodeChatEvent(raw: Uint8Array | string | null): DecodeResult {
       reason: `message too large: ${size} bytes > ${MAX_EVENT_BYTES}`,
     };
   const text =
-    typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+    typeof raw === 'string'
+      ? raw
+      : Buffer.isBuffer(raw)
+        ? raw.toString('utf8')
+        : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -32,8 +32,7 @@ import type {
   PartitionOffset,
   TopicPartition,
 } from '../bus/event-bus.port.js';
-import type { TimedEvent } from './aggregate.js';
-import { aggregateBatch, eventTime } from './aggregate.js';
+import { BatchAggregator, eventTime } from './aggregate.js';
 import { deadLetterFor } from './dead-letter.js';
 
 export interface IngestWorkerOptions {
@@ -265,22 +264,29 @@ export class IngestWorker {
       if (offset > (this.positions.get(o.partition) ?? -1n)) this.positions.set(o.partition, offset);
     }
 
-    const events: TimedEvent[] = [];
+    const aggregator = new BatchAggregator();
+    let applied = 0;
     const deadLetters: OutgoingMessage[] = [];
-    const next = new Map<number, bigint>();
+    // Per partition: the last offset taken, and whether the batch is past the stored position already
+    // (offsets only grow within a partition, so after the first new message every later one is new too).
+    const last = new Map<number, string>();
+    const pastPosition = new Set<number>();
     let duplicates = 0;
     for (const message of batch) {
-      const offset = BigInt(message.offset);
-      const position = this.positions.get(message.partition);
-      if (position !== undefined && offset < position) {
-        duplicates += 1;
-        continue;
+      const { partition } = message;
+      if (!pastPosition.has(partition)) {
+        const position = this.positions.get(partition);
+        if (position !== undefined && BigInt(message.offset) < position) {
+          duplicates += 1;
+          continue;
+        }
+        pastPosition.add(partition);
       }
-      const seen = next.get(message.partition);
-      if (seen === undefined || offset + 1n > seen) next.set(message.partition, offset + 1n);
+      last.set(partition, message.offset);
       const decoded = decodeChatEvent(message.value);
       if (decoded.ok) {
-        events.push({ event: decoded.event, at: eventTime(decoded.event, message.timestamp) });
+        aggregator.add(decoded.event, eventTime(decoded.event, message.timestamp));
+        applied += 1;
       } else {
         deadLetters.push(deadLetterFor(message, decoded));
         metrics.deadLettered.inc({ code: decoded.code });
@@ -290,6 +296,7 @@ export class IngestWorker {
         );
       }
     }
+    const next = new Map([...last].map(([partition, offset]) => [partition, BigInt(offset) + 1n]));
     if (duplicates > 0) {
       metrics.duplicatesSkipped.inc(duplicates);
       this.stats.duplicatesSkipped += duplicates;
@@ -313,16 +320,16 @@ export class IngestWorker {
       partition,
       offset: offset.toString(),
     }));
-    const rows = aggregateBatch(events);
+    const rows = aggregator.result();
     await this.withRetry(INGEST_ERROR.graphWrite, 'writing the batch to the graph', () =>
       this.deps.graph.applyChatActivity(rows, offsets),
     );
     for (const [partition, offset] of next) this.positions.set(partition, offset);
 
     this.stats.batches += 1;
-    this.stats.applied += events.length;
+    this.stats.applied += applied;
     this.stats.deadLettered += deadLetters.length;
-    metrics.eventsApplied.inc(events.length);
+    metrics.eventsApplied.inc(applied);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     metrics.lastBatchTime.set(Date.now() / 1000);
     const acknowledged: PartitionOffset[] = offsets.map(({ topic, partition, offset }) => ({
