@@ -9,6 +9,7 @@ import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../../src/graph/embedded/embe
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
 import type { EventBus, OutgoingMessage } from '../../src/ingest/bus/event-bus.port.js';
+import { BUS_ERROR, EventBusError } from '../../src/ingest/bus/event-bus.port.js';
 import { MemoryEventBus } from '../../src/ingest/bus/memory-bus.js';
 import { DLQ_HEADER, readDeadLetter } from '../../src/ingest/worker/dead-letter.js';
 import type { IngestStats, IngestWorkerOptions } from '../../src/ingest/worker/ingest-worker.js';
@@ -313,5 +314,27 @@ describe('ingest worker (in-process bus)', () => {
     expect(
       await metricValue(registry, 'twitchgraph_ingest_consumer_lag', { topic: TOPIC, partition: '0' }),
     ).toBe(200);
+  });
+
+  it('waits for a bus that is not up yet, and a stop meanwhile just ends the wait', async () => {
+    const bus = newBus();
+    let attempts = 0;
+    const started: { worker?: IngestWorker } = {};
+    const unreachable: EventBus = {
+      kind: bus.kind,
+      publisher: () => bus.publisher(),
+      subscribe: (o) => bus.subscribe(o),
+      endOffsets: (t) => bus.endOffsets(t),
+      close: () => bus.close(),
+      ensureTopics: () => {
+        attempts += 1;
+        if (attempts === 3) started.worker?.stop();
+        return Promise.reject(new EventBusError('broker not reachable', BUS_ERROR.connection, true));
+      },
+    };
+    const h = harness(unreachable, EmbeddedGraphStore.inMemory());
+    started.worker = h.worker;
+    expect(await h.worker.run()).toMatchObject({ batches: 0, eventsIn: 0 });
+    expect(attempts).toBe(3);
   });
 });

@@ -95,6 +95,9 @@ export class IngestError extends Error {
   }
 }
 
+/** A stop was asked for while nothing was in flight (still starting up): `run()` just ends. */
+class StopRequested extends Error {}
+
 /** Retry only what says it can be retried (`canRetry`, see STYLE.md); never judge by message text. */
 function canRetry(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
@@ -150,27 +153,41 @@ export class IngestWorker {
   async run(): Promise<IngestStats> {
     const { bus, logger } = this.deps;
     const { topic, dlqTopic, partitions, group } = this.options;
-    // A broker that is still starting (compose, CI) is waited for, like a failing write.
-    await this.withRetry(INGEST_ERROR.bus, 'creating topics', () =>
-      bus.ensureTopics([
-        { name: topic, partitions },
-        { name: dlqTopic, partitions, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
-      ]),
-    );
-    const publisher = await this.withRetry(INGEST_ERROR.bus, 'connecting the dead-letter publisher', () =>
-      bus.publisher(),
-    );
+    let publisher: EventPublisher | undefined;
     let subscription: EventSubscription | undefined;
     const lagTimer = setInterval(() => void this.updateLag(true), this.options.lagIntervalMs);
     lagTimer.unref();
     try {
-      subscription = await this.withRetry(INGEST_ERROR.bus, `subscribing to ${topic}`, () =>
-        bus.subscribe({
-          group,
-          topic,
-          bufferCapacity: this.options.bufferCapacity,
-          onAssigned: (assigned) => this.assign(assigned),
-        }),
+      // A broker that is still starting (compose, CI) is waited for; a stop meanwhile ends the wait, as
+      // nothing is in flight yet.
+      await this.withRetry(
+        INGEST_ERROR.bus,
+        'creating topics',
+        () =>
+          bus.ensureTopics([
+            { name: topic, partitions },
+            { name: dlqTopic, partitions, maxMessageBytes: DLQ_MAX_MESSAGE_BYTES },
+          ]),
+        { untilStopped: true },
+      );
+      publisher = await this.withRetry(
+        INGEST_ERROR.bus,
+        'connecting the dead-letter publisher',
+        () => bus.publisher(),
+        { untilStopped: true },
+      );
+      const dlqPublisher = publisher;
+      subscription = await this.withRetry(
+        INGEST_ERROR.bus,
+        `subscribing to ${topic}`,
+        () =>
+          bus.subscribe({
+            group,
+            topic,
+            bufferCapacity: this.options.bufferCapacity,
+            onAssigned: (assigned) => this.assign(assigned),
+          }),
+        { untilStopped: true },
       );
       this.subscription = subscription;
       if (this.stopping) subscription.stop();
@@ -190,19 +207,21 @@ export class IngestWorker {
         if (batch === null) break;
         const taken = batch;
         const from = subscription;
-        if (taken.length > 0) await this.exclusive(() => this.process(taken, from, publisher));
+        if (taken.length > 0) await this.exclusive(() => this.process(taken, from, dlqPublisher));
         if (this.stopping) break;
       }
       // Last lag reading, but a bus that is down must not hold up the shutdown.
       await Promise.race([this.updateLag(true), sleep(2_000, undefined, { ref: false })]);
-      logger.info({ ...this.stats }, 'ingest worker stopped');
-      return { ...this.stats };
+    } catch (error) {
+      if (!(error instanceof StopRequested)) throw error;
     } finally {
       clearInterval(lagTimer);
       this.subscription = undefined;
       await subscription?.close();
-      await publisher.close();
+      await publisher?.close();
     }
+    logger.info({ ...this.stats }, 'ingest worker stopped');
+    return { ...this.stats };
   }
 
   /**
@@ -347,15 +366,27 @@ export class IngestWorker {
     void this.updateLag(false);
   }
 
-  private async withRetry<T>(code: IngestErrorCode, what: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Run `work`, retrying failures that say they can be retried, with backoff. After a stop request,
+   * `untilStopped` work (nothing in flight) gives up at once; other work (a batch in flight) keeps trying
+   * for `stopGraceMs`, then gives up with an error (the batch is not acknowledged).
+   */
+  private async withRetry<T>(
+    code: IngestErrorCode,
+    what: string,
+    work: () => Promise<T>,
+    options: { untilStopped?: boolean } = {},
+  ): Promise<T> {
     let delay = this.options.retryInitialMs;
     for (let attempt = 1; ; attempt += 1) {
+      if (options.untilStopped === true && this.stopping) throw new StopRequested();
       try {
         return await work();
       } catch (error) {
         if (!canRetry(error)) {
           throw new IngestError(`${what} failed: ${describe(error)}`, code, { cause: error });
         }
+        if (options.untilStopped === true && this.stopping) throw new StopRequested();
         if (this.stopping && performance.now() - this.stopAskedAt > this.options.stopGraceMs) {
           throw new IngestError(
             `${what} still failing when asked to stop (${attempt} attempts): ${describe(error)}; the batch was not acknowledged and will be delivered again`,
