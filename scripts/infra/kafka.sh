@@ -56,9 +56,23 @@ free_port() {
   node -e 'const s=require("node:net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
 }
 
-# Ports are picked once per instance folder and then reused.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Ports are picked once per instance folder and then reused, so a restart keeps the address. Only when a
+# stopped broker's port has meanwhile been taken by something else (a shared machine) are new ones picked:
+# the controller voter is in server.properties, not in the data, so the data stays usable.
 ensure_ports() {
   mkdir -p "${STATE}"
+  if [[ -f "${STATE}/ports" ]] && ! running_pid >/dev/null; then
+    # shellcheck disable=SC1091
+    source "${STATE}/ports"
+    if port_in_use "${BROKER_PORT}" || port_in_use "${CONTROLLER_PORT}"; then
+      say "port ${BROKER_PORT} or ${CONTROLLER_PORT} is taken by another program: picking new ports"
+      rm -f "${STATE}/ports"
+    fi
+  fi
   if [[ ! -f "${STATE}/ports" ]]; then
     local broker controller
     broker="$(free_port)"
@@ -232,7 +246,9 @@ cmd_reset() {
 }
 
 cmd_brokers() {
-  ensure_ports
+  [[ -f "${STATE}/ports" ]] || die "no broker has been started in ${STATE} yet"
+  # shellcheck disable=SC1091
+  source "${STATE}/ports"
   printf '127.0.0.1:%s\n' "${BROKER_PORT}"
 }
 
