@@ -230,7 +230,8 @@ class KafkaSubscription implements EventSubscription {
         },
         'partitions assigned; resuming from stored positions',
       );
-      this.consumer.resume([{ topic: this.options.topic }]);
+      // A subscription that was stopped meanwhile stays paused: it is finishing, not fetching.
+      if (!this.buffer.isStopped) this.consumer.resume([{ topic: this.options.topic }]);
     } catch (error) {
       this.fail(toBusError(error, 'positioning assigned partitions'));
     }
