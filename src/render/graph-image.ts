@@ -2,7 +2,7 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { createCanvas } from '@napi-rs/canvas';
 import { registerFonts } from './fonts.js';
-import type { GraphImageInput, GraphLayout, GraphLayoutOptions } from './graph-layout.js';
+import type { GraphImageInput, GraphLayout, GraphLayoutOptions, LaidOutNode } from './graph-layout.js';
 import { layoutGraph } from './graph-layout.js';
 import type { RenderedImage } from './rendered-image.js';
 import type { Theme, ThemeName } from './theme.js';
@@ -56,8 +56,10 @@ function drawLinks(ctx: SKRSContext2D, layout: GraphLayout, colors: Theme): void
 }
 
 function drawNodes(ctx: SKRSContext2D, layout: GraphLayout, colors: Theme): void {
-  // Small nodes first so the big (important) ones are never hidden under a crowd of chatters.
-  const order = [...layout.nodes].sort((a, b) => a.r - b.r || Number(a.center) - Number(b.center));
+  // Users first, then games, languages and teams, then streams, the centre last, each group small to
+  // large: what a picture is about is never hidden under a crowd of chatters.
+  const layer = (n: LaidOutNode) => (n.center ? 3 : n.kind === 'Stream' ? 2 : n.kind === 'User' ? 0 : 1);
+  const order = [...layout.nodes].sort((a, b) => layer(a) - layer(b) || a.r - b.r);
   for (const node of order) {
     ctx.beginPath();
     ctx.arc(node.x, node.y, node.r, 0, Math.PI * 2);
@@ -126,7 +128,7 @@ export async function drawGraph(layout: GraphLayout, themeName: ThemeName = 'dar
       ctx.fillStyle = colors.roleLink[item.type];
       ctx.fillRect(item.swatch.x, item.swatch.y, item.swatch.width, item.swatch.height);
     }
-    drawText(ctx, item.text, item.textX, layout.legend.y, layout.legend.font, colors.muted);
+    drawText(ctx, item.text, item.textX, item.y, layout.legend.font, colors.muted);
   }
   drawText(ctx, layout.footer.text, layout.footer.x, layout.footer.y, layout.footer.font, colors.muted);
 

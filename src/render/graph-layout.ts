@@ -94,14 +94,16 @@ export type LegendItem =
       text: string;
       swatch: { x: number; y: number; r: number };
       textX: number;
+      /** Middle of the text line. */
+      y: number;
     }
-  | { what: 'link'; type: RoleLink; text: string; swatch: Box; textX: number };
+  | { what: 'link'; type: RoleLink; text: string; swatch: Box; textX: number; y: number };
 
 export interface GraphLayout {
   width: number;
   height: number;
   title: { text: string; font: string; x: number; y: number };
-  legend: { items: LegendItem[]; font: string; y: number };
+  legend: { items: LegendItem[]; font: string };
   footer: { text: string; font: string; x: number; y: number };
   /** Where nodes and labels are drawn. */
   plot: Box;
@@ -116,6 +118,8 @@ export interface GraphLayout {
 
 const STRUCTURAL: ReadonlySet<NodeLabel> = new Set(['Game', 'Language', 'Team']);
 
+const isRoleLink = (type: RelationshipType | undefined): boolean => ROLE_LINKS.some((role) => role === type);
+
 /** Radii in pixels before scaling for crowded pictures. */
 const RADIUS = {
   center: 24,
@@ -125,7 +129,8 @@ const RADIUS = {
 };
 
 const HEADER = { titleSize: 24, legendSize: 14, footerSize: 13, margin: 16 };
-const LABEL = { size: 13, centerSize: 15, maxWidth: 180, pad: 3 };
+const LEGEND_ROW = 22;
+const LABEL = { size: 13, centerSize: 15, maxWidth: 180, pad: 3, structural: 12 };
 
 interface SimNode extends SimulationNodeDatum {
   r: number;
@@ -159,19 +164,28 @@ export function selectNodes(
   return { nodes: sorted.slice(0, Math.max(1, maxNodes)), degree };
 }
 
-function radii(nodes: readonly GraphImageNode[], centerId: string | undefined): number[] {
+/** Share of the plot that node discs may cover before every node is shrunk to make room. */
+const AREA_BUDGET = 0.18;
+
+function radii(nodes: readonly GraphImageNode[], centerId: string | undefined, plot: Box): number[] {
   let maxWeight = 0;
   for (const node of nodes)
     if (node.id !== centerId && node.weight !== undefined && node.weight > maxWeight) maxWeight = node.weight;
-  // Crowded pictures get smaller nodes so they still fit; never below half size.
-  const scale = Math.max(0.5, Math.min(1, Math.sqrt(150 / Math.max(1, nodes.length))));
-  return nodes.map((node) => {
-    if (node.id === centerId) return RADIUS.center * Math.max(0.75, scale);
-    if (node.weight === undefined || maxWeight <= 0) return RADIUS.unmeasured[node.kind] * scale;
+  const nominal = nodes.map((node) => {
+    if (node.id === centerId) return RADIUS.center;
+    if (node.weight === undefined || maxWeight <= 0) return RADIUS.unmeasured[node.kind];
     // Area proportional to weight, so twice the messages look twice as big, not four times.
     const share = Math.sqrt(Math.max(0, node.weight) / maxWeight);
-    return (RADIUS.min + (RADIUS.max - RADIUS.min) * share) * scale;
+    return RADIUS.min + (RADIUS.max - RADIUS.min) * share;
   });
+  // Crowded pictures get smaller nodes (all alike, so sizes still compare) until the discs cover no more
+  // than the budget; below 40% nodes stop being readable, and the cut to maxNodes is what helps then.
+  const area = nominal.reduce((sum, r) => sum + Math.PI * r * r, 0);
+  const scale = Math.max(
+    0.4,
+    Math.min(1, Math.sqrt((AREA_BUDGET * plot.width * plot.height) / Math.max(1, area))),
+  );
+  return nominal.map((r) => r * scale);
 }
 
 /** d3-force with a fixed number of ticks; positions in layout units centred on 0. */
@@ -184,16 +198,24 @@ function simulate(
   seed: number,
 ): SimNode[] {
   const n = nodes.length;
-  const sim: SimNode[] = nodes.map((_, i) => ({ r: r[i] ?? RADIUS.min }));
-  const centre = sim[centerIndex];
-  if (centre !== undefined) {
-    centre.fx = 0;
-    centre.fy = 0;
-  }
   // Spacing that would fill the plot evenly; link length and repulsion follow it, so small and large
   // graphs both come out filling the frame before the final fit.
   const spacing = Math.sqrt((plot.width * plot.height) / Math.max(1, n));
   const linkDistance = Math.max(24, Math.min(110, spacing * 0.9));
+  // Start from seeded random spots in a disc (d3 would use a fixed spiral, which leaves the seed no
+  // say): the seed picks the arrangement, and the same seed always the same one.
+  const random = seededRandom(seed);
+  const spread = linkDistance * Math.sqrt(n) * 0.5;
+  const sim: SimNode[] = nodes.map((_, i) => {
+    const angle = random() * 2 * Math.PI;
+    const distance = spread * Math.sqrt(random());
+    return { r: r[i] ?? RADIUS.min, x: distance * Math.cos(angle), y: distance * Math.sin(angle) };
+  });
+  const centre = sim[centerIndex];
+  if (centre !== undefined) {
+    centre.x = centre.fx = 0;
+    centre.y = centre.fy = 0;
+  }
   // d3's default run is 300 ticks (alpha 1 → 0.001). On this project's 2-core target a tick of a
   // 300-node graph costs about a millisecond with collision on, so larger graphs get fewer ticks (a
   // fixed budget of node-ticks, which keeps render time bounded); the cooling rate follows so every
@@ -201,7 +223,7 @@ function simulate(
   const ticks = Math.max(60, Math.min(300, Math.round(30_000 / Math.max(1, n))));
   const simLinks: SimulationLinkDatum<SimNode>[] = links.map((l) => ({ source: l.source, target: l.target }));
   const simulation = forceSimulation<SimNode>(sim)
-    .randomSource(seededRandom(seed))
+    .randomSource(random)
     .alphaDecay(1 - Math.pow(0.001, 1 / ticks))
     .force('link', forceLink<SimNode, SimulationLinkDatum<SimNode>>(simLinks).distance(linkDistance))
     // theta 1.2 (d3: 0.9) approximates far-away groups a little more coarsely: invisible at this size,
@@ -230,58 +252,92 @@ function simulate(
   return sim;
 }
 
-/** Scale positions (not radii) into the plot, keeping the aspect ratio, and centre them there. */
-function fit(sim: readonly SimNode[], plot: Box, inset: number): { x: number; y: number }[] {
+/**
+ * Fit the simulated picture into the plot, centred. A picture larger than the plot is shrunk as a whole,
+ * radii included, so the spacing the collide force made survives; a small one is spread out (at most
+ * 3×: a few nodes strewn across the frame read as unrelated) with radii kept.
+ */
+function fit(sim: readonly SimNode[], plot: Box, pad: number): { x: number; y: number; r: number }[] {
   let minX = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxY = Number.NEGATIVE_INFINITY;
+  let maxR = 0;
   for (const d of sim) {
     const x = d.x ?? 0;
     const y = d.y ?? 0;
-    minX = Math.min(minX, x - d.r);
-    maxX = Math.max(maxX, x + d.r);
-    minY = Math.min(minY, y - d.r);
-    maxY = Math.max(maxY, y + d.r);
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+    maxR = Math.max(maxR, d.r);
   }
-  const spanX = Math.max(1, maxX - minX);
-  const spanY = Math.max(1, maxY - minY);
-  // Never blow a small graph up more than 3×: a few nodes spread across the whole frame read as unrelated.
-  const scale = Math.min(3, (plot.width - 2 * inset) / spanX, (plot.height - 2 * inset) / spanY);
+  const room = (span: number, size: number) => (size - 2 * pad) / Math.max(1, span);
+  const wanted = Math.min(
+    room(maxX - minX + 2 * maxR, plot.width),
+    room(maxY - minY + 2 * maxR, plot.height),
+  );
+  const spread = Math.min(3, wanted);
+  const shrink = Math.min(1, spread);
   const cx = plot.x + plot.width / 2;
   const cy = plot.y + plot.height / 2;
   const midX = (minX + maxX) / 2;
   const midY = (minY + maxY) / 2;
-  return sim.map((d) => ({ x: cx + ((d.x ?? 0) - midX) * scale, y: cy + ((d.y ?? 0) - midY) * scale }));
+  return sim.map((d) => ({
+    x: cx + ((d.x ?? 0) - midX) * spread,
+    y: cy + ((d.y ?? 0) - midY) * spread,
+    r: Math.max(1.5, d.r * shrink),
+  }));
 }
 
+/** Legend entries for the kinds and role links in the picture, wrapping onto more rows when narrow. */
 function legendItems(
-  nodes: readonly LaidOutNode[],
-  links: readonly LaidOutLink[],
+  categories: ReadonlySet<NodeCategory>,
+  linkTypes: ReadonlySet<RelationshipType | undefined>,
   width: number,
-  y: number,
+  top: number,
   measure: MeasureText,
-): { items: LegendItem[]; font: string } {
+): { items: LegendItem[]; font: string; bottom: number } {
   const legendFont = font(HEADER.legendSize);
-  const categories = new Set(nodes.map((n) => n.category));
-  const roles = new Set(links.map((l) => l.type));
-  const items: LegendItem[] = [];
-  let x = HEADER.margin;
+  const entries: { text: string; make: (x: number, y: number) => LegendItem; swatch: number }[] = [];
   for (const category of NODE_CATEGORIES) {
     if (!categories.has(category)) continue;
     const text = NODE_CATEGORY_NAMES[category];
-    items.push({ what: 'node', category, text, swatch: { x: x + 7, y, r: 7 }, textX: x + 20 });
-    x += 20 + measure(text, legendFont) + 18;
+    entries.push({
+      text,
+      swatch: 20,
+      make: (x, y) => ({ what: 'node', category, text, swatch: { x: x + 7, y, r: 7 }, textX: x + 20, y }),
+    });
   }
   for (const type of ROLE_LINKS) {
-    if (!roles.has(type)) continue;
+    if (!linkTypes.has(type)) continue;
     const text = `${ROLE_LINK_NAMES[type]} link`;
-    items.push({ what: 'link', type, text, swatch: { x, y: y - 2, width: 22, height: 4 }, textX: x + 28 });
-    x += 28 + measure(text, legendFont) + 18;
+    entries.push({
+      text,
+      swatch: 28,
+      make: (x, y) => ({
+        what: 'link',
+        type,
+        text,
+        swatch: { x, y: y - 2, width: 22, height: 4 },
+        textX: x + 28,
+        y,
+      }),
+    });
   }
-  // One row is enough for the six kinds and two roles at the default width; a narrower picture simply
-  // loses the last items rather than running them off the edge.
-  return { items: items.filter((item) => item.textX < width - 40), font: legendFont };
+  const items: LegendItem[] = [];
+  let x = HEADER.margin;
+  let y = top;
+  for (const entry of entries) {
+    const w = entry.swatch + measure(entry.text, legendFont);
+    if (x > HEADER.margin && x + w > width - HEADER.margin) {
+      x = HEADER.margin;
+      y += LEGEND_ROW;
+    }
+    items.push(entry.make(x, y));
+    x += w + 18;
+  }
+  return { items, font: legendFont, bottom: y + LEGEND_ROW / 2 };
 }
 
 function footerText(
@@ -342,20 +398,27 @@ export function layoutGraph(
 
   const titleFont = font(HEADER.titleSize, 'bold');
   const legendY = HEADER.margin + HEADER.titleSize + 22;
+  const legend = legendItems(
+    new Set(chosen.map((n) => (n.bot === true && n.kind === 'User' ? 'Bot' : n.kind))),
+    new Set(links.map((l) => l.type)),
+    width,
+    legendY,
+    measure,
+  );
+  const plotTop = legend.bottom + 8;
   const plot: Box = {
     x: HEADER.margin,
-    y: legendY + 18,
+    y: plotTop,
     width: width - 2 * HEADER.margin,
-    height: height - (legendY + 18) - (HEADER.footerSize + 22),
+    height: height - plotTop - (HEADER.footerSize + 22),
   };
-  const r = radii(chosen, input.centerId);
+  const r = radii(chosen, input.centerId, plot);
   const centerIndex = input.centerId === undefined ? -1 : (index.get(input.centerId) ?? -1);
   const sim = simulate(chosen, links, r, centerIndex, plot, seed);
-  const maxR = Math.max(0, ...r);
-  const positions = fit(sim, plot, maxR + 6);
+  const positions = fit(sim, plot, 6);
 
   const nodes: LaidOutNode[] = chosen.map((node, i) => {
-    const at = positions[i] ?? { x: 0, y: 0 };
+    const at = positions[i] ?? { x: 0, y: 0, r: RADIUS.min };
     const laid: LaidOutNode = {
       id: node.id,
       kind: node.kind,
@@ -365,18 +428,31 @@ export function layoutGraph(
       center: node.id === input.centerId,
       x: at.x,
       y: at.y,
-      r: r[i] ?? RADIUS.min,
+      r: at.r,
     };
     if (node.weight !== undefined) laid.weight = node.weight;
     return laid;
   });
 
-  // Most important first: the centre, then the biggest nodes, then the best connected.
+  // Most important first: the centre; then the best-connected games, languages and teams (what the
+  // picture is read by, and few enough not to crowd out the rest); then the biggest nodes.
+  const structure = new Set(
+    nodes
+      .filter((n) => STRUCTURAL.has(n.kind))
+      .sort((a, b) => b.degree - a.degree || (a.id < b.id ? -1 : 1))
+      .slice(0, LABEL.structural)
+      .map((n) => n.id),
+  );
+  // VIPs and moderators are named before plain chatters: they are why one looks at a channel's picture.
+  const roleHolders = new Set<number>();
+  for (const link of links) if (isRoleLink(link.type)) roleHolders.add(link.source).add(link.target);
+  const tier = (n: LaidOutNode, i: number) =>
+    n.center ? 0 : structure.has(n.id) ? 1 : roleHolders.has(i) ? 2 : 3;
   const byImportance = nodes
     .map((node, i) => ({ node, i }))
     .sort(
       (a, b) =>
-        Number(b.node.center) - Number(a.node.center) ||
+        tier(a.node, a.i) - tier(b.node, b.i) ||
         b.node.r - a.node.r ||
         b.node.degree - a.node.degree ||
         a.i - b.i,
@@ -413,7 +489,7 @@ export function layoutGraph(
       x: HEADER.margin,
       y: HEADER.margin + HEADER.titleSize / 2 + 2,
     },
-    legend: { ...legendItems(nodes, links, width, legendY, measure), y: legendY },
+    legend: { items: legend.items, font: legend.font },
     footer: {
       text: ellipsize(
         footerText(input, sized, nodes.length, total, more),
