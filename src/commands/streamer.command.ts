@@ -11,6 +11,8 @@ export const STREAMER_CHATTER_LIMIT = 25;
 /** Chatters drawn in the reply's picture (most messages first); the picture says how many more there are. */
 export const STREAMER_PICTURE_CHATTERS = 100;
 
+const counted = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 export const streamerCommand = defineCommand({
   definition: {
     name: 'streamer',
@@ -55,8 +57,8 @@ export const streamerCommand = defineCommand({
         name: imageName('streamer', s.login === '' ? s.id : s.login),
         description:
           `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
-          `${formatCount(hood.vips.length)} VIPs, ${formatCount(hood.moderators.length)} moderators and ` +
-          `${formatCount(drawnChatters)} of ${formatCount(hood.chatterCount)} chatters.`,
+          `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')} and ` +
+          `${formatCount(drawnChatters)} of ${counted(hood.chatterCount, 'chatter')}.`,
         input: {
           title: `${s.displayName} (${s.login})`,
           // The view sizes the streamer by followers and chatters by messages; the centre is drawn at a
