@@ -1,0 +1,96 @@
+/**
+ * `npm run bench [-- name…]`: run the benchmarks, print a table, write bench/results/<suite>.json, and
+ * rebuild docs/BENCHMARKS.md from every suite's latest results. Suites are listed here; each lives in its
+ * own bench/<suite>.bench.ts.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import type { BenchRow } from './bench-kit.js';
+
+type Suite = () => Promise<BenchRow[]>;
+
+const SUITES: Record<string, () => Promise<Suite>> = {
+  foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
+};
+
+function table(rows: readonly BenchRow[]): string {
+  const header = ['benchmark', 'median ms', 'p95 ms', 'runs', 'note'];
+  const cells = rows.map((r) => [
+    r.name,
+    r.median_ms.toFixed(2),
+    r.p95_ms.toFixed(2),
+    String(r.runs),
+    r.note ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]) =>
+    c.map((v, i) => (i >= 1 && i <= 3 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(SUITES);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.version}`;
+console.log(`machine: ${machine}`);
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+for (const name of names) {
+  const load = SUITES[name];
+  if (load === undefined) {
+    console.error(`unknown benchmark suite "${name}"; suites: ${Object.keys(SUITES).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  console.log(`\n## ${name}`);
+  const rows = await (await load())();
+  console.log(table(rows));
+  await writeFile(
+    new URL(`./results/${name}.json`, import.meta.url),
+    `${JSON.stringify({ suite: name, machine, date: new Date().toISOString(), rows }, null, 2)}\n`,
+  );
+}
+
+interface SuiteResult {
+  suite: string;
+  machine: string;
+  date: string;
+  rows: BenchRow[];
+}
+
+function markdownTable(rows: readonly BenchRow[]): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '| benchmark | median ms | p95 ms | runs | note |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${escape(r.name)} | ${r.median_ms.toFixed(2)} | ${r.p95_ms.toFixed(2)} | ${r.runs} | ${escape(r.note ?? '')} |`,
+    ),
+  ].join('\n');
+}
+
+const resultsDir = new URL('./results/', import.meta.url);
+const results: SuiteResult[] = [];
+for (const file of (await readdir(resultsDir)).filter((f) => f.endsWith('.json')).sort()) {
+  results.push(JSON.parse(await readFile(new URL(file, resultsDir), 'utf8')) as SuiteResult);
+}
+const order = Object.keys(SUITES);
+results.sort((a, b) => order.indexOf(a.suite) - order.indexOf(b.suite));
+const doc = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (all suites) or `npm run bench -- <suite>` (one suite; the others keep their',
+  'last results). Each suite says when and where it ran. Timings are wall-clock milliseconds; "runs" is how',
+  'many measured repetitions the median and p95 come from.',
+  '',
+  ...results.flatMap((r) => [
+    `## ${r.suite}`,
+    '',
+    `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}`,
+    '',
+    markdownTable(r.rows),
+    '',
+  ]),
+].join('\n');
+await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
+await writeFile(new URL('../docs/BENCHMARKS.md', import.meta.url), doc);
+console.log('\nwrote docs/BENCHMARKS.md');

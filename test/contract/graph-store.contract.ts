@@ -1,0 +1,622 @@
+/**
+ * The GraphStore contract: one suite that every adapter must pass unchanged (embedded in `npm test`,
+ * Bolt against Neo4j/Memgraph in `npm run test:integration`). `open` must give an empty graph each time.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatActivity, StreamerRecord } from '../../src/domain/graph-records.js';
+import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
+import type { GraphStore } from '../../src/graph/graph-store.port.js';
+
+export interface ContractOptions {
+  /** Largest allowed difference from the in-process algorithms (MAGE on Memgraph: 1e-6). */
+  algorithmTolerance?: number;
+}
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+
+export function streamer(id: string, login: string, extra: Partial<StreamerRecord> = {}): StreamerRecord {
+  return {
+    id,
+    login,
+    displayName: login.toUpperCase(),
+    game: 'Chess',
+    language: 'en',
+    url: `https://www.twitch.tv/${login}`,
+    followers: 1_000,
+    totalViewCount: 10_000,
+    createdAt: '2020-01-01T00:00:00.000Z',
+    description: `about ${login}`,
+    ...extra,
+  };
+}
+
+export function activity(channelId: string, login: string, extra: Partial<ChatActivity> = {}): ChatActivity {
+  return {
+    channelId,
+    channelLogin: null,
+    login,
+    messages: 1,
+    firstSeen: T0,
+    lastSeen: T0,
+    days: [Math.floor(T0 / DAY)],
+    moderator: false,
+    vip: false,
+    subscriber: false,
+    ...extra,
+  };
+}
+
+/** A small graph used by several reads: three channels, overlapping chatters, roles, teams. */
+export async function seedSmallGraph(store: GraphStore): Promise<void> {
+  await store.upsertStreamers([
+    streamer('1', 'alpha', {
+      game: 'Chess',
+      language: 'en',
+      followers: 5_000_000_000,
+      totalViewCount: 3_000_000_000,
+    }),
+    streamer('2', 'bravo', { game: 'Chess', language: 'ko', followers: 20, totalViewCount: 9_999_999_999 }),
+    streamer('3', 'charlie', { game: 'Go', language: 'en', followers: 300, totalViewCount: 30 }),
+  ]);
+  await store.addTeamMemberships([
+    { streamerId: '1', team: 'red' },
+    { streamerId: '2', team: 'red' },
+    { streamerId: '3', team: 'blue' },
+  ]);
+  await store.addRoles([
+    { streamerId: '1', login: 'vince', role: 'VIP' },
+    { streamerId: '2', login: 'vince', role: 'VIP' },
+    { streamerId: '3', login: 'wanda', role: 'VIP' },
+    { streamerId: '1', login: 'nightbot', role: 'MODERATOR' },
+    { streamerId: '2', login: 'nightbot', role: 'MODERATOR' },
+    { streamerId: '3', login: 'nightbot', role: 'MODERATOR' },
+    { streamerId: '1', login: 'mia', role: 'MODERATOR' },
+  ]);
+  await store.addChatters([
+    { streamerId: '1', login: 'vince' },
+    { streamerId: '1', login: 'xena' },
+    { streamerId: '2', login: 'xena' },
+    { streamerId: '3', login: 'yuri' },
+    { streamerId: '1', login: 'charlie' },
+  ]);
+}
+
+export function graphStoreContract(
+  backend: string,
+  open: () => Promise<GraphStore>,
+  options: ContractOptions = {},
+): void {
+  describe(`GraphStore contract: ${backend}`, () => {
+    let store: GraphStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('an empty graph', () => {
+      it('counts nothing and lists nothing', async () => {
+        const counts = await store.counts();
+        expect(counts.nodes).toBe(0);
+        expect(counts.relationships).toBe(0);
+        expect(counts.byLabel).toEqual({ User: 0, Stream: 0, Game: 0, Language: 0, Team: 0 });
+        expect(counts.byType).toEqual({
+          CHATTER: 0,
+          VIP: 0,
+          MODERATOR: 0,
+          PLAYS: 0,
+          SPEAKS: 0,
+          IS_PART_OF: 0,
+        });
+        expect(await store.topGames(10)).toEqual([]);
+        expect(await store.topStreamers('views', 10)).toEqual([]);
+        expect(await store.findStreamer('nobody')).toBeNull();
+        expect(await store.neighbourhood('404', { chatterLimit: 5 })).toBeNull();
+        expect(await store.listNames('streamer')).toEqual([]);
+        expect(await store.pagerank({ limit: 5 })).toEqual([]);
+        expect((await store.betweenness({ limit: 5 })).rows).toEqual([]);
+      });
+    });
+
+    describe('writing streamers', () => {
+      it('creates a User:Stream node with its game and language', async () => {
+        const result = await store.upsertStreamers([
+          streamer('10', 'solo', { game: 'Chess', language: 'de' }),
+        ]);
+        expect(result).toEqual({ written: 1, unknownStreamIds: [] });
+        const counts = await store.counts();
+        expect(counts.byLabel).toEqual({ User: 1, Stream: 1, Game: 1, Language: 1, Team: 0 });
+        expect(counts.byType.PLAYS).toBe(1);
+        expect(counts.byType.SPEAKS).toBe(1);
+        const found = await store.findStreamer('solo');
+        expect(found).toMatchObject({
+          id: '10',
+          login: 'solo',
+          displayName: 'SOLO',
+          game: 'Chess',
+          language: 'de',
+          teams: [],
+        });
+      });
+
+      it('is idempotent and replaces a changed game instead of adding a second one', async () => {
+        await store.upsertStreamers([streamer('10', 'solo', { game: 'Chess' })]);
+        await store.upsertStreamers([streamer('10', 'solo', { game: 'Chess' })]);
+        expect((await store.counts()).relationships).toBe(2);
+        await store.upsertStreamers([streamer('10', 'solo', { game: 'Go', followers: 7 })]);
+        const found = await store.findStreamer('solo');
+        expect(found?.game).toBe('Go');
+        expect(found?.followers).toBe(7);
+        expect((await store.counts()).byType.PLAYS).toBe(1);
+        expect(await store.topGames(10)).toEqual([
+          { name: 'Go', count: 1 },
+          { name: 'Chess', count: 0 },
+        ]);
+      });
+
+      it('keeps a streamer without game or language without those links', async () => {
+        await store.upsertStreamers([streamer('10', 'solo', { game: null, language: null })]);
+        const counts = await store.counts();
+        expect(counts.byType.PLAYS).toBe(0);
+        expect(counts.byType.SPEAKS).toBe(0);
+        expect((await store.findStreamer('solo'))?.game).toBeNull();
+      });
+
+      it('keeps counts above 2^31 exact', async () => {
+        await store.upsertStreamers([
+          streamer('10', 'big', { followers: 4_423_916_123, totalViewCount: 9_007_199_254_740_991 }),
+        ]);
+        const found = await store.findStreamer('big');
+        expect(found?.followers).toBe(4_423_916_123);
+        expect(found?.totalViewCount).toBe(9_007_199_254_740_991);
+      });
+
+      it('makes a streamer the same node as the user who chatted elsewhere before', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.addChatters([{ streamerId: '1', login: 'boxbox' }]);
+        await store.addRoles([{ streamerId: '1', login: 'boxbox', role: 'VIP' }]);
+        await store.upsertStreamers([streamer('2', 'boxbox')]);
+        const counts = await store.counts();
+        expect(counts.byLabel.User).toBe(2);
+        expect(counts.byLabel.Stream).toBe(2);
+        expect(counts.byType.CHATTER).toBe(1);
+        expect(counts.byType.VIP).toBe(1);
+        expect(await store.topRoleHolders('VIP', 5)).toEqual([{ name: 'boxbox', count: 1 }]);
+        const hood = await store.neighbourhood('1', { chatterLimit: 10 });
+        expect(hood?.vips).toEqual(['boxbox']);
+      });
+    });
+
+    describe('writing memberships, roles and chatters', () => {
+      it('reports rows for unknown streams and does not apply them', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        const teams = await store.addTeamMemberships([
+          { streamerId: '1', team: 'red' },
+          { streamerId: '99', team: 'ghost' },
+        ]);
+        expect(teams.written).toBe(1);
+        expect(teams.unknownStreamIds).toEqual(['99']);
+        const roles = await store.addRoles([{ streamerId: '98', login: 'x', role: 'VIP' }]);
+        expect(roles).toEqual({ written: 0, unknownStreamIds: ['98'] });
+        const chatters = await store.addChatters([
+          { streamerId: '1', login: 'y' },
+          { streamerId: '97', login: 'z' },
+          { streamerId: '97', login: 'w' },
+        ]);
+        expect(chatters.written).toBe(1);
+        expect(chatters.unknownStreamIds).toEqual(['97']);
+        const counts = await store.counts();
+        expect(counts.byLabel.Team).toBe(1);
+        expect(counts.byType.VIP).toBe(0);
+        expect(counts.byType.CHATTER).toBe(1);
+        expect(await store.listNames('team')).toEqual(['red']);
+      });
+
+      it('merges repeated rows into one relationship', async () => {
+        await seedSmallGraph(store);
+        const before = await store.counts();
+        await seedSmallGraph(store);
+        expect(await store.counts()).toEqual(before);
+      });
+    });
+
+    describe('the seed questions', () => {
+      beforeEach(async () => {
+        await seedSmallGraph(store);
+      });
+
+      it('counts nodes and relationships by label and type', async () => {
+        const counts = await store.counts();
+        // users: alpha bravo charlie (streamers) + vince wanda nightbot mia xena yuri
+        expect(counts.byLabel).toEqual({ User: 9, Stream: 3, Game: 2, Language: 2, Team: 2 });
+        expect(counts.byType).toEqual({
+          CHATTER: 5,
+          VIP: 3,
+          MODERATOR: 4,
+          PLAYS: 3,
+          SPEAKS: 3,
+          IS_PART_OF: 3,
+        });
+        expect(counts.nodes).toBe(9 + 2 + 2 + 2);
+        expect(counts.relationships).toBe(5 + 3 + 4 + 3 + 3 + 3);
+      });
+
+      it('ranks games and teams by streamers, ties by name', async () => {
+        expect(await store.topGames(10)).toEqual([
+          { name: 'Chess', count: 2 },
+          { name: 'Go', count: 1 },
+        ]);
+        expect(await store.topGames(1)).toEqual([{ name: 'Chess', count: 2 }]);
+        expect(await store.topTeams(10)).toEqual([
+          { name: 'red', count: 2 },
+          { name: 'blue', count: 1 },
+        ]);
+      });
+
+      it('ranks VIPs and moderators by channels granting the badge', async () => {
+        expect(await store.topRoleHolders('VIP', 10)).toEqual([
+          { name: 'vince', count: 2 },
+          { name: 'wanda', count: 1 },
+        ]);
+        expect(await store.topRoleHolders('MODERATOR', 10)).toEqual([
+          { name: 'nightbot', count: 3 },
+          { name: 'mia', count: 1 },
+        ]);
+        expect(await store.topRoleHolders('MODERATOR', 10, { excludeLogins: ['nightbot'] })).toEqual([
+          { name: 'mia', count: 1 },
+        ]);
+      });
+
+      it('ranks streamers by views and by followers', async () => {
+        expect((await store.topStreamers('views', 10)).map((s) => s.login)).toEqual([
+          'bravo',
+          'alpha',
+          'charlie',
+        ]);
+        expect((await store.topStreamers('followers', 2)).map((s) => s.login)).toEqual(['alpha', 'charlie']);
+        const [top] = await store.topStreamers('views', 1);
+        expect(top).toMatchObject({
+          login: 'bravo',
+          totalViewCount: 9_999_999_999,
+          teams: ['red'],
+          language: 'ko',
+        });
+      });
+
+      it('finds a streamer by login, display name or @login, ignoring case', async () => {
+        expect((await store.findStreamer('alpha'))?.id).toBe('1');
+        expect((await store.findStreamer('ALPHA'))?.id).toBe('1');
+        expect((await store.findStreamer('@Bravo'))?.id).toBe('2');
+        expect(await store.findStreamer('vince')).toBeNull();
+      });
+
+      it("describes a streamer's neighbourhood", async () => {
+        const hood = await store.neighbourhood('1', { chatterLimit: 10 });
+        expect(hood).not.toBeNull();
+        expect(hood?.streamer).toMatchObject({
+          login: 'alpha',
+          game: 'Chess',
+          language: 'en',
+          teams: ['red'],
+        });
+        expect(hood?.vips).toEqual(['vince']);
+        expect(hood?.moderators).toEqual(['mia', 'nightbot']);
+        expect(hood?.chatters).toEqual([
+          { login: 'charlie', messages: null },
+          { login: 'vince', messages: null },
+          { login: 'xena', messages: null },
+        ]);
+        expect(hood?.chatterCount).toBe(3);
+        const ids = new Set(hood?.view.nodes.map((n) => n.id));
+        for (const id of [
+          'Stream:alpha',
+          'Game:Chess',
+          'Language:en',
+          'Team:red',
+          'User:vince',
+          'User:mia',
+          'User:nightbot',
+          'User:xena',
+        ]) {
+          expect(ids.has(id), id).toBe(true);
+        }
+        expect(hood?.view.links).toContainEqual({
+          source: 'User:vince',
+          target: 'Stream:alpha',
+          type: 'VIP',
+        });
+        expect(hood?.view.links).toContainEqual({
+          source: 'User:vince',
+          target: 'Stream:alpha',
+          type: 'CHATTER',
+        });
+        expect(hood?.view.links).toContainEqual({
+          source: 'Stream:alpha',
+          target: 'Game:Chess',
+          type: 'PLAYS',
+        });
+        expect(hood?.view.omitted).toBe(0);
+        for (const link of hood?.view.links ?? []) {
+          expect(ids.has(link.source) && ids.has(link.target)).toBe(true);
+        }
+      });
+
+      it('limits chatters in a neighbourhood, most messages first', async () => {
+        await store.applyChatActivity(
+          [
+            activity('1', 'xena', { messages: 5 }),
+            activity('1', 'vince', { messages: 2 }),
+            activity('1', 'zed', { messages: 2 }),
+          ],
+          [],
+        );
+        const hood = await store.neighbourhood('1', { chatterLimit: 2 });
+        expect(hood?.chatters).toEqual([
+          { login: 'xena', messages: 5 },
+          { login: 'vince', messages: 2 },
+        ]);
+        expect(hood?.chatterCount).toBe(4);
+        expect(hood?.view.omitted).toBe(2);
+      });
+
+      it('lists streamers by language and game, case-insensitively', async () => {
+        expect((await store.streamersBy({ language: 'EN', game: null })).map((s) => s.login)).toEqual([
+          'alpha',
+          'charlie',
+        ]);
+        expect((await store.streamersBy({ language: 'en', game: 'chess' })).map((s) => s.login)).toEqual([
+          'alpha',
+        ]);
+        expect((await store.streamersBy({ language: null, game: 'Chess' })).map((s) => s.login)).toEqual([
+          'alpha',
+          'bravo',
+        ]);
+        expect(await store.streamersBy({ language: 'fr', game: null })).toEqual([]);
+        expect((await store.streamersBy({ language: null, game: null })).length).toBe(3);
+      });
+
+      it('lists names of every kind, sorted', async () => {
+        expect(await store.listNames('streamer')).toEqual(['alpha', 'bravo', 'charlie']);
+        expect(await store.listNames('game')).toEqual(['Chess', 'Go']);
+        expect(await store.listNames('language')).toEqual(['en', 'ko']);
+        expect(await store.listNames('team')).toEqual(['blue', 'red']);
+      });
+
+      it('shows the connections among given users and streams', async () => {
+        const view = await store.connections([
+          { kind: 'Stream', name: 'alpha' },
+          { kind: 'Stream', name: 'charlie' },
+          { kind: 'User', name: 'vince' },
+          { kind: 'User', name: 'nobody' },
+        ]);
+        const ids = view.nodes.map((n) => n.id).sort();
+        expect(ids).toEqual([
+          'Game:Chess',
+          'Game:Go',
+          'Language:en',
+          'Stream:alpha',
+          'Stream:charlie',
+          'Team:blue',
+          'Team:red',
+          'User:vince',
+        ]);
+        expect(view.links).toContainEqual({
+          source: 'Stream:charlie',
+          target: 'Stream:alpha',
+          type: 'CHATTER',
+        });
+        expect(view.links).toContainEqual({ source: 'User:vince', target: 'Stream:alpha', type: 'VIP' });
+        expect(view.links).not.toContainEqual(expect.objectContaining({ target: 'Stream:bravo' }));
+      });
+    });
+
+    describe('chat activity', () => {
+      it('adds messages, keeps first and last seen, and adds role edges from badges', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'kim', {
+              messages: 3,
+              firstSeen: T0,
+              lastSeen: T0 + 1_000,
+              vip: true,
+              subscriber: true,
+            }),
+          ],
+          [{ group: 'g', topic: 't', partition: 0, offset: '3' }],
+        );
+        await store.applyChatActivity(
+          [
+            activity('1', 'kim', {
+              messages: 2,
+              firstSeen: T0 + DAY,
+              lastSeen: T0 + DAY + 5,
+              days: [Math.floor((T0 + DAY) / DAY)],
+              moderator: true,
+            }),
+          ],
+          [{ group: 'g', topic: 't', partition: 0, offset: '5' }],
+        );
+        const hood = await store.neighbourhood('1', { chatterLimit: 5 });
+        expect(hood?.chatters).toEqual([{ login: 'kim', messages: 5 }]);
+        expect(hood?.vips).toEqual(['kim']);
+        expect(hood?.moderators).toEqual(['kim']);
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '5' },
+        ]);
+      });
+
+      it('keeps offsets per group, topic and partition', async () => {
+        await store.applyChatActivity(
+          [],
+          [
+            { group: 'g', topic: 't', partition: 1, offset: '10' },
+            { group: 'g', topic: 't', partition: 0, offset: '9007199254740993' },
+            { group: 'g', topic: 'other', partition: 0, offset: '1' },
+            { group: 'h', topic: 't', partition: 0, offset: '2' },
+          ],
+        );
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '9007199254740993' },
+          { group: 'g', topic: 't', partition: 1, offset: '10' },
+        ]);
+        expect(await store.readOffsets('nobody', 't')).toEqual([]);
+        // Offsets are bookkeeping: they are not part of the graph.
+        expect((await store.counts()).nodes).toBe(0);
+      });
+
+      it('creates a channel known only by id, then completes it when the streamer is imported', async () => {
+        await store.applyChatActivity([activity('55', 'kim', { messages: 2 })], []);
+        expect((await store.counts()).byLabel.Stream).toBe(1);
+        await store.addChatters([{ streamerId: '1', login: 'late' }]);
+        await store.upsertStreamers([streamer('55', 'newcomer')]);
+        const hood = await store.neighbourhood('55', { chatterLimit: 5 });
+        expect(hood?.streamer.login).toBe('newcomer');
+        expect(hood?.chatters).toEqual([{ login: 'kim', messages: 2 }]);
+        expect((await store.counts()).byLabel.Stream).toBe(1);
+      });
+
+      it('merges a channel first seen by id with the user of the same login', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity([activity('1', 'dora', { messages: 4 })], []);
+        await store.applyChatActivity([activity('77', 'kim')], []);
+        await store.applyChatActivity([activity('77', 'sam', { channelLogin: 'dora' })], []);
+        const counts = await store.counts();
+        expect(counts.byLabel.Stream).toBe(2);
+        expect(counts.byLabel.User).toBe(4); // alpha, dora (also a stream), kim, sam
+        const hood = await store.neighbourhood('77', { chatterLimit: 5 });
+        expect(hood?.streamer.login).toBe('dora');
+        expect(hood?.chatters.map((c) => c.login)).toEqual(['kim', 'sam']);
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'dora', messages: 4 },
+        ]);
+      });
+    });
+
+    describe('monitored channels', () => {
+      it('adds, lists and removes channels, reporting whether anything changed', async () => {
+        expect(await store.monitoredChannels()).toEqual([]);
+        expect(await store.setMonitoredChannel('zeta', true, 'mod#1')).toBe(true);
+        expect(await store.setMonitoredChannel('alpha', true, 'config')).toBe(true);
+        expect(await store.setMonitoredChannel('zeta', true, 'mod#2')).toBe(false);
+        const listed = await store.monitoredChannels();
+        expect(listed.map((c) => [c.login, c.requestedBy])).toEqual([
+          ['alpha', 'config'],
+          ['zeta', 'mod#1'],
+        ]);
+        expect(listed.every((c) => Number.isInteger(c.since) && c.since > Date.UTC(2020, 0, 1))).toBe(true);
+        expect(await store.setMonitoredChannel('zeta', false, 'mod#1')).toBe(true);
+        expect(await store.setMonitoredChannel('zeta', false, 'mod#1')).toBe(false);
+        expect((await store.monitoredChannels()).map((c) => c.login)).toEqual(['alpha']);
+        // Bookkeeping: not part of the graph.
+        expect((await store.counts()).nodes).toBe(0);
+        expect(await store.listNames('streamer')).toEqual([]);
+      });
+    });
+
+    describe('hostile names', () => {
+      const nasty = [
+        "o'brien",
+        'back\\slash',
+        'tick`tock',
+        '}) DETACH DELETE n //',
+        '"quoted"',
+        '$param',
+        'emoji 🎮 게임',
+      ];
+
+      it('stores and returns names verbatim and deletes nothing', async () => {
+        await store.upsertStreamers([
+          streamer('1', 'alpha', {
+            game: nasty[3] ?? null,
+            description: nasty.join(' | '),
+            displayName: nasty[0] ?? '',
+          }),
+        ]);
+        await store.addTeamMemberships(nasty.map((team) => ({ streamerId: '1', team })));
+        await store.upsertStreamers([streamer('2', 'bravo', { game: nasty[6] ?? null })]);
+        const before = await store.counts();
+        expect(before.byLabel.Team).toBe(nasty.length);
+        expect(await store.listNames('team')).toEqual(
+          [...nasty].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        );
+        const alpha = await store.findStreamer("O'BRIEN");
+        expect(alpha?.game).toBe('}) DETACH DELETE n //');
+        expect(alpha?.description).toBe(nasty.join(' | '));
+        expect(
+          (await store.streamersBy({ language: null, game: 'emoji 🎮 게임' })).map((s) => s.login),
+        ).toEqual(['bravo']);
+        expect(await store.findStreamer('}) DETACH DELETE n //')).toBeNull();
+        expect(await store.counts()).toEqual(before);
+      });
+    });
+
+    describe('algorithms', () => {
+      const tolerance = options.algorithmTolerance ?? 1e-9;
+
+      async function sameOnEmbedded(): Promise<EmbeddedGraphStore> {
+        const reference = EmbeddedGraphStore.inMemory();
+        await seedSmallGraph(reference);
+        await reference.applyChatActivity([activity('2', 'vince', { messages: 3 })], []);
+        return reference;
+      }
+
+      it('computes PageRank like the in-process reference', async () => {
+        await seedSmallGraph(store);
+        await store.applyChatActivity(
+          [activity('2', 'vince', { messages: 3 })],
+          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+        );
+        const reference = await sameOnEmbedded();
+        const expected = await reference.pagerank({ limit: 50 });
+        const actual = await store.pagerank({ limit: 50 });
+        expect(actual.map((r) => [r.name, r.kind])).toEqual(expected.map((r) => [r.name, r.kind]));
+        actual.forEach((row, i) =>
+          expect(Math.abs(row.score - (expected[i]?.score ?? NaN))).toBeLessThanOrEqual(tolerance),
+        );
+        expect(actual.reduce((s, r) => s + r.score, 0)).toBeLessThan(1);
+        expect((await store.pagerank({ limit: 2 })).length).toBe(2);
+      });
+
+      it('computes betweenness like the in-process reference', async () => {
+        await seedSmallGraph(store);
+        await store.applyChatActivity([activity('2', 'vince', { messages: 3 })], []);
+        const reference = await sameOnEmbedded();
+        const expected = await reference.betweenness({ limit: 50 });
+        const actual = await store.betweenness({ limit: 50 });
+        expect(actual.mode).toBe('exact');
+        expect(actual.nodeCount).toBe(expected.nodeCount);
+        expect(actual.rows.map((r) => r.name)).toEqual(expected.rows.map((r) => r.name));
+        actual.rows.forEach((row, i) =>
+          expect(Math.abs(row.score - (expected.rows[i]?.score ?? NaN))).toBeLessThanOrEqual(tolerance),
+        );
+        // charlie chats in alpha's channel, so paths from charlie's chatters run through charlie.
+        expect(actual.rows.find((r) => r.name === 'charlie')?.score).toBeGreaterThan(0);
+      });
+
+      it('leaves excluded logins out of the computation', async () => {
+        await seedSmallGraph(store);
+        const all = await store.projection();
+        const without = await store.projection({ excludeLogins: ['nightbot', 'vince'] });
+        expect(without.nodes.length).toBe(all.nodes.length - 2);
+        expect(without.nodes.some((n) => n.name === 'nightbot')).toBe(false);
+        expect(without.targets.length).toBe(all.targets.length - 3 - 3);
+        const ranked = await store.pagerank({ limit: 50, excludeLogins: ['nightbot'] });
+        expect(ranked.some((r) => r.name === 'nightbot')).toBe(false);
+      });
+
+      it('projects every node and relationship, ordered by kind and name', async () => {
+        await seedSmallGraph(store);
+        const projection = await store.projection();
+        const counts = await store.counts();
+        expect(projection.nodes.length).toBe(counts.nodes);
+        expect(projection.targets.length).toBe(counts.relationships);
+        expect(projection.offsets.length).toBe(counts.nodes + 1);
+        const keys = projection.nodes.map((n) => `${n.kind}\u0000${n.name}`);
+        expect(keys).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      });
+    });
+  });
+}
