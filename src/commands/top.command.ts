@@ -151,7 +151,7 @@ export const topCommand = defineCommand({
         what: 'bars',
         name: imageName('top', args.subcommand),
         description: `Bar chart: ${description.toLowerCase()}, top ${count} by ${measure.toLowerCase()}.`,
-        input: { title, subtitle: `${description} · ${measure.toLowerCase()}`, rows: bars, kind },
+        input: { title, subtitle: description, rows: bars, kind },
       },
     ]);
     return reply({
