@@ -227,7 +227,7 @@ function simulate(
     .alphaDecay(1 - Math.pow(0.001, 1 / ticks))
     .force('link', forceLink<SimNode, SimulationLinkDatum<SimNode>>(simLinks).distance(linkDistance))
     // theta 1.2 (d3: 0.9) approximates far-away groups a little more coarsely: invisible at this size,
-    // a third cheaper.
+    // and fewer quadtree visits per node.
     .force(
       'charge',
       forceManyBody<SimNode>()

@@ -1,6 +1,7 @@
 /** Measuring and shortening text in the pictures' font. */
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { createCanvas } from '@napi-rs/canvas';
+import { formatCount, formatScore } from '../commands/format.js';
 import { registerFonts } from './fonts.js';
 
 export type MeasureText = (text: string, font: string) => number;
@@ -49,9 +50,7 @@ export function ellipsize(
   return lo === 0 ? '…' : `${parts.slice(0, lo).join('').trimEnd()}…`;
 }
 
-/** "1,234" for whole numbers, 4 significant digits for fractions (PageRank). */
+/** "1,234" for whole numbers, 4 significant digits for fractions (PageRank), as replies write them. */
 export function formatValue(value: number): string {
-  if (Number.isInteger(value)) return new Intl.NumberFormat('en-US').format(value);
-  if (value === 0) return '0';
-  return value.toPrecision(4);
+  return Number.isInteger(value) ? formatCount(value) : formatScore(value);
 }

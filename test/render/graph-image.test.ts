@@ -141,4 +141,17 @@ describe('graph image', () => {
     expect(layout.more).toBe(0);
     expect(layout.footer.text).not.toContain('more');
   });
+
+  it('draws an empty graph and a lone node without failing', async () => {
+    const empty = await renderGraphImage({ title: 'Nothing yet', nodes: [], links: [] }, small);
+    expect((await decode(empty.png)).width).toBe(640);
+    expect(empty.layout.footer.text).toBe('0 nodes');
+    const lone = await renderGraphImage(
+      { title: 'One', nodes: [{ id: 'Stream:a', kind: 'Stream', label: 'a' }], links: [] },
+      small,
+    );
+    const node = lone.layout.nodes[0];
+    expect(node).toBeDefined();
+    expect(pixelHex(await decode(lone.png), node?.x ?? 0, node?.y ?? 0)).toBe(theme('dark').node.Stream);
+  });
 });
