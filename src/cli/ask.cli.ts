@@ -20,7 +20,6 @@ export interface AskOptions {
 
 /** Write each image of the reply into `dir`; returns the paths written. */
 export async function writeReplyImages(reply: Reply, dir: string): Promise<string[]> {
-  if (reply.images.length === 0) return [];
   await mkdir(dir, { recursive: true });
   const paths: string[] = [];
   for (const image of reply.images) {
