@@ -68,10 +68,30 @@ export function chatGraph(nodeCount: number, seed = 7): GraphImageInput {
 
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/**
+ * `measure` plus CPU time per run (all threads: PNG encoding runs off the main thread) and memory. On a
+ * shared 2-core machine wall time swings with whatever else runs; CPU time is the steadier figure.
+ */
+async function timed(
+  name: string,
+  fn: () => unknown,
+  options: { runs: number; warmup?: number },
+  note: () => string,
+): Promise<BenchRow> {
+  const warmup = options.warmup ?? 2;
+  const before = process.cpuUsage();
+  const row = await measure(name, fn, { runs: options.runs, warmup });
+  const used = process.cpuUsage(before);
+  const cpuMs = (used.user + used.system) / 1000 / (options.runs + warmup);
+  return {
+    ...row,
+    note: `${note()}; CPU ${Math.round(cpuMs)} ms/run; RSS ${rssMiB()} MiB, peak ${peakRssMiB()} MiB`,
+  };
+}
+
 export async function benchRender(): Promise<BenchRow[]> {
   registerFonts();
   const rows: BenchRow[] = [];
-  const note = (extra: string) => `${extra}; RSS ${rssMiB()} MiB, peak ${peakRssMiB()} MiB`;
 
   for (const [n, runs] of [
     [100, 20],
@@ -81,36 +101,38 @@ export async function benchRender(): Promise<BenchRow[]> {
     const input = chatGraph(n);
     let png = 0;
     let labels = 0;
-    const row = await measure(
-      `graph image, ${n} nodes (layout + draw + PNG)`,
-      async () => {
-        const image = await renderGraphImage(input, { maxNodes: n });
-        png = image.png.length;
-        labels = image.layout.labels.length;
-      },
-      { runs, warmup: 2 },
+    rows.push(
+      await timed(
+        `graph image, ${n} nodes (layout + draw + PNG)`,
+        async () => {
+          const image = await renderGraphImage(input, { maxNodes: n });
+          png = image.png.length;
+          labels = image.layout.labels.length;
+        },
+        { runs },
+        () => `${input.links.length} links, ${labels} labels, PNG ${Math.round(png / 1024)} KiB`,
+      ),
     );
-    rows.push({
-      ...row,
-      note: note(`${input.links.length} links, ${labels} labels, PNG ${Math.round(png / 1024)} KiB`),
-    });
-    if (n === 300) {
-      const layoutRow = await measure(
-        `graph layout only, ${n} nodes (d3-force, labels)`,
-        () => layoutGraph(input, { maxNodes: n }),
-        { runs, warmup: 2 },
+    if (n === 300)
+      rows.push(
+        await timed(
+          `graph layout only, ${n} nodes (d3-force, labels)`,
+          () => layoutGraph(input, { maxNodes: n }),
+          { runs },
+          () => 'no drawing or encoding',
+        ),
       );
-      rows.push({ ...layoutRow, note: note('no drawing or encoding') });
-    }
   }
 
   const huge = chatGraph(50_000);
-  const cut = await measure(
-    `graph image, 50,000 nodes cut to ${GRAPH_DEFAULTS.maxNodes}`,
-    () => renderGraphImage(huge),
-    { runs: 6, warmup: 1 },
+  rows.push(
+    await timed(
+      `graph image, 50,000 nodes cut to ${GRAPH_DEFAULTS.maxNodes}`,
+      () => renderGraphImage(huge),
+      { runs: 6, warmup: 1 },
+      () => `${huge.links.length} links in; default node cap`,
+    ),
   );
-  rows.push({ ...cut, note: note(`${huge.links.length} links in; default node cap`) });
 
   const bars = {
     title: 'Top 10 games',
@@ -121,19 +143,27 @@ export async function benchRender(): Promise<BenchRow[]> {
       value: 100 - i * 7,
     })),
   };
-  rows.push({
-    ...(await measure('bar chart, 10 rows', () => renderBarChart(bars), { runs: 30 })),
-    note: note('800 px wide'),
-  });
+  rows.push(
+    await timed(
+      'bar chart, 10 rows',
+      () => renderBarChart(bars),
+      { runs: 30 },
+      () => '800 px wide',
+    ),
+  );
   const bars50 = {
     ...bars,
     title: 'Top 50',
     rows: Array.from({ length: 50 }, (_, i) => ({ label: `name_${i}`, value: 500 - i })),
   };
-  rows.push({
-    ...(await measure('bar chart, 50 rows', () => renderBarChart(bars50), { runs: 30 })),
-    note: note('800 px wide'),
-  });
+  rows.push(
+    await timed(
+      'bar chart, 50 rows',
+      () => renderBarChart(bars50),
+      { runs: 30 },
+      () => '800 px wide',
+    ),
+  );
 
   const table: ReplyTable = {
     columns: [
@@ -149,13 +179,13 @@ export async function benchRender(): Promise<BenchRow[]> {
       String(1_000_000 - i * 977),
     ]),
   };
-  rows.push({
-    ...(await measure(
+  rows.push(
+    await timed(
       'table image, 50 rows × 4 columns',
       () => renderTableImage({ title: 'All streamers', table }),
       { runs: 20 },
-    )),
-    note: note('as /streamers sends it'),
-  });
+      () => 'as /streamers sends it',
+    ),
+  );
   return rows;
 }
