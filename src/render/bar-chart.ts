@@ -2,6 +2,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { font, registerFonts } from './fonts.js';
 import type { Box } from './label-placement.js';
+import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';
 import type { NodeCategory, ThemeName } from './theme.js';
 import { theme as themeByName } from './theme.js';
@@ -146,6 +147,6 @@ export async function renderBarChart(
   if (layout.footer !== undefined)
     text(layout.footer.text, M, layout.footer.y, layout.footer.font, colors.muted, 'left');
 
-  const png = await canvas.encode('png');
+  const png = await encodePng(canvas);
   return { png, width: layout.width, height: layout.height };
 }

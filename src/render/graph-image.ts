@@ -4,6 +4,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { registerFonts } from './fonts.js';
 import type { GraphImageInput, GraphLayout, GraphLayoutOptions, LaidOutNode } from './graph-layout.js';
 import { layoutGraph } from './graph-layout.js';
+import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';
 import type { Theme, ThemeName } from './theme.js';
 import { ROLE_LINKS, theme as themeByName, withAlpha } from './theme.js';
@@ -132,7 +133,7 @@ export async function drawGraph(layout: GraphLayout, themeName: ThemeName = 'dar
   }
   drawText(ctx, layout.footer.text, layout.footer.x, layout.footer.y, layout.footer.font, colors.muted);
 
-  const png = await canvas.encode('png');
+  const png = await encodePng(canvas);
   return { png, width: layout.width, height: layout.height };
 }
 

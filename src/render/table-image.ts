@@ -5,6 +5,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type { ReplyTable } from '../commands/reply.js';
 import { font, registerFonts } from './fonts.js';
+import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';
 import type { ThemeName } from './theme.js';
 import { theme as themeByName } from './theme.js';
@@ -171,6 +172,6 @@ export async function renderTableImage(
     ctx.textAlign = 'left';
     ctx.fillText(layout.footer.text, M, layout.footer.y);
   }
-  const png = await canvas.encode('png');
+  const png = await encodePng(canvas);
   return { png, width: layout.width, height: layout.height };
 }
