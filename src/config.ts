@@ -83,10 +83,15 @@ const envSchema = z.object({
   TWITCH_USERNAME: optionalText(),
   TWITCH_OAUTH_TOKEN: optionalText(),
   TWITCH_IRC_URL: url(['ws:', 'wss:'], 'wss://irc-ws.chat.twitch.tv:443'),
+  TWITCH_JOIN_LIMIT: wholeNumber(20, 1, 100_000),
+  TWITCH_JOIN_WINDOW_MS: wholeNumber(10_000, 100, 3_600_000),
+  TWITCH_MONITOR_POLL_MS: wholeNumber(5_000, 100, 3_600_000),
+  TWITCH_BUFFER_EVENTS: wholeNumber(50_000, 1, 10_000_000),
   TWITCH_CLIENT_ID: optionalText(),
   TWITCH_CLIENT_SECRET: optionalText(),
   TWITCH_HELIX_URL: text('https://api.twitch.tv/helix'),
   TWITCH_AUTH_URL: text('https://id.twitch.tv/oauth2'),
+  TWITCH_BROADCASTER_TOKEN: optionalText(),
   // --- Discord ---
   DISCORD_TOKEN: optionalText(),
   DISCORD_APP_ID: optionalText(),
@@ -141,10 +146,15 @@ function shape(env: Env, cwd: string) {
       username: env.TWITCH_USERNAME,
       oauthToken: env.TWITCH_OAUTH_TOKEN,
       ircUrl: env.TWITCH_IRC_URL,
+      joinLimit: env.TWITCH_JOIN_LIMIT,
+      joinWindowMs: env.TWITCH_JOIN_WINDOW_MS,
+      monitorPollMs: env.TWITCH_MONITOR_POLL_MS,
+      bufferEvents: env.TWITCH_BUFFER_EVENTS,
       clientId: env.TWITCH_CLIENT_ID,
       clientSecret: env.TWITCH_CLIENT_SECRET,
       helixUrl: env.TWITCH_HELIX_URL,
       authUrl: env.TWITCH_AUTH_URL,
+      broadcasterToken: env.TWITCH_BROADCASTER_TOKEN,
     },
     discord: {
       token: env.DISCORD_TOKEN,
@@ -178,11 +188,27 @@ function crossFieldProblems(env: Env): string[] {
       'TWITCH_USERNAME and TWITCH_OAUTH_TOKEN: set both for an OAuth login, or neither for anonymous',
     );
   }
+  if (env.TWITCH_IRC_URL !== undefined) {
+    // tmi.js 1.8.5 builds the address as `ws(s)://host:port/` and always uses port 443 for TLS, so a path or
+    // another TLS port would be silently ignored: refuse them instead.
+    const irc = new URL(env.TWITCH_IRC_URL);
+    if (irc.protocol === 'wss:' && irc.port !== '' && irc.port !== '443') {
+      problems.push('TWITCH_IRC_URL: wss:// works on port 443 only (tmi.js always uses 443 for TLS)');
+    }
+    if (irc.pathname !== '/' || irc.search !== '') {
+      problems.push('TWITCH_IRC_URL: give scheme, host and port only (tmi.js connects to the root path)');
+    }
+  }
   if ((env.GRAPH_USER === undefined) !== (env.GRAPH_PASSWORD === undefined)) {
     problems.push('GRAPH_USER and GRAPH_PASSWORD: set both, or neither when the server has auth off');
   }
   if ((env.TWITCH_CLIENT_ID === undefined) !== (env.TWITCH_CLIENT_SECRET === undefined)) {
     problems.push('TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET: set both for the Helix collector, or neither');
+  }
+  if (env.TWITCH_BROADCASTER_TOKEN !== undefined && env.TWITCH_CLIENT_ID === undefined) {
+    problems.push(
+      'TWITCH_BROADCASTER_TOKEN: Helix takes a user token only with the Client-Id it was issued to; set TWITCH_CLIENT_ID too',
+    );
   }
   return problems;
 }

@@ -136,3 +136,78 @@ export function ingestMetrics(registry: Registry = metricsRegistry): IngestMetri
     ),
   };
 }
+
+export interface ListenerMetrics {
+  /** Chat messages turned into events, per channel login: `rate()` of it is messages per second. */
+  messages: Counter<'channel'>;
+  /** Messages dropped because their id was seen moments before (two connections during a reconnect). */
+  duplicates: Counter;
+  /** PRIVMSG lines that could not be read as chat events (missing or malformed tags). */
+  invalid: Counter;
+  /** 1 while at least one chat connection is logged in. */
+  connected: Gauge;
+  /** Channels joined on the current connection. */
+  channelsJoined: Gauge;
+  /** Channels wanted but not joined yet on the current connection (waiting for the JOIN rate limit or Twitch). */
+  joinsPending: Gauge;
+  /** JOIN commands sent. */
+  joinsSent: Counter;
+  /** New connections after the previous one was lost or Twitch asked to reconnect. */
+  reconnects: Counter<'reason'>;
+  /** Chat events waiting for the event bus. */
+  bufferedEvents: Gauge;
+  /** Chat events lost, by reason (`buffer_full`: the bus was unavailable for too long). */
+  droppedEvents: Counter<'reason'>;
+  /** Chat events the event bus has taken. */
+  publishedEvents: Counter;
+}
+
+/** The live listener's metrics in `registry` (the process registry by default); idempotent. */
+export function listenerMetrics(registry: Registry = metricsRegistry): ListenerMetrics {
+  const registers = [registry];
+  const counter = <L extends string>(n: string, help: string, labelNames: readonly L[] = []): Counter<L> => {
+    const name = `${METRIC_PREFIX}${n}`;
+    return getOrCreate(registry, name, () => new Counter<L>({ name, help, labelNames, registers }));
+  };
+  const gauge = (n: string, help: string): Gauge => {
+    const name = `${METRIC_PREFIX}${n}`;
+    return getOrCreate(registry, name, () => new Gauge({ name, help, registers }));
+  };
+  return {
+    messages: counter(
+      'listener_messages_total',
+      'Chat messages received and turned into chat events, per channel (rate() gives messages per second).',
+      ['channel'] as const,
+    ),
+    duplicates: counter(
+      'listener_duplicate_messages_total',
+      'Chat messages dropped because the same message id was seen moments before (overlapping connections).',
+    ),
+    invalid: counter(
+      'listener_invalid_messages_total',
+      'PRIVMSG lines that could not be read as chat events (missing or malformed tags).',
+    ),
+    connected: gauge(
+      'listener_connected',
+      '1 while at least one Twitch chat connection is logged in, else 0.',
+    ),
+    channelsJoined: gauge('listener_channels_joined', 'Channels joined on the current chat connection.'),
+    joinsPending: gauge(
+      'listener_joins_pending',
+      'Channels wanted but not yet joined on the current connection (waiting for the JOIN rate limit or Twitch).',
+    ),
+    joinsSent: counter('listener_joins_total', 'JOIN commands sent to Twitch.'),
+    reconnects: counter(
+      'listener_reconnects_total',
+      'New chat connections after one was lost (reason="lost") or Twitch asked to reconnect (reason="requested").',
+      ['reason'] as const,
+    ),
+    bufferedEvents: gauge('listener_buffered_events', 'Chat events waiting for the event bus.'),
+    droppedEvents: counter(
+      'listener_events_dropped_total',
+      'Chat events lost: buffer_full (bus unavailable too long), publish_failed, shutdown (not published in time).',
+      ['reason'] as const,
+    ),
+    publishedEvents: counter('listener_events_published_total', 'Chat events the event bus has taken.'),
+  };
+}
