@@ -10,6 +10,7 @@ import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
 import { registerGenerate } from './cli/generate.cli.js';
 import { registerImport } from './cli/import.cli.js';
 import { registerIngest } from './cli/ingest.cli.js';
+import { registerListen } from './cli/listen.cli.js';
 import { registerReplay } from './cli/replay.cli.js';
 import { registerStart } from './cli/start.cli.js';
 import { ConfigError } from './config.js';
@@ -38,6 +39,7 @@ export async function main(
   registerGenerate(program, getContext, setExit);
   registerIngest(program, getContext, setExit);
   registerReplay(program, getContext, setExit);
+  registerListen(program, getContext, setExit);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
