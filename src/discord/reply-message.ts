@@ -114,8 +114,10 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 // A zero-width space: Discord refuses empty field names and values.
 const BLANK = '\u200b';
 
-const ASCII = /^[\x20-\x7e]*$/;
-const widthOf = (text: string) => (ASCII.test(text) ? text.length : stringWidth(text));
+// Below U+1100 (and "…"), apart from combining marks, every character takes one monospace cell; only text with
+// other characters (Hangul, CJK, emoji, zero-width marks) needs string-width, which is far slower.
+const MAYBE_NOT_ONE_CELL = /[\u007f-\u009f\u0300-\u036f\u1100-\u2025\u2027-\uffff]/;
+const widthOf = (text: string) => (MAYBE_NOT_ONE_CELL.test(text) ? stringWidth(text) : text.length);
 
 /** Fit a cell into `width` monospace cells, "…" marking a cut. */
 function fitCell(text: string, width: number): string {
@@ -331,7 +333,8 @@ export class PagedReply {
     this.url = safeUrl(reply.url);
     this.colour = STATUS_COLOURS[reply.status];
 
-    const notes = reply.notes.map(oneLine).filter((n) => n !== '');
+    // The adapter's own notes (cut cells, left-out pictures) come first: the reply's may be cut.
+    const notes: string[] = [];
     const text = reply.table === undefined ? undefined : tableLines(reply.table);
     const asImage = text !== undefined && !text.fits && options.tableImage !== undefined;
     if (text?.narrowed === true && !asImage) notes.push('Some cells are cut short (…) to fit the message.');
@@ -343,7 +346,10 @@ export class PagedReply {
     );
     this.images = chosen.images;
     notes.push(...chosen.notes);
-    this.notes = clip(notes.join('\n'), LAYOUT.footerNotes);
+    this.notes = clip(
+      [...notes, ...reply.notes.map(oneLine).filter((n) => n !== '')].join('\n'),
+      LAYOUT.footerNotes,
+    );
     this.table = reply.table === undefined ? undefined : { source: reply.table, asImage };
 
     // Table pages: each with its code block (also kept when drawn as a picture, in case drawing fails).
