@@ -116,8 +116,14 @@ const BLANK = '\u200b';
 
 // Below U+1100 (and "…"), apart from combining marks, every character takes one monospace cell; only text with
 // other characters (Hangul, CJK, emoji, zero-width marks) needs string-width, which is far slower.
-const MAYBE_NOT_ONE_CELL = /[\u007f-\u009f\u0300-\u036f\u1100-\u2025\u2027-\uffff]/;
-const widthOf = (text: string) => (MAYBE_NOT_ONE_CELL.test(text) ? stringWidth(text) : text.length);
+function oneCellEach(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x7f && c <= 0x9f) || (c >= 0x300 && c <= 0x36f) || (c >= 0x1100 && c !== 0x2026)) return false;
+  }
+  return true;
+}
+const widthOf = (text: string) => (oneCellEach(text) ? text.length : stringWidth(text));
 
 /** Fit a cell into `width` monospace cells, "…" marking a cut. */
 function fitCell(text: string, width: number): string {
