@@ -11,6 +11,7 @@ import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
 import { registerGenerate } from './cli/generate.cli.js';
 import { registerImport } from './cli/import.cli.js';
 import { registerRegister } from './cli/register.cli.js';
+import { registerServe } from './cli/serve.cli.js';
 import { registerStart } from './cli/start.cli.js';
 import { ConfigError } from './config.js';
 import { GraphStoreError } from './graph/graph-store.port.js';
@@ -38,6 +39,7 @@ export async function main(
   registerGenerate(program, getContext, setExit);
   registerBot(program, getContext, setExit);
   registerRegister(program, getContext, setExit);
+  registerServe(program, getContext, setExit);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
