@@ -103,4 +103,11 @@ describe('registering slash commands', () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('Discord answered 404');
   });
+
+  it('`twitchgraph bot` says what to set when there is no token, and points to the playground', async () => {
+    const result = await runCli(['bot'], {});
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('set DISCORD_TOKEN');
+    expect(result.err).toContain('twitchgraph serve');
+  });
 });
