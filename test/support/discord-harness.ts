@@ -29,6 +29,8 @@ export function botHarness(
     env?: Record<string, string>;
     commands?: readonly AnyCommand[];
     pipeline?: Partial<InteractionPipelineOptions>;
+    /** Captured log level (default debug; benchmarks pass silent). */
+    logLevel?: string;
   } = {},
 ): Harness {
   const logs: Record<string, unknown>[] = [];
