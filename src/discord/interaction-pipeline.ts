@@ -109,8 +109,12 @@ class Responder {
     }, ms);
   }
 
-  async send(body: MessageBody, ephemeral: boolean): Promise<void> {
+  cancel(): void {
     clearTimeout(this.timer);
+  }
+
+  async send(body: MessageBody, ephemeral: boolean): Promise<void> {
+    this.cancel();
     if (this.deferring === undefined) {
       await this.interaction.reply({ ...body, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
       return;
@@ -266,19 +270,24 @@ export class InteractionPipeline {
     if (definition?.slow === true) await responder.defer();
     else responder.deferAfter(this.options.deferAfterMs ?? 1_500, deferFailed);
 
-    const caller = `discord:${interaction.user.id} (${interaction.user.username})`;
-    const result = await dispatch(invocation, registry, { graph, caller });
-    if (result.outcome === 'failed') {
-      logger.error({ err: result.error, interactionId: interaction.id, command: label }, 'command failed');
+    try {
+      const caller = `discord:${interaction.user.id} (${interaction.user.username})`;
+      const result = await dispatch(invocation, registry, { graph, caller });
+      if (result.outcome === 'failed') {
+        logger.error({ err: result.error, interactionId: interaction.id, command: label }, 'command failed');
+      }
+      const pages = pageReply(result.reply, this.tableImageOption());
+      const first = await pages.page(0);
+      const session =
+        pages.count > 1 && !result.reply.ephemeral
+          ? this.sessions.create(interaction.user.id, pages)
+          : undefined;
+      await responder.send(messageBody(first, session?.id), result.reply.ephemeral);
+      log(result.outcome, { pages: pages.count, runMs: Math.round(result.elapsedMs) });
+    } finally {
+      // Whatever happened, a deferral must not fire after the answer (or the error) was sent.
+      responder.cancel();
     }
-    const pages = pageReply(result.reply, this.tableImageOption());
-    const first = await pages.page(0);
-    const session =
-      pages.count > 1 && !result.reply.ephemeral
-        ? this.sessions.create(interaction.user.id, pages)
-        : undefined;
-    await responder.send(messageBody(first, session?.id), result.reply.ephemeral);
-    log(result.outcome, { pages: pages.count, runMs: Math.round(result.elapsedMs) });
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
