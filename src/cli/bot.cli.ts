@@ -18,7 +18,14 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   const bot = createBot({ config, graph, logger });
   try {
-    await bot.login();
+    try {
+      await bot.login();
+    } catch (error) {
+      io.err(
+        `twitchgraph bot: could not connect to Discord: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return EXIT.failed;
+    }
     io.err('twitchgraph bot is answering slash commands; Ctrl-C stops it.\n');
     await stop;
     return EXIT.ok;

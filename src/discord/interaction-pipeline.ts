@@ -300,8 +300,19 @@ export class InteractionPipeline {
         : (definition?.subcommands?.find((s) => s.name === subcommand)?.options ?? []);
     const kind = options.find((o) => o.name === focused.name)?.autocomplete;
     // Stale clients may ask about commands or options that no longer autocomplete: answer with nothing.
+    const started = performance.now();
     const names = kind === undefined ? [] : await this.suggester.suggest(kind, String(focused.value));
     await interaction.respond(names.map((name) => ({ name, value: name })));
+    this.options.logger.debug(
+      {
+        interactionId: interaction.id,
+        command: interaction.commandName,
+        option: focused.name,
+        choices: names.length,
+        ms: Math.round(performance.now() - started),
+      },
+      'autocomplete',
+    );
   }
 
   private async button(interaction: ButtonInteraction): Promise<void> {

@@ -7,8 +7,10 @@ import { diffCommands, registerCommands } from '../../src/discord/register.js';
 import { runCli } from '../support/cli-harness.js';
 import { APP_ID, GUILD_ID } from '../support/discord-interactions.js';
 import { FakeDiscord } from '../support/fake-discord.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 describe('registering slash commands', () => {
+  const tempDir = useTempDirs();
   let fake: FakeDiscord;
   let rest: REST;
   const wanted = slashCommandsJson(buildRegistry());
@@ -109,5 +111,17 @@ describe('registering slash commands', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain('set DISCORD_TOKEN');
     expect(result.err).toContain('twitchgraph serve');
+  });
+
+  it('`twitchgraph bot` exits with a message when Discord cannot be reached', async () => {
+    const result = await runCli(['bot'], {
+      DISCORD_TOKEN: 'test-bot-token',
+      DISCORD_API_URL: fake.url,
+      TWITCHGRAPH_DATA_DIR: tempDir(),
+    });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('twitchgraph bot: could not connect to Discord');
+    // discord.js asks where the gateway is before connecting.
+    expect(fake.find('GET', /^\/gateway\/bot$/)).toHaveLength(1);
   });
 });
