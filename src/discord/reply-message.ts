@@ -411,7 +411,7 @@ export class PagedReply {
 
   /** Page `index` (clamped into range). */
   async page(index: number): Promise<ReplyPage> {
-    const i = Math.min(Math.max(0, Math.trunc(index)), this.count - 1);
+    const i = Math.min(Math.max(0, Number.isFinite(index) ? Math.trunc(index) : 0), this.count - 1);
     const plan = this.plans[i] as PagePlan;
     const files: MessageFile[] = [];
     let block = plan.block;

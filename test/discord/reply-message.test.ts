@@ -203,6 +203,11 @@ describe('Reply → Discord message', () => {
     expectAccepted([page as ReplyPage]);
   });
 
+  it('clamps page numbers into range', async () => {
+    const paged = pageReply(reply({ title: 'Few', description: 'one page' }));
+    for (const index of [-5, 7, Number.NaN, 0.5]) expect((await paged.page(index)).index).toBe(0);
+  });
+
   it('cuts text without splitting a surrogate pair', () => {
     expect(clip('ab😀cd', 3)).toBe('ab…');
     expect(clip('a😀', 2)).toBe('a…');
