@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
   algorithms: async () => (await import('./algorithms.bench.js')).benchAlgorithms,
   discord: async () => (await import('./discord.bench.js')).benchDiscord,
+  render: async () => (await import('./render.bench.js')).benchRender,
 };
 
 function table(rows: readonly BenchRow[]): string {
