@@ -226,6 +226,8 @@ function chunkRows(text: TableText): [number, number][] {
 // ---------------------------------------------------------------------------------------------------
 // images
 
+const TABLE_PICTURE = /(^|[-_])table\.png$/i;
+
 const safeFileName = (name: string) => {
   const base =
     name
@@ -243,8 +245,7 @@ interface ChosenImages {
 function chooseImages(images: readonly ReplyImage[], max: number, bytes: number): ChosenImages {
   const chosen: MessageFile[] = [];
   const used = new Set<string>();
-  // `table.png` and `table-<n>.png` are the table pictures' names.
-  const taken = (name: string) => used.has(name) || /^table(-\d+)?\.png$/.test(name);
+  const taken = (name: string) => used.has(name);
   const left: string[] = [];
   let total = 0;
   for (const image of images) {
@@ -341,12 +342,18 @@ export class PagedReply {
 
     // The adapter's own notes (cut cells, left-out pictures) come first: the reply's may be cut.
     const notes: string[] = [];
-    const text = reply.table === undefined ? undefined : tableLines(reply.table);
+    const measured = reply.table === undefined ? undefined : tableLines(reply.table);
+    // A command may draw its whole table itself (render's `imageName(…, 'table')` names it `*-table.png`);
+    // a table too wide for text is then shown by that picture, first, and is not drawn again.
+    const provided = reply.images.find((image) => TABLE_PICTURE.test(image.name));
+    const showProvided = measured !== undefined && !measured.fits && provided !== undefined;
+    const text = showProvided ? undefined : measured;
     const asImage = text !== undefined && !text.fits && options.tableImage !== undefined;
     if (text?.narrowed === true && !asImage) notes.push('Some cells are cut short (…) to fit the message.');
+    const images = showProvided ? [provided, ...reply.images.filter((i) => i !== provided)] : reply.images;
     // Room for the table picture: one attachment and one embed fewer for the reply's own pictures.
     const chosen = chooseImages(
-      reply.images,
+      images,
       asImage ? DISCORD_LIMITS.attachments - 1 : DISCORD_LIMITS.attachments,
       DISCORD_LIMITS.uploadBytes,
     );
@@ -356,7 +363,7 @@ export class PagedReply {
       [...notes, ...reply.notes.map(oneLine).filter((n) => n !== '')].join('\n'),
       LAYOUT.footerNotes,
     );
-    this.table = reply.table === undefined ? undefined : { source: reply.table, asImage };
+    this.table = reply.table === undefined || showProvided ? undefined : { source: reply.table, asImage };
 
     // Table pages: each with its code block (also kept when drawn as a picture, in case drawing fails).
     const chunks = text === undefined ? [] : chunkRows(text);
@@ -460,8 +467,11 @@ export class PagedReply {
       ...(label === '' ? {} : { footer: label }),
     });
     const from = rows[0] + 1;
+    let name = this.count > 1 ? `table-${index + 1}.png` : 'table.png';
+    // Never the name of one of the reply's own pictures: `attachment://` references must be unique.
+    while (this.images.some((f) => f.name === name)) name = name.replace(/\.png$/, '_.png');
     return {
-      name: this.count > 1 ? `table-${index + 1}.png` : 'table.png',
+      name,
       data: image.png,
       description: clip(
         `Table: ${this.title}${table.rows.length > 0 ? `, rows ${from}–${rows[1]}` : ''}`,

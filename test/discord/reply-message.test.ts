@@ -186,6 +186,47 @@ describe('Reply → Discord message', () => {
     expect(pages[1]?.embeds[0]?.description).toBeUndefined();
   });
 
+  it('uses the table picture a command drew itself instead of drawing another', async () => {
+    let drawn = 0;
+    const renderer: TableImageRenderer = () => {
+      drawn += 1;
+      return Promise.resolve({ png: png(64), width: 800, height: 600 });
+    };
+    const rows = Array.from({ length: 45 }, (_, i) => [`streamer_${i}`, 'B'.repeat(80)]);
+    const pages = await allPages(
+      reply({
+        title: 'Wide',
+        table: { columns: [{ header: 'Name' }, { header: 'Description' }], rows },
+        images: [image('streamers-graph.png'), image('streamers-any-any-table.png')],
+      }),
+      renderer,
+    );
+    expectAccepted(pages);
+    expect(drawn).toBe(0);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.embeds.map((e) => e.image?.url)).toEqual([
+      'attachment://streamers-any-any-table.png',
+      'attachment://streamers-graph.png',
+    ]);
+  });
+
+  it('keeps attachment names unique when a reply names its pictures like the table pictures', async () => {
+    const renderer: TableImageRenderer = () => Promise.resolve({ png: png(64), width: 800, height: 600 });
+    const pages = await allPages(
+      reply({
+        title: 'Clash',
+        table: { columns: [{ header: 'A' }], rows: [['x'.repeat(100)]] },
+        images: [image('table.png'), image('table.png'), image('table_.png')],
+      }),
+      renderer,
+    );
+    expectAccepted(pages);
+    const names = pages[0]?.files.map((f) => f.name) ?? [];
+    expect(new Set(names).size).toBe(names.length);
+    // A reply picture named like a table picture is taken as the table's picture.
+    expect(names).toEqual(['table.png', 'table-2.png', 'table_.png']);
+  });
+
   it('falls back to text when drawing the table picture fails', async () => {
     const failing: TableImageRenderer = () => Promise.reject(new Error('no canvas'));
     const [page] = await allPages(

@@ -44,7 +44,7 @@ describe('playground server', () => {
   });
 
   it('runs a command line through the dispatcher and answers with the Discord pages', async () => {
-    const res = await run('/streamers');
+    const res = await run('/top vips 50');
     const answer = (await res.json()) as {
       id: string;
       count: number;
