@@ -66,20 +66,23 @@ export async function benchDiscord(): Promise<BenchRow[]> {
   const slow = rows.slice(-2);
   for (const row of slow) row.note = `${row.note ?? ''}; deferred (type 5) then edited`;
 
-  // Page turns: a button click answered with the next page (type 7).
+  // Page turns: a button click answered with the next page (type 7), its pictures sent again.
   const first = await h.send(
-    slashPayload(definitions.get('streamers'), { command: 'streamers', options: {} }),
+    slashPayload(definitions.get('top'), { command: 'top', subcommand: 'vips', options: { limit: 50 } }),
   );
   const next =
     (first[0]?.body as { data: { components: { components: { custom_id: string }[] }[] } }).data.components[0]
       ?.components[2]?.custom_id ?? '';
   rows.push(
     await measure(
-      '/streamers page button → next page',
-      async () => check(await h.send(buttonPayload(next)), 'page'),
-      {
-        runs: 30,
+      '/top vips 50 page button → next page',
+      async () => {
+        const [turned] = await h.send(buttonPayload(next));
+        check(turned === undefined ? [] : [turned], 'page');
+        if ((turned?.body as { type?: number } | undefined)?.type !== 7)
+          throw new Error('the page did not turn');
       },
+      { runs: 30, note: 'type 7 update, bar chart re-attached' },
     ),
   );
 
