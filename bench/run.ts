@@ -14,6 +14,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   algorithms: async () => (await import('./algorithms.bench.js')).benchAlgorithms,
   discord: async () => (await import('./discord.bench.js')).benchDiscord,
   render: async () => (await import('./render.bench.js')).benchRender,
+  pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
 };
 
 function table(rows: readonly BenchRow[]): string {

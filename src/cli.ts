@@ -10,7 +10,9 @@ import type { CliContext, CliIO } from './cli/cli-context.js';
 import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
 import { registerGenerate } from './cli/generate.cli.js';
 import { registerImport } from './cli/import.cli.js';
+import { registerIngest } from './cli/ingest.cli.js';
 import { registerRegister } from './cli/register.cli.js';
+import { registerReplay } from './cli/replay.cli.js';
 import { registerServe } from './cli/serve.cli.js';
 import { registerStart } from './cli/start.cli.js';
 import { ConfigError } from './config.js';
@@ -37,6 +39,8 @@ export async function main(
   registerImport(program, getContext, setExit);
   registerAsk(program, getContext, setExit);
   registerGenerate(program, getContext, setExit);
+  registerIngest(program, getContext, setExit);
+  registerReplay(program, getContext, setExit);
   registerBot(program, getContext, setExit);
   registerRegister(program, getContext, setExit);
   registerServe(program, getContext, setExit);
