@@ -8,6 +8,7 @@ import { registerAsk } from './cli/ask.cli.js';
 import { registerBot } from './cli/bot.cli.js';
 import type { CliContext, CliIO } from './cli/cli-context.js';
 import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
+import { registerCollect } from './cli/collect.cli.js';
 import { registerGenerate } from './cli/generate.cli.js';
 import { registerImport } from './cli/import.cli.js';
 import { registerIngest } from './cli/ingest.cli.js';
@@ -43,6 +44,7 @@ export async function main(
   registerIngest(program, getContext, setExit);
   registerReplay(program, getContext, setExit);
   registerListen(program, getContext, setExit);
+  registerCollect(program, getContext, setExit);
   registerBot(program, getContext, setExit);
   registerRegister(program, getContext, setExit);
   registerServe(program, getContext, setExit);
