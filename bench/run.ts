@@ -15,6 +15,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   discord: async () => (await import('./discord.bench.js')).benchDiscord,
   render: async () => (await import('./render.bench.js')).benchRender,
   pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
+  twitch: async () => (await import('./twitch.bench.js')).benchTwitch,
 };
 
 function table(rows: readonly BenchRow[]): string {

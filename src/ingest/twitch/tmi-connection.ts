@@ -15,6 +15,7 @@
  * Both hooks are on tmi.js's `handleMessage`, which every parsed line goes through.
  */
 import { randomInt } from 'node:crypto';
+import { createRequire } from 'node:module';
 import tmi from 'tmi.js';
 import type { Logger } from '../../logging.js';
 import type { PrivmsgMapping, RawPrivmsg } from './irc-tags.mapper.js';
@@ -105,6 +106,27 @@ interface ParsedLine {
 
 interface TmiInternals {
   handleMessage(message: ParsedLine | null): void;
+}
+
+/** tmi.js's IRC line parser, the one every received line goes through (not in its published types). */
+const tmiParser = createRequire(import.meta.url)('tmi.js/lib/parser.js') as {
+  msg(line: string): ParsedLine | null;
+};
+
+/**
+ * Parse one IRC line with tmi.js's own parser: the command, and for PRIVMSG the parts the mapper takes. For
+ * measuring the receive path without a socket (bench/twitch.bench.ts).
+ */
+export function parseIrcLine(line: string): { command: string | null; privmsg: RawPrivmsg | null } | null {
+  const message = tmiParser.msg(line);
+  if (message === null) return null;
+  return {
+    command: message.command,
+    privmsg:
+      message.command === 'PRIVMSG'
+        ? { tags: message.tags, prefix: message.prefix, params: message.params }
+        : null,
+  };
 }
 
 /** Twitch sends these on a refused login, without a msg-id (https://dev.twitch.tv/docs/chat/irc/#notice-reference). */
