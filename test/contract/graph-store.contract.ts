@@ -493,6 +493,77 @@ export function graphStoreContract(
           { login: 'dora', messages: 4 },
         ]);
       });
+
+      it('moves a login that changes hands to the new stream; the old one keeps its id and links', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.addChatters([{ streamerId: '1', login: 'kim' }]);
+        await store.upsertStreamers([streamer('2', 'alpha', { game: 'Go' })]);
+        const counts = await store.counts();
+        expect(counts.byLabel.Stream).toBe(2);
+        expect(counts.byLabel.User).toBe(3); // kim, and both streams
+        expect((await store.findStreamer('alpha'))?.id).toBe('2');
+        const old = await store.neighbourhood('1', { chatterLimit: 5 });
+        expect(old?.streamer.login).toBe('');
+        expect(old?.streamer.game).toBe('Chess');
+        expect(old?.chatters).toEqual([{ login: 'kim', messages: null }]);
+        expect(await store.listNames('streamer')).toEqual(['alpha']);
+        expect(await store.topGames(5)).toEqual([
+          { name: 'Chess', count: 1 },
+          { name: 'Go', count: 1 },
+        ]);
+      });
+
+      it('applies the rows of one batch in order', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'kim', { messages: 2, lastSeen: T0 + 10 }),
+            activity('1', 'kim', {
+              messages: 3,
+              firstSeen: T0 + DAY,
+              lastSeen: T0 + DAY + 10,
+              days: [Math.floor((T0 + DAY) / DAY)],
+            }),
+            activity('9', 'lee'), // channel 9 first seen by id…
+            activity('9', 'dora', { channelLogin: 'dora' }), // …then by login: dora chats in her own channel
+            activity('1', 'dora', { messages: 4, vip: true }),
+          ],
+          [],
+        );
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'kim', messages: 5 },
+          { login: 'dora', messages: 4 },
+        ]);
+        const nine = await store.neighbourhood('9', { chatterLimit: 5 });
+        expect(nine?.streamer.login).toBe('dora');
+        expect(nine?.chatters).toEqual([
+          { login: 'dora', messages: 1 },
+          { login: 'lee', messages: 1 },
+        ]);
+        expect(await store.topRoleHolders('VIP', 5)).toEqual([{ name: 'dora', count: 1 }]);
+        const counts = await store.counts();
+        expect(counts.byLabel).toEqual({ User: 4, Stream: 2, Game: 1, Language: 1, Team: 0 });
+        expect(counts.byType.CHATTER).toBe(4);
+      });
+
+      it('keeps what an old login holder did before the login changed hands within one batch', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha'), streamer('5', 'dora')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'dora', { messages: 4 }), // the old dora (stream 5) chats in alpha's channel
+            activity('9', 'sam', { channelLogin: 'dora' }), // the login now belongs to channel 9
+            activity('1', 'dora', { messages: 1 }), // the new dora chats in alpha's channel
+          ],
+          [],
+        );
+        expect((await store.findStreamer('dora'))?.id).toBe('9');
+        expect((await store.neighbourhood('5', { chatterLimit: 5 }))?.streamer.login).toBe('');
+        // The old stream's edge stays with it (it has no login now, so it is not listed by name).
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'dora', messages: 1 },
+        ]);
+        expect((await store.counts()).byType.CHATTER).toBe(3);
+      });
     });
 
     describe('hostile names', () => {
