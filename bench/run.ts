@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- name…]`: run the benchmarks, print a table, write bench/results/<suite>.json.
- * Suites are listed here; each lives in its own bench/<suite>.bench.ts.
+ * `npm run bench [-- name…]`: run the benchmarks, print a table, write bench/results/<suite>.json, and
+ * rebuild docs/BENCHMARKS.md from every suite's latest results. Suites are listed here; each lives in its
+ * own bench/<suite>.bench.ts.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { BenchRow } from './bench-kit.js';
 
@@ -47,3 +48,49 @@ for (const name of names) {
     `${JSON.stringify({ suite: name, machine, date: new Date().toISOString(), rows }, null, 2)}\n`,
   );
 }
+
+interface SuiteResult {
+  suite: string;
+  machine: string;
+  date: string;
+  rows: BenchRow[];
+}
+
+function markdownTable(rows: readonly BenchRow[]): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '| benchmark | median ms | p95 ms | runs | note |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${escape(r.name)} | ${r.median_ms.toFixed(2)} | ${r.p95_ms.toFixed(2)} | ${r.runs} | ${escape(r.note ?? '')} |`,
+    ),
+  ].join('\n');
+}
+
+const resultsDir = new URL('./results/', import.meta.url);
+const results: SuiteResult[] = [];
+for (const file of (await readdir(resultsDir)).filter((f) => f.endsWith('.json')).sort()) {
+  results.push(JSON.parse(await readFile(new URL(file, resultsDir), 'utf8')) as SuiteResult);
+}
+const order = Object.keys(SUITES);
+results.sort((a, b) => order.indexOf(a.suite) - order.indexOf(b.suite));
+const doc = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (all suites) or `npm run bench -- <suite>` (one suite; the others keep their',
+  'last results). Each suite says when and where it ran. Timings are wall-clock milliseconds; "runs" is how',
+  'many measured repetitions the median and p95 come from.',
+  '',
+  ...results.flatMap((r) => [
+    `## ${r.suite}`,
+    '',
+    `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}`,
+    '',
+    markdownTable(r.rows),
+    '',
+  ]),
+].join('\n');
+await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
+await writeFile(new URL('../docs/BENCHMARKS.md', import.meta.url), doc);
+console.log('\nwrote docs/BENCHMARKS.md');

@@ -309,7 +309,7 @@ export async function generateDataset(directory: string, options: GenerateOption
     for (let m = 0; m < humanMods; m += 1) mods.add(pool[int(0, pool.length - 1)] as string);
     for (const mod of mods) await files.moderators.write([c.id, mod]);
     const vips = new Set<string>();
-    const vipCount = int(0, 2 + Math.round(12 * c.popularity));
+    const vipCount = int(1, 6) + Math.round(20 * c.popularity);
     for (let v = 0; v < vipCount; v += 1) {
       const candidate =
         random() < 0.3 && multiChannel.length > 0

@@ -92,6 +92,14 @@ export interface ScoredNode {
   score: number;
 }
 
+export interface MonitoredChannel {
+  login: string;
+  /** Who asked for it (e.g. a Discord user tag, or `config` for TWITCH_CHANNELS). */
+  requestedBy: string;
+  /** Epoch milliseconds. */
+  since: number;
+}
+
 export interface NodeRef {
   kind: 'Stream' | 'User';
   name: string;
@@ -139,6 +147,14 @@ export interface GraphStore {
   applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): Promise<void>;
   /** Offsets recorded by `applyChatActivity` for a consumer group and topic. */
   readOffsets(group: string, topic: string): Promise<ConsumerOffset[]>;
+
+  /**
+   * The Twitch channels the live listener should watch (`/monitor`). Kept in the graph as bookkeeping (never
+   * counted or listed with the data) so a listener in another process picks changes up by polling.
+   */
+  monitoredChannels(): Promise<MonitoredChannel[]>;
+  /** Add (`wanted: true`) or remove a channel; returns whether anything changed. */
+  setMonitoredChannel(login: string, wanted: boolean, requestedBy: string): Promise<boolean>;
 
   // ----- reads: the seed's questions -----
   topGames(limit: number): Promise<RankedName[]>;

@@ -566,6 +566,27 @@ export function graphStoreContract(
       });
     });
 
+    describe('monitored channels', () => {
+      it('adds, lists and removes channels, reporting whether anything changed', async () => {
+        expect(await store.monitoredChannels()).toEqual([]);
+        expect(await store.setMonitoredChannel('zeta', true, 'mod#1')).toBe(true);
+        expect(await store.setMonitoredChannel('alpha', true, 'config')).toBe(true);
+        expect(await store.setMonitoredChannel('zeta', true, 'mod#2')).toBe(false);
+        const listed = await store.monitoredChannels();
+        expect(listed.map((c) => [c.login, c.requestedBy])).toEqual([
+          ['alpha', 'config'],
+          ['zeta', 'mod#1'],
+        ]);
+        expect(listed.every((c) => Number.isInteger(c.since) && c.since > Date.UTC(2020, 0, 1))).toBe(true);
+        expect(await store.setMonitoredChannel('zeta', false, 'mod#1')).toBe(true);
+        expect(await store.setMonitoredChannel('zeta', false, 'mod#1')).toBe(false);
+        expect((await store.monitoredChannels()).map((c) => c.login)).toEqual(['alpha']);
+        // Bookkeeping: not part of the graph.
+        expect((await store.counts()).nodes).toBe(0);
+        expect(await store.listNames('streamer')).toEqual([]);
+      });
+    });
+
     describe('hostile names', () => {
       const nasty = [
         "o'brien",

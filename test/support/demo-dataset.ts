@@ -12,7 +12,6 @@ const CANDIDATES = [
 ];
 
 export function demoDatasetDir(): string {
-  // eslint-disable-next-line no-restricted-properties -- tests may point at another copy of the dataset
   const fromEnv = process.env.TWITCH_DEMO_DIR;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const found = CANDIDATES.find((dir) => existsSync(join(dir, 'streamers.csv')));

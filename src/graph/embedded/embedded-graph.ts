@@ -27,6 +27,7 @@ import type {
   GraphView,
   GraphViewLink,
   GraphViewNode,
+  MonitoredChannel,
   NameKind,
   NodeRef,
   RankedName,
@@ -93,6 +94,7 @@ export class EmbeddedGraph {
     RELATIONSHIP_TYPES.map((t) => [t, new Set<string>()]),
   );
   private readonly offsets = new Map<string, ConsumerOffset>();
+  private readonly monitored = new Map<string, MonitoredChannel>();
   private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -316,6 +318,22 @@ export class EmbeddedGraph {
     this.touch();
   }
 
+  monitoredChannels(): MonitoredChannel[] {
+    return [...this.monitored.values()].sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  setMonitoredChannel(login: string, wanted: boolean, requestedBy: string, now: number): boolean {
+    if (wanted === this.monitored.has(login)) return false;
+    if (wanted) this.monitored.set(login, { login, requestedBy, since: now });
+    else this.monitored.delete(login);
+    this.touch();
+    return true;
+  }
+
+  setMonitoredRaw(channel: MonitoredChannel): void {
+    this.monitored.set(channel.login, channel);
+  }
+
   readOffsets(group: string, topic: string): ConsumerOffset[] {
     return [...this.offsets.values()]
       .filter((o) => o.group === group && o.topic === topic)
@@ -430,18 +448,35 @@ export class EmbeddedGraph {
     const streamer = this.summary(key);
     const vips: string[] = [];
     const moderators: string[] = [];
-    const chatters: { login: string; messages: number | null }[] = [];
+    // Only the top `chatterLimit` chatters are kept (a bounded sorted list): big channels have 100k+.
+    const shown: { login: string; messages: number | null }[] = [];
+    const before = (
+      a: { login: string; messages: number | null },
+      b: { login: string; messages: number | null },
+    ) => (b.messages ?? -1) - (a.messages ?? -1) || compareNames(a.login, b.login);
+    let chatterCount = 0;
     this.graph.forEachInEdge(key, (_edge, attrs, source) => {
-      const login = this.graph.getNodeAttribute(source, 'name');
-      if (login === null) return;
+      // User keys are `u:<login>`; a stream known only by id (`s:<id>`) has no login to show.
+      if (!source.startsWith('u:')) return;
+      const login = source.slice(2);
       if (attrs.type === 'VIP') vips.push(login);
       else if (attrs.type === 'MODERATOR') moderators.push(login);
-      else if (attrs.type === 'CHATTER') chatters.push({ login, messages: attrs.messages ?? null });
+      else if (attrs.type === 'CHATTER') {
+        chatterCount += 1;
+        const entry = { login, messages: attrs.messages ?? null };
+        if (
+          shown.length === chatterLimit &&
+          (chatterLimit === 0 || before(entry, shown[chatterLimit - 1] as typeof entry) >= 0)
+        )
+          return;
+        let at = shown.length;
+        while (at > 0 && before(entry, shown[at - 1] as typeof entry) < 0) at -= 1;
+        shown.splice(at, 0, entry);
+        if (shown.length > chatterLimit) shown.pop();
+      }
     });
     vips.sort(compareNames);
     moderators.sort(compareNames);
-    chatters.sort((a, b) => (b.messages ?? -1) - (a.messages ?? -1) || compareNames(a.login, b.login));
-    const shown = chatters.slice(0, chatterLimit);
 
     const center = streamer.login === '' ? `#${streamer.id}` : streamer.login;
     const nodes = new Map<string, GraphViewNode>();
@@ -478,8 +513,8 @@ export class EmbeddedGraph {
         type: 'CHATTER',
       });
     }
-    const view: GraphView = { nodes: [...nodes.values()], links, omitted: chatters.length - shown.length };
-    return { streamer, vips, moderators, chatters: shown, chatterCount: chatters.length, view };
+    const view: GraphView = { nodes: [...nodes.values()], links, omitted: chatterCount - shown.length };
+    return { streamer, vips, moderators, chatters: shown, chatterCount, view };
   }
 
   connections(refs: readonly NodeRef[]): GraphView {

@@ -30,6 +30,7 @@ import type {
   GraphProjection,
   GraphStore,
   GraphView,
+  MonitoredChannel,
   NameKind,
   NodeRef,
   RankedName,
@@ -150,6 +151,16 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async readOffsets(group: string, topic: string): Promise<ConsumerOffset[]> {
     return Promise.resolve(this.model.readOffsets(group, topic));
+  }
+
+  async monitoredChannels(): Promise<MonitoredChannel[]> {
+    return Promise.resolve(this.model.monitoredChannels());
+  }
+
+  async setMonitoredChannel(login: string, wanted: boolean, requestedBy: string): Promise<boolean> {
+    return Promise.resolve(
+      this.write(() => this.model.setMonitoredChannel(login, wanted, requestedBy, Date.now())),
+    );
   }
 
   async topGames(limit: number): Promise<RankedName[]> {

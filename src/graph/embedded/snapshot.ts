@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
+import type { MonitoredChannel } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import type { EdgeAttrs, NodeAttrs } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
@@ -25,6 +26,8 @@ interface Header {
   nodes: number;
   relationships: number;
   offsets: number;
+  /** Absent in snapshots written before /monitor existed. */
+  monitored?: number;
 }
 
 /**
@@ -34,6 +37,7 @@ interface Header {
 export function serializeSnapshot(model: EmbeddedGraph): string[] {
   const { graph } = model;
   const offsets = model.allOffsets();
+  const monitored = model.monitoredChannels();
   const header: Header = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -41,6 +45,7 @@ export function serializeSnapshot(model: EmbeddedGraph): string[] {
     nodes: graph.order,
     relationships: graph.size,
     offsets: offsets.length,
+    monitored: monitored.length,
   };
   const chunks: string[] = [];
   let lines: string[] = [JSON.stringify(header)];
@@ -54,6 +59,7 @@ export function serializeSnapshot(model: EmbeddedGraph): string[] {
   graph.forEachNode((key, attrs) => push(JSON.stringify([key, attrs])));
   graph.forEachEdge((_key, attrs, source, target) => push(JSON.stringify([source, target, attrs])));
   for (const offset of offsets) push(JSON.stringify(offset));
+  for (const channel of monitored) push(JSON.stringify(channel));
   push(JSON.stringify({ end: true }));
   chunks.push(`${lines.join('\n')}\n`);
   return chunks;
@@ -126,6 +132,19 @@ function isOffsetLine(value: unknown): value is ConsumerOffset {
   );
 }
 
+function isMonitoredLine(value: unknown): value is MonitoredChannel {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'login' in value &&
+    'requestedBy' in value &&
+    'since' in value &&
+    typeof value.login === 'string' &&
+    typeof value.requestedBy === 'string' &&
+    typeof value.since === 'number'
+  );
+}
+
 /** Read a snapshot; `null` when the file does not exist. */
 export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | null> {
   const stream = createReadStream(file, { encoding: 'utf8' });
@@ -151,6 +170,7 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
   let nodes = 0;
   let relationships = 0;
   let offsets = 0;
+  let monitored = 0;
   for await (const line of lines) {
     lineNo += 1;
     if (ended) {
@@ -190,6 +210,10 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
         if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
         model.setOffsetRaw(value);
         offsets += 1;
+      } else if (monitored < (header.monitored ?? 0)) {
+        if (!isMonitoredLine(value)) throw corrupt(file, lineNo, 'expected a monitored channel');
+        model.setMonitoredRaw(value);
+        monitored += 1;
       } else {
         if (typeof value !== 'object' || value === null || !('end' in value))
           throw corrupt(file, lineNo, 'expected the end marker');

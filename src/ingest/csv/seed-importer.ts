@@ -173,20 +173,22 @@ export async function importSeedDirectory(
     };
 
     try {
-      for await (const row of readSeedFile(label, kind, label, progress)) {
-        summary.read += 1;
-        if (!row.ok) {
-          await flush();
-          reject(row.line, row.reason);
-          continue;
+      for await (const rows of readSeedFile(label, kind, label, progress)) {
+        for (const row of rows) {
+          summary.read += 1;
+          if (!row.ok) {
+            await flush();
+            reject(row.line, row.reason);
+            continue;
+          }
+          const login = loginOf(kind, row.value);
+          if (login !== null && !isTwitchLogin(login)) {
+            summary.oddLogins += 1;
+            if (summary.oddLoginExamples.length < 5) summary.oddLoginExamples.push(`${row.line}: ${login}`);
+          }
+          pending.push({ line: row.line, value: row.value });
+          if (pending.length >= batchSize) await flush();
         }
-        const login = loginOf(kind, row.value);
-        if (login !== null && !isTwitchLogin(login)) {
-          summary.oddLogins += 1;
-          if (summary.oddLoginExamples.length < 5) summary.oddLoginExamples.push(`${row.line}: ${login}`);
-        }
-        pending.push({ line: row.line, value: row.value });
-        if (pending.length >= batchSize) await flush();
         const now = performance.now();
         if (options.onProgress !== undefined && now - lastProgress >= progressEvery) {
           lastProgress = now;
