@@ -40,6 +40,7 @@ import type {
   GraphProjection,
   GraphStore,
   GraphView,
+  MonitoredChannel,
   NameKind,
   NodeRef,
   RankedName,
@@ -57,6 +58,7 @@ import { ProjectionBuilder } from './projection.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
   activityParams,
+  changedSchema,
   chatterSchema,
   countSchema,
   countsSchema,
@@ -64,9 +66,11 @@ import {
   holderSchema,
   identityOf,
   idSchema,
+  integer,
   kindOf,
   limitParam,
   linkSchema,
+  monitoredSchema,
   nameSchema,
   offsetParams,
   offsetSchema,
@@ -379,6 +383,29 @@ export class BoltGraphStore implements GraphStore {
     return this.read('reading consumer offsets', async (tx) =>
       parseAll(offsetSchema, 'offsets', await run(tx, Q.READ_OFFSETS, { group, topic })),
     );
+  }
+
+  async monitoredChannels(): Promise<MonitoredChannel[]> {
+    const rows = await this.read('reading monitored channels', async (tx) =>
+      parseAll(monitoredSchema, 'monitored channels', await run(tx, Q.MONITORED_CHANNELS)),
+    );
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  async setMonitoredChannel(login: string, wanted: boolean, requestedBy: string): Promise<boolean> {
+    const since = integer(Date.now());
+    const { changed } = await this.write('changing monitored channels', async (tx) =>
+      parseOne(
+        changedSchema,
+        'monitored channel change',
+        await run(tx, wanted ? Q.ADD_MONITORED_CHANNEL : Q.REMOVE_MONITORED_CHANNEL, {
+          login,
+          requestedBy,
+          since,
+        }),
+      ),
+    );
+    return changed > 0;
   }
 
   // ------------------------------------------------------------------------------------ reads

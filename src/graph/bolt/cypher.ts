@@ -9,8 +9,9 @@
  *
  * The graph model (ARCHITECTURE.md): a streamer is the `(:User:Stream)` node of that login; a channel known
  * only by id (seed Kafka messages) is a `(:Stream {id})` without `name` and without the `User` label until
- * its login is known. Offsets live in `(:IngestOffset {group, topic, partition, offset})` nodes, which no
- * read below ever matches: every read names the labels of the model.
+ * its login is known. Bookkeeping lives in nodes of its own labels, `(:IngestOffset {group, topic, partition,
+ * offset})` and `(:MonitoredChannel {login, …})`, which no graph read below ever matches: every read names
+ * the labels of the model.
  */
 
 // ------------------------------------------------------------------------------------------------ streams
@@ -209,6 +210,25 @@ export const READ_OFFSETS = `
 MATCH (x:IngestOffset {group: $group, topic: $topic})
 RETURN x.group AS group, x.topic AS topic, x.partition AS partition, x.offset AS offset
 ORDER BY partition`;
+
+// --------------------------------------------------------------------------------- monitored channels
+// Bookkeeping like the offsets: `(:MonitoredChannel {login, requestedBy, since})`, outside the model's labels.
+
+export const MONITORED_CHANNELS = `
+MATCH (m:MonitoredChannel)
+RETURN m.login AS login, m.requestedBy AS requestedBy, m.since AS since`;
+
+/** Adds the channel unless it is there already; `changed` says which. */
+export const ADD_MONITORED_CHANNEL = `
+OPTIONAL MATCH (existing:MonitoredChannel {login: $login})
+WITH existing WHERE existing IS NULL
+CREATE (:MonitoredChannel {login: $login, requestedBy: $requestedBy, since: $since})
+RETURN count(*) AS changed`;
+
+export const REMOVE_MONITORED_CHANNEL = `
+MATCH (m:MonitoredChannel {login: $login})
+DELETE m
+RETURN count(*) AS changed`;
 
 // --------------------------------------------------------------------------------------------- reads
 

@@ -32,7 +32,7 @@ export function detectDialect(agent: string): Dialect {
   return /memgraph/i.test(agent) ? MEMGRAPH : NEO4J;
 }
 
-/** Uniqueness rules of the graph model (ARCHITECTURE.md) plus the offsets' composite key. */
+/** Uniqueness rules of the graph model (ARCHITECTURE.md) plus the keys of the bookkeeping nodes. */
 const UNIQUE = [
   ['user_name', 'User', ['name']],
   ['stream_id', 'Stream', ['id']],
@@ -40,6 +40,7 @@ const UNIQUE = [
   ['language_name', 'Language', ['name']],
   ['team_name', 'Team', ['name']],
   ['ingest_offset_key', 'IngestOffset', ['group', 'topic', 'partition']],
+  ['monitored_channel_login', 'MonitoredChannel', ['login']],
 ] as const;
 
 export const NEO4J: Dialect = {

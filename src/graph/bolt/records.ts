@@ -132,6 +132,9 @@ export const offsetSchema = z.object({
   offset: z.union([z.bigint(), z.number().int()]).transform((v) => BigInt(v).toString()),
 });
 
+export const monitoredSchema = z.object({ login: text, requestedBy: text, since: safeInteger });
+export const changedSchema = z.object({ changed: safeInteger });
+
 export const countsSchema = z.object({
   users: safeInteger,
   streams: safeInteger,
