@@ -15,6 +15,8 @@ export interface OpenGraphStoreOptions {
   onSaveError?: (error: unknown) => void;
   /** Bolt only: called before each wait when the graph database cannot be reached yet at start. */
   onConnectRetry?: (retry: ConnectRetry) => void;
+  /** Bolt only: retry connecting at most this often (below GRAPH_CONNECT_RETRIES), e.g. for one-shot commands. */
+  maxConnectRetries?: number;
 }
 
 export async function openGraphStore(config: Config, options: OpenGraphStoreOptions): Promise<GraphStore> {

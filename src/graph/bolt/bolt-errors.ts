@@ -29,10 +29,15 @@ export function isAuthError(error: unknown): boolean {
   return error instanceof Neo4jError && error.code.startsWith('Neo.ClientError.Security.');
 }
 
-/** The first line of a driver message (some carry a multi-line server trace). */
+/**
+ * The useful part of a driver message: its first line (some carry a server trace), and of a failed
+ * connection only the socket error the driver appends as "Caused by: …" (e.g. `connect ECONNREFUSED
+ * 127.0.0.1:7687`), not its general advice about encryption settings.
+ */
 export function shortReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() ?? message;
+  const first = message.split('\n')[0]?.trim() ?? message;
+  return /Caused by: (.+)$/.exec(first)?.[1]?.trim() ?? first;
 }
 
 export function toGraphStoreError(error: unknown, operation: string, url: string): GraphStoreError {

@@ -140,7 +140,7 @@ export async function openBoltGraphStore(
     user: config.graph.user,
     password: config.graph.password,
     batchSize: config.graph.batchSize,
-    connectRetries: config.graph.connectRetries,
+    connectRetries: Math.min(config.graph.connectRetries, options.maxConnectRetries ?? Infinity),
     connectBackoffMs: config.graph.connectBackoffMs,
     betweennessExactMaxNodes: config.algorithms.betweennessExactMaxNodes,
     betweennessSamplePivots: config.algorithms.betweennessSamplePivots,
