@@ -8,23 +8,16 @@
  * an empty graph: `open` deletes everything first (tests run one at a time).
  */
 import { afterAll, describe, inject } from 'vitest';
-import { BoltGraphStore } from '../../src/graph/bolt/bolt-store.js';
+import type { BoltGraphStore } from '../../src/graph/bolt/bolt-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
+import { emptyBoltStore } from '../support/bolt.js';
 import { graphStoreContract } from './graph-store.contract.js';
 
 const opened: BoltGraphStore[] = [];
 
 function openEmpty(url: string, batchSize: number): () => Promise<GraphStore> {
   return async () => {
-    const store = await BoltGraphStore.connect({
-      url,
-      batchSize,
-      connectRetries: 2,
-      connectBackoffMs: 200,
-      betweennessExactMaxNodes: 50_000,
-      betweennessSamplePivots: 256,
-    });
-    await store.deleteEverything();
+    const store = await emptyBoltStore(url, { batchSize });
     opened.push(store);
     return store;
   };

@@ -127,6 +127,8 @@ export interface BoltStoreSettings {
   betweennessSamplePivots: number;
   readOnly?: boolean;
   onConnectRetry?: (retry: ConnectRetry) => void;
+  /** How long a transaction retries a lost connection or transient error (default 10 s). */
+  transactionRetryMs?: number;
 }
 
 export async function openBoltGraphStore(
@@ -177,7 +179,7 @@ export class BoltGraphStore implements GraphStore {
       settings.user === undefined ? undefined : neo4j.auth.basic(settings.user, settings.password ?? '');
     const driver = neo4j.driver(settings.url, auth, {
       useBigInt: true,
-      maxTransactionRetryTime: TRANSACTION_RETRY_MS,
+      maxTransactionRetryTime: settings.transactionRetryMs ?? TRANSACTION_RETRY_MS,
       connectionTimeout: 5_000,
       connectionAcquisitionTimeout: 15_000,
       userAgent: 'twitchgraph',
