@@ -11,6 +11,7 @@ type Suite = () => Promise<BenchRow[]>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
+  bolt: async () => (await import('./bolt.bench.js')).benchBolt,
 };
 
 function table(rows: readonly BenchRow[]): string {
