@@ -11,6 +11,7 @@ type Suite = () => Promise<BenchRow[]>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
+  algorithms: async () => (await import('./algorithms.bench.js')).benchAlgorithms,
   bolt: async () => (await import('./bolt.bench.js')).benchBolt,
 };
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { BETWEENNESS_DEFAULTS } from './graph/algorithms/betweenness.js';
 
 const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -64,8 +65,8 @@ const envSchema = z.object({
   GRAPH_CONNECT_RETRIES: wholeNumber(10, 0, 1_000),
   GRAPH_CONNECT_BACKOFF_MS: wholeNumber(500, 1),
   // --- algorithms ---
-  BETWEENNESS_EXACT_MAX_NODES: wholeNumber(50_000, 3),
-  BETWEENNESS_SAMPLE_PIVOTS: wholeNumber(256, 1),
+  BETWEENNESS_EXACT_MAX_NODES: wholeNumber(BETWEENNESS_DEFAULTS.exactMaxNodes, 3),
+  BETWEENNESS_SAMPLE_PIVOTS: wholeNumber(BETWEENNESS_DEFAULTS.samplePivots, 1),
   // --- event bus and ingest ---
   KAFKA_BROKERS: list(),
   KAFKA_CLIENT_ID: text('twitchgraph'),

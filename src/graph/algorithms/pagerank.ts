@@ -1,10 +1,31 @@
 /**
- * PageRank with the definition and defaults of Memgraph MAGE's `pagerank.get()` (see
- * ../shared/design/MEMGRAPH.md): every node starts at 1/N; each step
- * `next[v] = (1-d)/N + d * sum(rank[u] / outdeg(u))` over v's incoming relationships, one term per
- * relationship (parallel relationships count as many times as they occur); the rank of nodes without
- * out-relationships is not redistributed; stop when every node moved by at most `stopEpsilon` or after
- * `maxIterations`; finally divide by the total so the ranks sum to 1.
+ * PageRank with the definition, defaults and arithmetic of Memgraph MAGE's `pagerank.get()`, so that the
+ * embedded store and Neo4j report the numbers Memgraph reports.
+ *
+ * Read in MAGE (github.com/memgraph/mage `cpp/pagerank_module/pagerank_module.cpp` and
+ * `cpp/pagerank_module/algorithm/pagerank.cpp`; unchanged after the move to memgraph/memgraph
+ * `mage/cpp/pagerank_module/`):
+ *
+ * - The module does not use the mg_graph GraphView. `CreatePageRankGraph` walks every vertex's out-edges
+ *   through the query-module API and keeps one (target, source) pair per relationship, adding 1 to the
+ *   source's out-degree for each. So **parallel relationships count as often as they occur**, in the
+ *   target's sum and in the source's out-degree alike, and **a self-loop is an ordinary relationship**: it
+ *   counts in the out-degree and hands the node a share of its own rank. `GraphProjection` has one target
+ *   entry per relationship, which is exactly that edge list.
+ * - Every rank starts at 1/N. An iteration sums `rank[u] / outdeg(u)` over the incoming relationships of
+ *   each node (`ThreadPageRankIteration`), then sets `next[v] = (1 - d)/N + d * sum[v]`
+ *   (`AddCurrentBlockToRankNext`). Nodes without out-relationships hand nothing on: their rank leaks.
+ * - After each iteration it stops when `max_iterations` iterations ran or when no node moved by more than
+ *   `stop_epsilon` (`CheckContinueIterate`: go on while some |next - rank| > ε); `max_iterations = 0` runs
+ *   none. Finally every rank is divided by their sum (`NormalizeRank`).
+ * - Defaults (`mgp_init_module`): max_iterations 100, damping_factor 0.85, stop_epsilon 1e-5.
+ *
+ * The order of operations (divide per source, sum, then multiply by d) follows MAGE's so that the stop test
+ * sees the same differences; summation order can still differ in the last bit.
+ *
+ * Note that ε is absolute, not relative to 1/N: on a large graph most ranks are far below 1e-5 and only the
+ * few high-ranked nodes (popular streams, games) keep the iteration going. That is MAGE's behaviour,
+ * reproduced on purpose.
  */
 import type { GraphProjection } from '../graph-store.port.js';
 
@@ -16,37 +37,74 @@ export interface PagerankOptions {
 
 export const PAGERANK_DEFAULTS = { maxIterations: 100, dampingFactor: 0.85, stopEpsilon: 1e-5 } as const;
 
-export function pagerank(projection: GraphProjection, options: PagerankOptions = {}): Float64Array {
+export interface PagerankRun {
+  /** Ranks by node index, summing to 1 (empty for an empty graph). */
+  ranks: Float64Array;
+  /** Iterations that ran (at most `maxIterations`). */
+  iterations: number;
+  /** Largest |change| of a node's rank in the last iteration (0 when none ran). */
+  lastMaxChange: number;
+}
+
+function checkOptions(maxIterations: number, d: number, stopEpsilon: number): void {
+  if (!Number.isSafeInteger(maxIterations) || maxIterations < 0) {
+    throw new RangeError(`maxIterations must be a whole number ≥ 0, got ${maxIterations}`);
+  }
+  if (!(d >= 0 && d <= 1)) throw new RangeError(`dampingFactor must be within [0, 1], got ${d}`);
+  if (!(stopEpsilon >= 0)) throw new RangeError(`stopEpsilon must be ≥ 0, got ${stopEpsilon}`);
+}
+
+/** PageRank as MAGE computes it, with the number of iterations that ran. */
+export function pagerankRun(projection: GraphProjection, options: PagerankOptions = {}): PagerankRun {
   const { maxIterations, dampingFactor: d, stopEpsilon } = { ...PAGERANK_DEFAULTS, ...options };
+  checkOptions(maxIterations, d, stopEpsilon);
   const n = projection.nodes.length;
   const { offsets, targets } = projection;
-  let rank = new Float64Array(n).fill(n === 0 ? 0 : 1 / n);
+  if (n === 0) return { ranks: new Float64Array(0), iterations: 0, lastMaxChange: 0 };
+
+  let rank = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
-  const base = n === 0 ? 0 : (1 - d) / n;
-  for (let iteration = 0; iteration < maxIterations; iteration += 1) {
-    next.fill(base);
+  const sum = new Float64Array(n);
+  const base = (1 - d) / n;
+  let iterations = 0;
+  let lastMaxChange = 0;
+  while (iterations < maxIterations) {
+    sum.fill(0);
     for (let u = 0; u < n; u += 1) {
       const start = offsets[u] as number;
       const end = offsets[u + 1] as number;
       if (end === start) continue;
-      const share = (d * (rank[u] as number)) / (end - start);
+      // One value per source: MAGE divides rank[u] by outdeg(u) for every relationship, which gives this value.
+      const share = (rank[u] as number) / (end - start);
       for (let e = start; e < end; e += 1) {
         const v = targets[e] as number;
-        next[v] = (next[v] as number) + share;
+        sum[v] = (sum[v] as number) + share;
       }
     }
-    let converged = true;
+    let maxChange = 0;
     for (let v = 0; v < n; v += 1) {
-      if (Math.abs((next[v] as number) - (rank[v] as number)) > stopEpsilon) {
-        converged = false;
-        break;
-      }
+      const value = base + d * (sum[v] as number);
+      next[v] = value;
+      const change = Math.abs(value - (rank[v] as number));
+      if (change > maxChange) maxChange = change;
     }
-    [rank, next] = [next, rank];
-    if (converged) break;
+    const previous = rank;
+    rank = next;
+    next = previous;
+    iterations += 1;
+    lastMaxChange = maxChange;
+    if (!(maxChange > stopEpsilon)) break;
   }
+
+  // Left-to-right sum, as std::accumulate in NormalizeRank. The total is 0 only if every rank leaked (d = 1
+  // and no cycle), where MAGE's division gives NaN; zeros are kept instead.
   let total = 0;
   for (let v = 0; v < n; v += 1) total += rank[v] as number;
   if (total > 0) for (let v = 0; v < n; v += 1) rank[v] = (rank[v] as number) / total;
-  return rank;
+  return { ranks: rank, iterations, lastMaxChange };
+}
+
+/** PageRank by node index with MAGE's definition and defaults (see the file comment). */
+export function pagerank(projection: GraphProjection, options: PagerankOptions = {}): Float64Array {
+  return pagerankRun(projection, options).ranks;
 }

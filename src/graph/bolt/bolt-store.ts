@@ -662,8 +662,11 @@ export class BoltGraphStore implements GraphStore {
     if (mage !== null) {
       const nodeCount = await this.algorithmNodeCount(exclude);
       if (nodeCount === 0) return { rows: [], mode: 'exact', pivots: 0, nodeCount: 0 };
-      // MAGE's betweenness is exact only (no sampling variant); above the limit the projection is
-      // streamed and sampled in process, exactly as on Neo4j and in the embedded store.
+      // MAGE's betweenness is exact only (no sampling variant); above the node limit the projection is
+      // streamed and sampled in process, exactly as on Neo4j and in the embedded store. Within the limit
+      // MAGE runs exact even where the in-process module would sample because of its work budget
+      // (DEFAULT_EXACT_MAX_WORK, sized for JavaScript on 2 cores): deciding that needs the whole
+      // projection, and MAGE's C++ is the reason to run it in the database. `mode` says which ran.
       if (nodeCount <= exactMaxNodes || samplePivots >= nodeCount) {
         const rows = await this.mage('betweenness (MAGE)', mage.betweenness, exclude);
         return { rows: rows.slice(0, options.limit), mode: 'exact', pivots: nodeCount, nodeCount };

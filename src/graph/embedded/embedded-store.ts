@@ -20,7 +20,7 @@ import type {
   TeamMembership,
   WriteResult,
 } from '../../domain/graph-records.js';
-import { betweenness } from '../algorithms/betweenness.js';
+import { betweenness, BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js';
 import { pagerank } from '../algorithms/pagerank.js';
 import { topScored } from '../algorithms/top-scores.js';
 import type {
@@ -222,8 +222,8 @@ export class EmbeddedGraphStore implements GraphStore {
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
     const projection = this.model.projection(options.excludeLogins);
     const result = betweenness(projection, {
-      exactMaxNodes: this.options.betweennessExactMaxNodes ?? 50_000,
-      samplePivots: this.options.betweennessSamplePivots ?? 256,
+      exactMaxNodes: this.options.betweennessExactMaxNodes ?? BETWEENNESS_DEFAULTS.exactMaxNodes,
+      samplePivots: this.options.betweennessSamplePivots ?? BETWEENNESS_DEFAULTS.samplePivots,
     });
     return Promise.resolve({
       rows: topScored(projection, result.scores, options.limit),
