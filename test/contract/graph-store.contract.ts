@@ -678,6 +678,20 @@ export function graphStoreContract(
         expect(ranked.some((r) => r.name === 'nightbot')).toBe(false);
       });
 
+      it('projects a stream known only by id under #<id>, and no bookkeeping', async () => {
+        await store.applyChatActivity(
+          [activity('55', 'kim')],
+          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+        );
+        const projection = await store.projection();
+        expect(projection.nodes).toEqual([
+          { kind: 'Stream', name: '#55' },
+          { kind: 'User', name: 'kim' },
+        ]);
+        expect([...projection.offsets]).toEqual([0, 0, 1]);
+        expect([...projection.targets]).toEqual([0]);
+      });
+
       it('projects every node and relationship, ordered by kind and name', async () => {
         await seedSmallGraph(store);
         const projection = await store.projection();

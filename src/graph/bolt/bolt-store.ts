@@ -612,11 +612,10 @@ export class BoltGraphStore implements GraphStore {
     const exclude = [...(options.excludeLogins ?? [])];
     return this.read('reading the graph for algorithms', async (tx) => {
       const builder = new ProjectionBuilder(exclude);
-      // Streamed record by record: a large graph is never held as driver records.
-      for await (const record of tx.run(Q.PROJECTION_NODES, { exclude }))
-        builder.addNode(record.get('key'), record.get('labels'), record.get('name'), record.get('id'));
-      for await (const record of tx.run(Q.PROJECTION_RELATIONSHIPS))
-        builder.addRelationship(record.get('source'), record.get('target'));
+      const [nodes] = await run(tx, Q.PROJECTION_NODES, { exclude });
+      builder.addNodes(nodes?.toObject());
+      const [relationships] = await run(tx, Q.PROJECTION_RELATIONSHIPS);
+      builder.addRelationships(relationships?.toObject());
       return builder.build();
     });
   }

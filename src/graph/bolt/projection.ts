@@ -1,7 +1,7 @@
 /**
- * Build the algorithm input (`GraphProjection`) from streamed Bolt rows, with the conventions of the
- * embedded store so both give identical arrays: nodes ordered by (kind, name) in code-unit order, one
- * target entry per relationship, each node's targets sorted.
+ * Build the algorithm input (`GraphProjection`) from the lists Bolt returns (cypher.ts `PROJECTION_*`),
+ * with the conventions of the embedded store so both give identical arrays: nodes ordered by (kind, name)
+ * in code-unit order, one target entry per relationship, each node's targets sorted.
  */
 import type { NodeLabel } from '../../domain/graph-records.js';
 import { compareNames, streamDisplayName } from '../graph-order.js';
@@ -24,8 +24,20 @@ export class ProjectionBuilder {
     this.exclude = new Set(excludeLogins);
   }
 
-  /** One node row: internal id, labels, name (null for a stream known only by id), stream id. */
-  addNode(key: unknown, labels: unknown, name: unknown, id: unknown): void {
+  /** The `PROJECTION_NODES` record: `{ nodes: [[id, labels, name, stream id], …] }`. */
+  addNodes(record: object | undefined): void {
+    const nodes = record !== undefined && 'nodes' in record ? record.nodes : undefined;
+    if (!Array.isArray(nodes)) throw recordError('projection nodes', 'expected a list of nodes');
+    for (const node of nodes as unknown[]) {
+      if (!Array.isArray(node) || node.length !== 4)
+        throw recordError('projection nodes', 'expected [id, labels, name, stream id]');
+      const [key, labels, name, id] = node as unknown[];
+      this.addNode(key, labels, name, id);
+    }
+  }
+
+  /** One node: internal id, labels, name (null for a stream known only by id), stream id. */
+  private addNode(key: unknown, labels: unknown, name: unknown, id: unknown): void {
     if (typeof key !== 'bigint') throw recordError('projection node', 'id(n) is not an Integer');
     if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string'))
       throw recordError('projection node', 'labels(n) is not a list of strings');
@@ -54,16 +66,27 @@ export class ProjectionBuilder {
     return this.index;
   }
 
-  /** One relationship row; relationships touching a node left out are left out too. */
-  addRelationship(source: unknown, target: unknown): void {
-    if (typeof source !== 'bigint' || typeof target !== 'bigint')
-      throw recordError('projection relationship', 'id(a)/id(b) is not an Integer');
+  /**
+   * The `PROJECTION_RELATIONSHIPS` record: `{ sources: [id, …], targets: [id, …] }`, after every node.
+   * Relationships touching a node left out are left out too.
+   */
+  addRelationships(record: object | undefined): void {
+    const sources = record !== undefined && 'sources' in record ? record.sources : undefined;
+    const targets = record !== undefined && 'targets' in record ? record.targets : undefined;
+    if (!Array.isArray(sources) || !Array.isArray(targets) || sources.length !== targets.length)
+      throw recordError('projection relationships', 'expected two lists of ids of equal length');
     const index = this.ensureIndex();
-    const s = index.get(source);
-    const t = index.get(target);
-    if (s === undefined || t === undefined) return;
-    this.sources.push(s);
-    this.targetList.push(t);
+    for (let i = 0; i < sources.length; i += 1) {
+      const source: unknown = sources[i];
+      const target: unknown = targets[i];
+      if (typeof source !== 'bigint' || typeof target !== 'bigint')
+        throw recordError('projection relationships', 'id(a)/id(b) is not an Integer');
+      const s = index.get(source);
+      const t = index.get(target);
+      if (s === undefined || t === undefined) continue;
+      this.sources.push(s);
+      this.targetList.push(t);
+    }
   }
 
   build(): GraphProjection {
