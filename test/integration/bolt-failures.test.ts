@@ -7,7 +7,7 @@
  * integration tests share is never stopped.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,7 @@ describe('graph database unreachable at start', () => {
 });
 
 describe('graph database lost while running', () => {
-  it('fails with retryable errors while it is down, and the same store works once it is back', async () => {
+  it('fails with retryable errors while it is down, and the same store works once it is back (also after a crash)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'twitchgraph-neo4j-restart-'));
     const env = { NEO4J_STATE_DIR: stateDir, NEO4J_HEAP: '512m', NEO4J_PAGECACHE: '67108864' };
     let store: BoltGraphStore | undefined;
@@ -141,6 +141,20 @@ describe('graph database lost while running', () => {
       expect(urlFrom(await neo4jScript('start', env))).toBe(url);
       expect((await store.counts()).byLabel.Stream).toBe(1);
       await store.upsertStreamers([streamer('2', 'bravo')]);
+      expect(await store.listNames('streamer')).toEqual(['alpha', 'bravo']);
+
+      // Starting it again while it runs gives the same URL at once.
+      expect(urlFrom(await neo4jScript('start', env))).toBe(url);
+
+      // A crash (SIGKILL) leaves a stale pid file; the next start notices, starts afresh, recovers the data.
+      const pid = Number(readFileSync(join(stateDir, 'neo4j.pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await neo4jScript('status', env)).stdout.trim()).toBe('stopped');
+      expect(await failure(store.counts())).toMatchObject({ canRetry: true });
+      const afterCrash = await neo4jScript('start', env);
+      expect(afterCrash.stderr).toContain('removing stale pid file');
+      expect(urlFrom(afterCrash)).toBe(url);
       expect(await store.listNames('streamer')).toEqual(['alpha', 'bravo']);
     } finally {
       await store?.close();

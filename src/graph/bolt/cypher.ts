@@ -201,15 +201,17 @@ FOREACH (_ IN CASE WHEN row.vip THEN [1] ELSE [] END | MERGE (u)-[:VIP]->(s))`;
 
 // --------------------------------------------------------------------------------------------- offsets
 
+// Property names in backticks: words like OFFSET and GROUP are keywords in some Cypher versions, and a
+// quoted name is the same property on both servers.
 export const SAVE_OFFSETS = `
 UNWIND $offsets AS o
-MERGE (x:IngestOffset {group: o.group, topic: o.topic, partition: o.partition})
-SET x.offset = o.offset`;
+MERGE (x:IngestOffset {\`group\`: o.\`group\`, \`topic\`: o.\`topic\`, \`partition\`: o.\`partition\`})
+SET x.\`offset\` = o.\`offset\``;
 
 export const READ_OFFSETS = `
-MATCH (x:IngestOffset {group: $group, topic: $topic})
-RETURN x.group AS group, x.topic AS topic, x.partition AS partition, x.offset AS offset
-ORDER BY partition`;
+MATCH (x:IngestOffset {\`group\`: $group, \`topic\`: $topic})
+RETURN x.\`group\` AS \`group\`, x.\`topic\` AS \`topic\`, x.\`partition\` AS \`partition\`, x.\`offset\` AS \`offset\`
+ORDER BY \`partition\``;
 
 // --------------------------------------------------------------------------------- monitored channels
 // Bookkeeping like the offsets: `(:MonitoredChannel {login, requestedBy, since})`, outside the model's labels.

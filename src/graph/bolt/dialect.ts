@@ -43,13 +43,17 @@ const UNIQUE = [
   ['monitored_channel_login', 'MonitoredChannel', ['login']],
 ] as const;
 
+/** Offset property names (group, offset…) are keywords in some Cypher versions: quote those. */
+const quote = (property: string) =>
+  ['group', 'topic', 'partition', 'offset'].includes(property) ? `\`${property}\`` : property;
+
 export const NEO4J: Dialect = {
   name: 'neo4j',
   schema: [
     // Each uniqueness constraint is backed by a range index that MERGE and MATCH on that property use.
     ...UNIQUE.map(
       ([name, label, props]) =>
-        `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR (n:${label}) REQUIRE (${props.map((p) => `n.${p}`).join(', ')}) IS UNIQUE`,
+        `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR (n:${label}) REQUIRE (${props.map((p) => `n.${quote(p)}`).join(', ')}) IS UNIQUE`,
     ),
     // Constraint creation returns before a large store's index is populated; wait so the first import
     // does not run on label scans.
@@ -85,8 +89,8 @@ export const MEMGRAPH: Dialect = {
   schema: [
     ...UNIQUE.flatMap(([, label, props]) => [
       // A constraint does not create an index on Memgraph: the lookups MERGE makes need their own.
-      `CREATE INDEX ON :${label}(${props[0]})`,
-      `CREATE CONSTRAINT ON (n:${label}) ASSERT ${props.map((p) => `n.${p}`).join(', ')} IS UNIQUE`,
+      `CREATE INDEX ON :${label}(${quote(props[0])})`,
+      `CREATE CONSTRAINT ON (n:${label}) ASSERT ${props.map((p) => `n.${quote(p)}`).join(', ')} IS UNIQUE`,
     ]),
     // Label indexes for the label scans of lists and top lists (Memgraph scans every node without one).
     'CREATE INDEX ON :Stream',

@@ -30,7 +30,7 @@ describe('dialect', () => {
 
   it('creates an index beside every Memgraph constraint, and named idempotent constraints on Neo4j', () => {
     for (const statement of MEMGRAPH.schema.filter((s) => s.startsWith('CREATE CONSTRAINT'))) {
-      const [, label, property] = /ON \(n:(\w+)\) ASSERT n\.(\w+)/.exec(statement) ?? [];
+      const [, label, property] = /ON \(n:(\w+)\) ASSERT n\.(`?\w+`?)/.exec(statement) ?? [];
       expect(MEMGRAPH.schema).toContain(`CREATE INDEX ON :${label}(${property})`);
     }
     expect(
