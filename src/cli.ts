@@ -9,6 +9,8 @@ import type { CliContext, CliIO } from './cli/cli-context.js';
 import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
 import { registerGenerate } from './cli/generate.cli.js';
 import { registerImport } from './cli/import.cli.js';
+import { registerIngest } from './cli/ingest.cli.js';
+import { registerReplay } from './cli/replay.cli.js';
 import { registerStart } from './cli/start.cli.js';
 import { ConfigError } from './config.js';
 import { GraphStoreError } from './graph/graph-store.port.js';
@@ -34,6 +36,8 @@ export async function main(
   registerImport(program, getContext, setExit);
   registerAsk(program, getContext, setExit);
   registerGenerate(program, getContext, setExit);
+  registerIngest(program, getContext, setExit);
+  registerReplay(program, getContext, setExit);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -74,6 +74,7 @@ const envSchema = z.object({
   KAFKA_DLQ_TOPIC: text('chatters.dlq'),
   KAFKA_GROUP_ID: text('twitchgraph-ingest'),
   KAFKA_PARTITIONS: wholeNumber(3, 1, 10_000),
+  KAFKA_SESSION_TIMEOUT_MS: wholeNumber(30_000, 6_000, 300_000),
   INGEST_BATCH_SIZE: wholeNumber(1_000, 1, 1_000_000),
   INGEST_BATCH_MAX_WAIT_MS: wholeNumber(500, 1),
   INGEST_QUEUE_CAPACITY: wholeNumber(100_000, 1),
@@ -128,6 +129,7 @@ function shape(env: Env, cwd: string) {
       dlqTopic: env.KAFKA_DLQ_TOPIC,
       groupId: env.KAFKA_GROUP_ID,
       partitions: env.KAFKA_PARTITIONS,
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     },
     ingest: {
       batchSize: env.INGEST_BATCH_SIZE,

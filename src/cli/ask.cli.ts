@@ -1,16 +1,34 @@
 /** `twitchgraph ask "/top games 10"`: run one slash command against the graph and print the reply. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
 import { dispatch } from '../commands/dispatcher.js';
 import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
+import type { Reply } from '../commands/reply.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { replyJson, replyText } from './reply-text.js';
 
 export interface AskOptions {
   json?: boolean;
+  /** Directory to write the reply's images to (created if missing). */
+  out?: string;
+}
+
+/** Write each image of the reply into `dir`; returns the paths written. */
+export async function writeReplyImages(reply: Reply, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const image of reply.images) {
+    // basename: an image name is ours, but a file name never gets to pick its directory.
+    const path = join(dir, basename(image.name));
+    await writeFile(path, image.png);
+    paths.push(path);
+  }
+  return paths;
 }
 
 export async function runAsk(
@@ -45,6 +63,16 @@ export async function runAsk(
     if (result.outcome === 'failed')
       context.logger.error({ err: result.error, invocation }, 'command failed');
     io.out(options.json === true ? replyJson(result.reply) : replyText(result.reply));
+    if (options.out !== undefined) {
+      const paths = await writeReplyImages(result.reply, options.out);
+      // Keep stdout valid JSON under --json: the paths go to stderr there.
+      const say = options.json === true ? io.err : io.out;
+      say(
+        paths.length === 0
+          ? `no images in this reply; nothing written to ${options.out}\n`
+          : paths.map((p) => `wrote ${p}\n`).join(''),
+      );
+    }
     if (result.outcome === 'bad-arguments' || result.outcome === 'unknown-command') return EXIT.usage;
     return result.outcome === 'failed' ? EXIT.failed : EXIT.ok;
   } finally {
@@ -62,5 +90,6 @@ export function registerAsk(
     .description('Ask one question, e.g. twitchgraph ask "/top games 10"')
     .argument('<command...>', 'a slash command with its options: /top games 10, /streamer lck_korea, /help')
     .option('--json', 'print the reply as JSON')
+    .option('--out <dir>', "write the reply's images (PNG) into this directory and print their paths")
     .action(async (words: string[], options: AskOptions) => setExit(await runAsk(context(), words, options)));
 }

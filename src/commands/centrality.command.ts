@@ -1,6 +1,7 @@
 /** `/pagerank` and `/betweenness`: the most central users and streams, as the seed computed them. */
 import { z } from 'zod';
-import type { ScoredNode } from '../graph/graph-store.port.js';
+import type { GraphStore, ScoredNode } from '../graph/graph-store.port.js';
+import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
 import { defineCommand, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatScore } from './format.js';
@@ -16,6 +17,31 @@ const scoreTable = (measure: string, rows: readonly ScoredNode[]): ReplyTable =>
   ],
   rows: rows.map((row, i) => [String(i + 1), row.name, row.kind, formatScore(row.score)]),
 });
+
+/** The top nodes, the links among them and their games, languages and teams, sized by the score. */
+async function centralityPicture(
+  graph: GraphStore,
+  measure: 'PageRank' | 'Betweenness',
+  rows: readonly ScoredNode[],
+) {
+  const view = await graph.connections(rows.map((row) => ({ kind: row.kind, name: row.name })));
+  const scores = new Map(rows.map((row) => [`${row.kind}:${row.name}`, row.score]));
+  return drawReplyImages([
+    {
+      what: 'graph',
+      name: imageName(measure, `top${rows.length}`),
+      description: `Graph of the top ${rows.length} users and streams by ${measure}, sized by score, with the links among them and their games, languages and teams.`,
+      input: {
+        title: `${measure}: top ${rows.length}`,
+        nodes: weighView(view, scores),
+        links: view.links,
+        omitted: view.omitted,
+        measure,
+        caption: `Top ${rows.length} by ${measure}, links among them, their games, languages and teams`,
+      },
+    },
+  ]);
+}
 
 const args = z.object({ limit: limitArg(10) });
 
@@ -42,10 +68,12 @@ export const pagerankCommand = defineCommand({
     notes.push(
       'PageRank as Memgraph MAGE computes it: damping 0.85, up to 100 iterations, ranks sum to 1 over the whole graph.',
     );
+    const picture = await centralityPicture(graph, 'PageRank', rows);
     return reply({
       title: `PageRank: top ${rows.length}`,
       table: scoreTable('PageRank', rows),
-      notes,
+      notes: [...notes, ...picture.notes],
+      images: picture.images,
       data: rows,
     });
   },
@@ -76,10 +104,12 @@ export const betweennessCommand = defineCommand({
         ? `Exact betweenness over ${formatCount(result.nodeCount)} nodes (directed, normalized as in Memgraph MAGE).`
         : `Estimated from ${formatCount(result.pivots)} sampled sources of ${formatCount(result.nodeCount)} nodes: the graph is too large for an exact answer in chat time.`,
     );
+    const picture = await centralityPicture(graph, 'Betweenness', result.rows);
     return reply({
       title: `Betweenness: top ${result.rows.length}`,
       table: scoreTable('Betweenness', result.rows),
-      notes,
+      notes: [...notes, ...picture.notes],
+      images: picture.images,
       data: result,
     });
   },

@@ -1,12 +1,17 @@
 import { z } from 'zod';
+import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
 import { defineCommand, nameArg } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatDate, formatList } from './format.js';
 import type { Reply } from './reply.js';
 import { errorReply, reply } from './reply.js';
 
-/** Chatters listed in the reply and drawn in its picture. */
+/** Chatters listed in the reply. */
 export const STREAMER_CHATTER_LIMIT = 25;
+/** Chatters drawn in the reply's picture (most messages first); the picture says how many more there are. */
+export const STREAMER_PICTURE_CHATTERS = 100;
+
+const counted = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 export const streamerCommand = defineCommand({
   definition: {
@@ -32,12 +37,41 @@ export const streamerCommand = defineCommand({
         empty ?? 'Use `/streamers` to list them; names are matched by login or display name.',
       ]);
     }
-    const hood = await graph.neighbourhood(found.id, { chatterLimit: STREAMER_CHATTER_LIMIT });
+    const hood = await graph.neighbourhood(found.id, {
+      chatterLimit: Math.max(STREAMER_CHATTER_LIMIT, STREAMER_PICTURE_CHATTERS),
+    });
     if (hood === null) return errorReply('Streamer not found', `"${args.name}" disappeared while reading.`);
     const s = hood.streamer;
-    const chatters = hood.chatters.map((c) =>
+    const listed = hood.chatters.slice(0, STREAMER_CHATTER_LIMIT);
+    const chatters = listed.map((c) =>
       c.messages === null ? c.login : `${c.login} (${formatCount(c.messages)})`,
     );
+    // View ids are `<kind>:<name>`; the streamer is the view's one Stream node named by its login.
+    const center =
+      hood.view.nodes.find((n) => n.id === `Stream:${s.login}`) ??
+      hood.view.nodes.find((n) => n.kind === 'Stream');
+    const drawnChatters = hood.chatters.length;
+    const { images, notes } = await drawReplyImages([
+      {
+        what: 'graph',
+        name: imageName('streamer', s.login === '' ? s.id : s.login),
+        description:
+          `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
+          `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')} and ` +
+          `${formatCount(drawnChatters)} of ${counted(hood.chatterCount, 'chatter')}.`,
+        input: {
+          title: `${s.displayName} (${s.login})`,
+          // The view sizes the streamer by followers and chatters by messages; the centre is drawn at a
+          // fixed size, so only the chatters' messages set sizes.
+          nodes: weighView(hood.view),
+          links: hood.view.links,
+          omitted: hood.view.omitted,
+          ...(center === undefined ? {} : { centerId: center.id }),
+          measure: 'messages',
+          caption: `Game, language, teams, VIPs, moderators and top chatters`,
+        },
+      },
+    ]);
     return reply({
       title: `${s.displayName} (${s.login})`,
       url: s.url,
@@ -63,11 +97,13 @@ export const streamerCommand = defineCommand({
                 (hood.chatterCount > chatters.length ? ` … of ${formatCount(hood.chatterCount)}` : ''),
         },
       ],
+      images,
+      notes,
       data: {
         streamer: s,
         vips: hood.vips,
         moderators: hood.moderators,
-        chatters: hood.chatters,
+        chatters: listed,
         chatterCount: hood.chatterCount,
         view: hood.view,
       },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { ImageJob } from '../render/reply-images.js';
+import { drawReplyImages, imageName, tableFitsEmbed, weighView } from '../render/reply-images.js';
 import { defineCommand } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from './format.js';
-import type { Reply } from './reply.js';
+import type { Reply, ReplyTable } from './reply.js';
 import { reply } from './reply.js';
 
 const MAX_ROWS = 50;
@@ -56,21 +58,51 @@ export const streamersCommand = defineCommand({
       });
     }
     const shown = rows.slice(0, MAX_ROWS);
+    const table: ReplyTable = {
+      columns: [
+        { header: 'Streamer' },
+        { header: 'Language' },
+        { header: 'Game' },
+        { header: 'Followers', align: 'right' },
+      ],
+      rows: shown.map((s) => [s.displayName, s.language ?? '', s.game ?? '', formatCount(s.followers)]),
+    };
+    const notes =
+      rows.length > shown.length
+        ? [`showing the ${MAX_ROWS} with the most followers of ${formatCount(rows.length)}`]
+        : [];
+    // The streamers, sized by followers, with their games, languages and teams and who chats where.
+    const view = await graph.connections(shown.map((s) => ({ kind: 'Stream', name: s.login })));
+    const followers = new Map(shown.map((s) => [`Stream:${s.login}`, s.followers]));
+    const slug = [args.language ?? 'any', args.game ?? 'any'];
+    const jobs: ImageJob[] = [
+      {
+        what: 'graph',
+        name: imageName('streamers', ...slug),
+        description: `Graph of ${formatCount(shown.length)} streamers (${filters === '' ? 'all' : filters}), sized by followers, with their games, languages, teams and the links among them.`,
+        input: {
+          title: `${title}: ${formatCount(rows.length)}`,
+          nodes: weighView(view, followers),
+          links: view.links,
+          omitted: view.omitted + (rows.length - shown.length),
+          measure: 'followers',
+          caption: 'Streamers, their games, languages and teams',
+        },
+      },
+    ];
+    if (!tableFitsEmbed(table))
+      jobs.push({
+        what: 'table',
+        name: imageName('streamers', ...slug, 'table'),
+        description: `Table of ${formatCount(shown.length)} streamers with language, game and followers.`,
+        input: { title: `${title}: ${formatCount(rows.length)}`, table },
+      });
+    const drawn = await drawReplyImages(jobs);
     return reply({
       title: `${title}: ${formatCount(rows.length)}`,
-      table: {
-        columns: [
-          { header: 'Streamer' },
-          { header: 'Language' },
-          { header: 'Game' },
-          { header: 'Followers', align: 'right' },
-        ],
-        rows: shown.map((s) => [s.displayName, s.language ?? '', s.game ?? '', formatCount(s.followers)]),
-      },
-      notes:
-        rows.length > shown.length
-          ? [`showing the ${MAX_ROWS} with the most followers of ${formatCount(rows.length)}`]
-          : [],
+      table,
+      notes: [...notes, ...drawn.notes],
+      images: drawn.images,
       data,
     });
   },

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { RankedName, StreamerSummary } from '../graph/graph-store.port.js';
+import type { BarChartRow } from '../render/bar-chart.js';
+import { drawReplyImages, imageName } from '../render/reply-images.js';
+import type { NodeCategory } from '../render/theme.js';
 import { defineCommand, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from './format.js';
@@ -7,21 +10,46 @@ import type { Reply, ReplyTable } from './reply.js';
 import { reply } from './reply.js';
 
 export const TOP_SUBCOMMANDS = {
-  games: { description: 'Games with the most streamers playing them', noun: 'Game', measure: 'Streamers' },
-  teams: { description: 'Teams with the most member streamers', noun: 'Team', measure: 'Members' },
-  vips: { description: 'Users who are VIP in the most channels', noun: 'User', measure: 'Channels' },
-  moderators: { description: 'Users who moderate the most channels', noun: 'User', measure: 'Channels' },
+  games: {
+    description: 'Games with the most streamers playing them',
+    noun: 'Game',
+    measure: 'Streamers',
+    kind: 'Game',
+  },
+  teams: {
+    description: 'Teams with the most member streamers',
+    noun: 'Team',
+    measure: 'Members',
+    kind: 'Team',
+  },
+  vips: {
+    description: 'Users who are VIP in the most channels',
+    noun: 'User',
+    measure: 'Channels',
+    kind: 'User',
+  },
+  moderators: {
+    description: 'Users who moderate the most channels',
+    noun: 'User',
+    measure: 'Channels',
+    kind: 'User',
+  },
   'streamers-by-views': {
     description: 'Streamers with the most total views',
     noun: 'Streamer',
     measure: 'Views',
+    kind: 'Stream',
   },
   'streamers-by-followers': {
     description: 'Streamers with the most followers',
     noun: 'Streamer',
     measure: 'Followers',
+    kind: 'Stream',
   },
-} as const;
+} as const satisfies Record<
+  string,
+  { description: string; noun: string; measure: string; kind: NodeCategory }
+>;
 
 export type TopSubcommand = keyof typeof TOP_SUBCOMMANDS;
 const subcommandNames = Object.keys(TOP_SUBCOMMANDS) as [TopSubcommand, ...TopSubcommand[]];
@@ -63,11 +91,12 @@ export const topCommand = defineCommand({
     limit: limitArg(10),
   }),
   async run(args, { graph }): Promise<Reply> {
-    const { noun, measure, description } = TOP_SUBCOMMANDS[args.subcommand];
+    const { noun, measure, description, kind } = TOP_SUBCOMMANDS[args.subcommand];
     const limit = args.limit.value;
     let table: ReplyTable;
     let data: unknown;
     let count: number;
+    let bars: BarChartRow[];
     switch (args.subcommand) {
       case 'games':
       case 'teams':
@@ -80,6 +109,7 @@ export const topCommand = defineCommand({
               ? await graph.topTeams(limit)
               : await graph.topRoleHolders(args.subcommand === 'vips' ? 'VIP' : 'MODERATOR', limit);
         table = rankedTable(noun, measure, rows);
+        bars = rows.map((row) => ({ label: row.name, value: row.count }));
         data = rows;
         count = rows.length;
         break;
@@ -89,6 +119,10 @@ export const topCommand = defineCommand({
         const by = args.subcommand === 'streamers-by-views' ? 'views' : 'followers';
         const rows = await graph.topStreamers(by, limit);
         table = streamerTable(by === 'views' ? 'Views' : 'Followers', rows);
+        bars = rows.map((s) => ({
+          label: s.displayName,
+          value: by === 'views' ? s.totalViewCount : s.followers,
+        }));
         data = rows.map((s) => ({
           login: s.login,
           displayName: s.displayName,
@@ -111,6 +145,22 @@ export const topCommand = defineCommand({
         data,
       });
     }
-    return reply({ title: `Top ${count} ${args.subcommand}`, description, table, notes, data });
+    const title = `Top ${count} ${args.subcommand}`;
+    const drawn = await drawReplyImages([
+      {
+        what: 'bars',
+        name: imageName('top', args.subcommand),
+        description: `Bar chart: ${description.toLowerCase()}, top ${count} by ${measure.toLowerCase()}.`,
+        input: { title, subtitle: description, rows: bars, kind },
+      },
+    ]);
+    return reply({
+      title,
+      description,
+      table,
+      notes: [...notes, ...drawn.notes],
+      images: drawn.images,
+      data,
+    });
   },
 });

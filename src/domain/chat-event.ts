@@ -58,7 +58,17 @@ export function chatEventFromSeed(message: z.infer<typeof seedChatterMessageSche
   };
 }
 
-export type DecodeResult = { ok: true; event: ChatEvent } | { ok: false; reason: string };
+/** Why a message is not a chat event; travels with dead letters so they can be sorted without reading text. */
+export const DECODE_FAILURE = {
+  empty: 'EMPTY',
+  tooLarge: 'TOO_LARGE',
+  notJson: 'NOT_JSON',
+  invalid: 'INVALID_EVENT',
+} as const;
+export type DecodeFailureCode = (typeof DECODE_FAILURE)[keyof typeof DECODE_FAILURE];
+
+export type DecodeResult =
+  { ok: true; event: ChatEvent } | { ok: false; code: DecodeFailureCode; reason: string };
 
 /** Larger messages are rejected before parsing: no chat event comes near this. */
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -67,29 +77,49 @@ export function encodeChatEvent(event: ChatEvent): string {
   return JSON.stringify(chatEventSchema.parse(event));
 }
 
+/**
+ * The bus key of an event: the channel login, or the channel id while the login is unknown (seed
+ * messages). Kafka keeps one key's messages in one partition, so one channel's events stay in order.
+ */
+export function chatEventKey(event: ChatEvent): string {
+  return event.channel.login ?? event.channel.id;
+}
+
 export function decodeChatEvent(raw: Uint8Array | string | null): DecodeResult {
-  if (raw === null) return { ok: false, reason: 'empty message (null value)' };
+  if (raw === null) return { ok: false, code: DECODE_FAILURE.empty, reason: 'empty message (null value)' };
   const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
   if (size > MAX_EVENT_BYTES)
-    return { ok: false, reason: `message too large: ${size} bytes > ${MAX_EVENT_BYTES}` };
+    return {
+      ok: false,
+      code: DECODE_FAILURE.tooLarge,
+      reason: `message too large: ${size} bytes > ${MAX_EVENT_BYTES}`,
+    };
   const text =
-    typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+    typeof raw === 'string'
+      ? raw
+      : Buffer.isBuffer(raw)
+        ? raw.toString('utf8')
+        : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      code: DECODE_FAILURE.notJson,
+      reason: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (typeof json === 'object' && json !== null && 'v' in json) {
     const parsed = chatEventSchema.safeParse(json);
     return parsed.success
       ? { ok: true, event: parsed.data }
-      : { ok: false, reason: describeIssues(parsed.error) };
+      : { ok: false, code: DECODE_FAILURE.invalid, reason: describeIssues(parsed.error) };
   }
   const seed = seedChatterMessageSchema.safeParse(json);
   return seed.success
     ? { ok: true, event: chatEventFromSeed(seed.data) }
-    : { ok: false, reason: describeIssues(seed.error) };
+    : { ok: false, code: DECODE_FAILURE.invalid, reason: describeIssues(seed.error) };
 }
 
 function describeIssues(error: z.ZodError): string {
