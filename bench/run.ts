@@ -12,6 +12,7 @@ type Suite = () => Promise<BenchRow[]>;
 const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
   algorithms: async () => (await import('./algorithms.bench.js')).benchAlgorithms,
+  discord: async () => (await import('./discord.bench.js')).benchDiscord,
   render: async () => (await import('./render.bench.js')).benchRender,
   pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
   bolt: async () => (await import('./bolt.bench.js')).benchBolt,

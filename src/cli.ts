@@ -5,12 +5,15 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAsk } from './cli/ask.cli.js';
+import { registerBot } from './cli/bot.cli.js';
 import type { CliContext, CliIO } from './cli/cli-context.js';
 import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
 import { registerGenerate } from './cli/generate.cli.js';
 import { registerImport } from './cli/import.cli.js';
 import { registerIngest } from './cli/ingest.cli.js';
+import { registerRegister } from './cli/register.cli.js';
 import { registerReplay } from './cli/replay.cli.js';
+import { registerServe } from './cli/serve.cli.js';
 import { registerStart } from './cli/start.cli.js';
 import { ConfigError } from './config.js';
 import { GraphStoreError } from './graph/graph-store.port.js';
@@ -38,6 +41,9 @@ export async function main(
   registerGenerate(program, getContext, setExit);
   registerIngest(program, getContext, setExit);
   registerReplay(program, getContext, setExit);
+  registerBot(program, getContext, setExit);
+  registerRegister(program, getContext, setExit);
+  registerServe(program, getContext, setExit);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

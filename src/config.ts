@@ -91,6 +91,17 @@ const envSchema = z.object({
   DISCORD_TOKEN: optionalText(),
   DISCORD_APP_ID: optionalText(),
   DISCORD_ADMIN_ROLE: optionalText(),
+  DISCORD_GUILD_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{17,20}$/, { error: 'expected a server (guild) id: 17–20 digits' })
+      .optional(),
+  ),
+  DISCORD_API_URL: url(['http:', 'https:'], 'https://discord.com/api'),
+  DISCORD_COOLDOWN_SECONDS: wholeNumber(3, 0, 3_600),
+  DISCORD_PAGES_TTL_SECONDS: wholeNumber(300, 10, 86_400),
   // --- web (playground, health, metrics) ---
   HTTP_HOST: text('127.0.0.1'),
   HTTP_PORT: wholeNumber(8080, 0, 65_535),
@@ -150,6 +161,10 @@ function shape(env: Env, cwd: string) {
       token: env.DISCORD_TOKEN,
       appId: env.DISCORD_APP_ID,
       adminRole: env.DISCORD_ADMIN_ROLE,
+      guildId: env.DISCORD_GUILD_ID,
+      apiUrl: env.DISCORD_API_URL,
+      cooldownSeconds: env.DISCORD_COOLDOWN_SECONDS,
+      pagesTtlSeconds: env.DISCORD_PAGES_TTL_SECONDS,
     },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     bots: { extraLogins: env.BOT_LOGINS_EXTRA.map((l) => l.toLowerCase()) },

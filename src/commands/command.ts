@@ -25,6 +25,8 @@ export interface SubcommandDefinition {
   name: string;
   description: string;
   options: readonly OptionDefinition[];
+  /** Only this subcommand is restricted (e.g. `/monitor add` but not `/monitor list`). */
+  restricted?: boolean;
 }
 
 export interface CommandDefinition {
@@ -33,7 +35,10 @@ export interface CommandDefinition {
   /** Options of a command without subcommands. */
   options?: readonly OptionDefinition[];
   subcommands?: readonly SubcommandDefinition[];
-  /** Only for members who may manage the server (or hold the configured role). */
+  /**
+   * Only for members who may manage the server (or hold the configured role); front ends check it before
+   * running. Applies to every subcommand; a subcommand can be restricted on its own instead.
+   */
   restricted?: boolean;
   /** May take longer than Discord's 3-second window to answer; the front end should defer. */
   slow?: boolean;
@@ -43,6 +48,8 @@ export interface CommandDefinition {
 export interface CommandPorts {
   graph: GraphStore;
   now?: () => Date;
+  /** Who is asking, recorded by commands that change bookkeeping (e.g. `discord:<user id> (<name>)`). */
+  caller?: string;
 }
 
 /** Raw arguments as a front end collected them: Discord gives typed values, text gives strings. */
@@ -94,3 +101,10 @@ export const nameArg = (what: string, max = 100) =>
     .trim()
     .min(1, { error: `${what} is required` })
     .max(max, { error: `${what} is longer than ${max} characters` });
+
+/** Whether running `subcommand` of `definition` needs the restricted permission. */
+export function isRestricted(definition: CommandDefinition, subcommand?: string): boolean {
+  if (definition.restricted === true) return true;
+  if (subcommand === undefined) return false;
+  return definition.subcommands?.find((s) => s.name === subcommand)?.restricted === true;
+}

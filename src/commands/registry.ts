@@ -2,6 +2,7 @@
 import { betweennessCommand, pagerankCommand } from './centrality.command.js';
 import type { Command } from './command.js';
 import { helpCommand } from './help.command.js';
+import { monitorCommand } from './monitor.command.js';
 import { statsCommand } from './stats.command.js';
 import { streamerCommand } from './streamer.command.js';
 import { streamersCommand } from './streamers.command.js';
@@ -28,5 +29,6 @@ export const DEFAULT_COMMANDS: readonly AnyCommand[] = [
   statsCommand,
   pagerankCommand,
   betweennessCommand,
+  monitorCommand,
   helpCommand,
 ];

@@ -1,0 +1,47 @@
+/** `twitchgraph bot`: the Discord bot, answering slash commands from the graph until stopped. */
+import type { Command } from 'commander';
+import { createBot } from '../discord/bot.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT } from './cli-context.js';
+import { openFrontEndStore } from './shared-store.js';
+import { untilSignal } from './until-signal.js';
+
+export async function runBot(context: CliContext, stop: Promise<unknown> = untilSignal()): Promise<number> {
+  const { config, io, logger } = context;
+  if (config.discord.token === undefined) {
+    io.err(
+      'twitchgraph bot: set DISCORD_TOKEN (and DISCORD_APP_ID) first; see docs/discord.md.\n' +
+        'Without Discord, `twitchgraph serve` shows the same answers in a local page.\n',
+    );
+    return EXIT.usage;
+  }
+  const graph = await openFrontEndStore(context, 'twitchgraph bot');
+  const bot = createBot({ config, graph, logger });
+  try {
+    try {
+      await bot.login();
+    } catch (error) {
+      io.err(
+        `twitchgraph bot: could not connect to Discord: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return EXIT.failed;
+    }
+    io.err('twitchgraph bot is answering slash commands; Ctrl-C stops it.\n');
+    await stop;
+    return EXIT.ok;
+  } finally {
+    await bot.close();
+    await graph.close();
+  }
+}
+
+export function registerBot(
+  program: Command,
+  context: () => CliContext,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('bot')
+    .description('Run the Discord bot (needs DISCORD_TOKEN; register the commands first with `register`)')
+    .action(async () => setExit(await runBot(context())));
+}

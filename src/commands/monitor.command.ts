@@ -1,0 +1,110 @@
+/**
+ * `/monitor add|remove|list`: which Twitch channels the live listener watches. Only bookkeeping in the
+ * graph (`setMonitoredChannel`); the listener runs in another process and polls `monitoredChannels()`, so
+ * a change reaches it within its poll interval rather than at once.
+ */
+import { z } from 'zod';
+import { channelLoginFromInput } from '../domain/login.js';
+import { defineCommand } from './command.js';
+import { formatCount } from './format.js';
+import type { Reply } from './reply.js';
+import { reply } from './reply.js';
+
+const channelArg = z
+  .string({ error: 'channel is required' })
+  .max(200, { error: 'channel is longer than 200 characters' })
+  .transform((value, ctx) => {
+    const parsed = channelLoginFromInput(value);
+    if (parsed.ok) return parsed.login;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
+
+const channelOption = (description: string, autocomplete: boolean) => ({
+  name: 'channel',
+  description,
+  type: 'string' as const,
+  required: true,
+  maxLength: 200,
+  ...(autocomplete ? { autocomplete: 'streamer' as const } : {}),
+});
+
+const when = (epochMs: number) => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const PICKUP = 'The live listener picks the change up within seconds.';
+
+export const monitorCommand = defineCommand({
+  definition: {
+    name: 'monitor',
+    description: 'Which Twitch channels the live listener watches',
+    subcommands: [
+      {
+        name: 'add',
+        description: 'Start watching a channel’s chat',
+        options: [channelOption('Channel login or twitch.tv link', true)],
+        restricted: true,
+      },
+      {
+        name: 'remove',
+        description: 'Stop watching a channel’s chat',
+        options: [channelOption('Channel login or twitch.tv link', false)],
+        restricted: true,
+      },
+      { name: 'list', description: 'Channels the live listener watches', options: [] },
+    ],
+  },
+  args: z.discriminatedUnion(
+    'subcommand',
+    [
+      z.object({ subcommand: z.literal('add'), channel: channelArg }),
+      z.object({ subcommand: z.literal('remove'), channel: channelArg }),
+      z.object({ subcommand: z.literal('list') }),
+    ],
+    { error: 'choose one of: add, remove, list' },
+  ),
+  async run(args, { graph, caller }): Promise<Reply> {
+    if (args.subcommand === 'list') {
+      const channels = await graph.monitoredChannels();
+      if (channels.length === 0) {
+        return reply({
+          status: 'empty',
+          title: 'Monitored channels',
+          description:
+            'The live listener watches no channel yet. Add one with `/monitor add channel:<login>`.',
+          data: channels,
+        });
+      }
+      return reply({
+        title: `Monitored channels: ${formatCount(channels.length)}`,
+        table: {
+          columns: [{ header: 'Channel' }, { header: 'Since' }, { header: 'Requested by' }],
+          rows: channels.map((c) => [c.login, when(c.since), c.requestedBy]),
+        },
+        notes: ['Channels listed in TWITCH_CHANNELS are watched as well.'],
+        data: channels,
+      });
+    }
+    const login = args.channel;
+    const adding = args.subcommand === 'add';
+    const changed = await graph.setMonitoredChannel(login, adding, caller ?? 'unknown');
+    const link = `https://www.twitch.tv/${login}`;
+    if (adding) {
+      return reply({
+        title: changed ? `Now monitoring #${login}` : `#${login} is already monitored`,
+        url: link,
+        description: changed
+          ? `${PICKUP} New chatters in #${login} then appear in the graph as they talk.`
+          : 'Nothing changed. `/monitor list` shows every monitored channel.',
+        data: { login, monitored: true, changed },
+      });
+    }
+    return reply({
+      title: changed ? `Stopped monitoring #${login}` : `#${login} was not monitored`,
+      url: link,
+      description: changed
+        ? `${PICKUP} What was already recorded stays in the graph.`
+        : 'Nothing changed. `/monitor list` shows every monitored channel.',
+      data: { login, monitored: false, changed },
+    });
+  },
+});

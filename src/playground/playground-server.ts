@@ -1,0 +1,245 @@
+/**
+ * The playground: a local web page that runs any slash command through the shared dispatcher and shows
+ * the answer as the Discord adapter lays it out (same embeds, pages and pictures), plus a live panel of
+ * ingest activity fed by server-sent events.
+ *
+ * Server: hono on @hono/node-server — two small dependency-free packages with web-standard requests and
+ * responses and a server-sent-events helper. The page is plain HTML/CSS/JS from `static/`, no build step.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
+import type { CommandDefinition } from '../commands/command.js';
+import { dispatch } from '../commands/dispatcher.js';
+import { NameSuggester } from '../commands/name-suggester.js';
+import type { AnyCommand } from '../commands/registry.js';
+import { buildRegistry } from '../commands/registry.js';
+import { errorReply } from '../commands/reply.js';
+import type { Config } from '../config.js';
+import type { PagedReply, ReplyPage, TableImageRenderer } from '../discord/reply-message.js';
+import { pageReply } from '../discord/reply-message.js';
+import { defaultTableImageRenderer } from '../discord/table-image-hook.js';
+import type { GraphStore } from '../graph/graph-store.port.js';
+import type { Logger } from '../logging.js';
+import type { IngestActivitySource } from './ingest-activity.js';
+import { completeLine } from './line-completion.js';
+
+export interface PlaygroundOptions {
+  config: Config;
+  graph: GraphStore;
+  activity: IngestActivitySource;
+  logger: Logger;
+  registry?: ReadonlyMap<string, AnyCommand>;
+  /** Port to listen on instead of `HTTP_PORT` (0 picks a free one). */
+  port?: number;
+  tableImage?: TableImageRenderer;
+}
+
+export interface Playground {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `static/` beside this module (source under tsx, or dist/ when the build copied it), else in the package's src/. */
+function staticDir(): string {
+  const here = fileURLToPath(new URL('./static/', import.meta.url));
+  if (existsSync(join(here, 'index.html'))) return here;
+  return fileURLToPath(new URL('../../src/playground/static/', import.meta.url));
+}
+
+const STATIC_FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'playground.css': 'text/css; charset=utf-8',
+  'playground.js': 'text/javascript; charset=utf-8',
+};
+
+interface StoredReply {
+  pages: PagedReply;
+  rendered: Map<number, ReplyPage>;
+  at: number;
+}
+
+/** How many answers are kept for their pages and pictures; the oldest go first. */
+const KEPT_REPLIES = 200;
+
+function pageJson(id: string, page: ReplyPage, pages: PagedReply) {
+  return {
+    id,
+    index: page.index,
+    count: page.count,
+    status: pages.reply.status,
+    ephemeral: pages.reply.ephemeral,
+    embeds: page.embeds,
+    files: page.files.map((f) => ({
+      name: f.name,
+      url: `/api/replies/${id}/files/${page.index}/${encodeURIComponent(f.name)}`,
+      width: f.width,
+      height: f.height,
+      description: f.description,
+    })),
+  };
+}
+
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const { config, graph, activity, logger } = options;
+  const registry = options.registry ?? buildRegistry();
+  const definitions = new Map<string, CommandDefinition>([...registry].map(([n, c]) => [n, c.definition]));
+  const suggester = new NameSuggester(graph);
+  const tableImage = options.tableImage ?? defaultTableImageRenderer();
+  const replies = new Map<string, StoredReply>();
+  const dir = staticDir();
+  const streams = new Set<AbortController>();
+
+  const store = (pages: PagedReply): string => {
+    const id = randomBytes(9).toString('base64url');
+    replies.set(id, { pages, rendered: new Map(), at: Date.now() });
+    for (const key of replies.keys()) {
+      if (replies.size <= KEPT_REPLIES) break;
+      replies.delete(key);
+    }
+    return id;
+  };
+  const page = async (stored: StoredReply, index: number): Promise<ReplyPage> => {
+    const cached = stored.rendered.get(index);
+    if (cached !== undefined) return cached;
+    const rendered = await stored.pages.page(index);
+    stored.rendered.set(rendered.index, rendered);
+    return rendered;
+  };
+
+  const app = new Hono();
+  app.onError((error, c) => {
+    logger.error({ err: error, path: c.req.path }, 'playground request failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  const sendStatic = async (name: string) => {
+    const type = STATIC_FILES[name];
+    if (type === undefined) return new Response('not found', { status: 404 });
+    const body = await readFile(join(dir, name));
+    return new Response(body, { headers: { 'content-type': type, 'cache-control': 'no-cache' } });
+  };
+  app.get('/', () => sendStatic('index.html'));
+  app.get('/static/:name', (c) => sendStatic(c.req.param('name')));
+
+  app.get('/api/commands', (c) =>
+    c.json(
+      [...definitions.values()].map((d) => ({
+        name: d.name,
+        description: d.description,
+        restricted: d.restricted === true,
+      })),
+    ),
+  );
+
+  app.get('/api/complete', async (c) => {
+    const line = (c.req.query('line') ?? '').slice(0, 500);
+    return c.json(await completeLine(line, definitions, (kind, typed) => suggester.suggest(kind, typed)));
+  });
+
+  app.post('/api/run', async (c) => {
+    // Only this page may run commands: a JSON body cannot be posted cross-site without a CORS preflight,
+    // which this server never grants, and a foreign Origin is refused outright.
+    const origin = c.req.header('origin');
+    if (origin !== undefined && new URL(origin).host !== c.req.header('host'))
+      return c.json({ error: 'cross-site request refused' }, 403);
+    if (!(c.req.header('content-type') ?? '').startsWith('application/json'))
+      return c.json({ error: 'send JSON: {"line": "/help"}' }, 415);
+    const input: unknown = await c.req.json().catch(() => null);
+    const line =
+      typeof input === 'object' && input !== null && 'line' in input && typeof input.line === 'string'
+        ? input.line.slice(0, 6000)
+        : '';
+    let result;
+    try {
+      const invocation = parseCommandLine(line, definitions);
+      result = await dispatch(invocation, registry, { graph, caller: 'playground' });
+      if (result.outcome === 'failed') logger.error({ err: result.error, line }, 'command failed');
+    } catch (error) {
+      if (!(error instanceof CommandLineError)) throw error;
+      result = {
+        outcome: 'bad-arguments' as const,
+        elapsedMs: 0,
+        reply: errorReply('Cannot read that command', error.message, ['Type / to see the commands.']),
+      };
+    }
+    const pages = pageReply(result.reply, tableImage === undefined ? {} : { tableImage });
+    const id = store(pages);
+    const first = await page(replies.get(id) as StoredReply, 0);
+    return c.json({
+      ...pageJson(id, first, pages),
+      outcome: result.outcome,
+      elapsedMs: Math.round(result.elapsedMs),
+    });
+  });
+
+  app.get('/api/replies/:id/pages/:index', async (c) => {
+    const stored = replies.get(c.req.param('id'));
+    if (stored === undefined) return c.json({ error: 'this answer has expired; run the command again' }, 404);
+    const rendered = await page(stored, Number(c.req.param('index')) || 0);
+    return c.json(pageJson(c.req.param('id'), rendered, stored.pages));
+  });
+
+  app.get('/api/replies/:id/files/:index/:name', async (c) => {
+    const stored = replies.get(c.req.param('id'));
+    if (stored === undefined) return c.text('expired', 404);
+    const rendered = await page(stored, Number(c.req.param('index')) || 0);
+    const file = rendered.files.find((f) => f.name === c.req.param('name'));
+    if (file === undefined) return c.text('not found', 404);
+    return new Response(new Uint8Array(file.data), {
+      headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=3600' },
+    });
+  });
+
+  app.get('/api/activity', (c) =>
+    streamSSE(c, async (stream) => {
+      const done = new AbortController();
+      streams.add(done);
+      let pending: ReturnType<typeof setTimeout> | undefined;
+      const send = () => {
+        pending = undefined;
+        void stream.writeSSE({ event: 'activity', data: JSON.stringify(activity.snapshot()) });
+      };
+      // At most four updates a second however fast batches arrive.
+      const unsubscribe = activity.subscribe(() => {
+        pending ??= setTimeout(send, 250);
+      });
+      stream.onAbort(() => done.abort());
+      send();
+      // A snapshot every 2 s also lets events/s fall back to zero when ingestion stops.
+      while (!done.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+        if (!done.signal.aborted) send();
+      }
+      unsubscribe();
+      clearTimeout(pending);
+      streams.delete(done);
+    }),
+  );
+
+  const port = options.port ?? config.http.port;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: config.http.host }, () => resolve(s as Server));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/`;
+  logger.info({ url }, 'playground is listening');
+  return {
+    url,
+    async close() {
+      for (const s of streams) s.abort();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
