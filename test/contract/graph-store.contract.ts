@@ -566,6 +566,99 @@ export function graphStoreContract(
       });
     });
 
+    describe("moderators' questions", () => {
+      beforeEach(async () => {
+        await seedSmallGraph(store);
+      });
+
+      it('reports accounts present in many channels, moderating, or named', async () => {
+        expect(await store.accountPresence({ minChannels: 2, logins: ['yuri', 'nobody'] })).toEqual([
+          { login: 'mia', chatterIn: 0, moderatorIn: 1, vipIn: 0, channels: 1 },
+          { login: 'nightbot', chatterIn: 0, moderatorIn: 3, vipIn: 0, channels: 3 },
+          { login: 'vince', chatterIn: 1, moderatorIn: 0, vipIn: 2, channels: 2 },
+          { login: 'xena', chatterIn: 2, moderatorIn: 0, vipIn: 0, channels: 2 },
+          { login: 'yuri', chatterIn: 1, moderatorIn: 0, vipIn: 0, channels: 1 },
+        ]);
+        expect((await store.accountPresence({ minChannels: 3, logins: [] })).map((a) => a.login)).toEqual([
+          'mia',
+          'nightbot',
+        ]);
+      });
+
+      it("lists a channel's audience with chat counts and badges elsewhere", async () => {
+        await store.applyChatActivity(
+          [
+            activity('1', 'xena', {
+              messages: 4,
+              firstSeen: T0,
+              lastSeen: T0 + DAY,
+              days: [Math.floor(T0 / DAY), Math.floor(T0 / DAY) + 1],
+              subscriber: true,
+            }),
+          ],
+          [],
+        );
+        const audience = await store.channelAudience('1');
+        const base = {
+          chatsHere: false,
+          vipHere: false,
+          moderatorHere: false,
+          messages: null,
+          firstSeen: null,
+          lastSeen: null,
+          daysSeen: null,
+          subscriber: null,
+          vipElsewhere: 0,
+          moderatorElsewhere: 0,
+          chatsElsewhere: 0,
+        };
+        expect(audience).toEqual([
+          { ...base, login: 'charlie', chatsHere: true },
+          { ...base, login: 'mia', moderatorHere: true },
+          { ...base, login: 'nightbot', moderatorHere: true, moderatorElsewhere: 2 },
+          { ...base, login: 'vince', chatsHere: true, vipHere: true, vipElsewhere: 1 },
+          {
+            ...base,
+            login: 'xena',
+            chatsHere: true,
+            messages: 4,
+            firstSeen: T0,
+            lastSeen: T0 + DAY,
+            daysSeen: 2,
+            subscriber: true,
+            chatsElsewhere: 1,
+          },
+        ]);
+        expect(await store.channelAudience('404')).toBeNull();
+      });
+
+      it('finds the channels that share an audience', async () => {
+        expect(await store.audienceOverlap('1')).toEqual({
+          channel: { id: '1', login: 'alpha', displayName: 'ALPHA' },
+          audience: 3,
+          others: [{ channel: { id: '2', login: 'bravo', displayName: 'BRAVO' }, shared: 1, audience: 1 }],
+        });
+        await store.addChatters([
+          { streamerId: '3', login: 'vince' },
+          { streamerId: '3', login: 'xena' },
+        ]);
+        const overlap = await store.audienceOverlap('1');
+        expect(overlap?.others.map((o) => [o.channel.login, o.shared, o.audience])).toEqual([
+          ['charlie', 2, 3],
+          ['bravo', 1, 1],
+        ]);
+        expect(await store.audienceOverlap('404')).toBeNull();
+      });
+
+      it('reports PageRank for chosen names only, over the whole graph', async () => {
+        const all = await store.pagerank({ limit: 50 });
+        const some = await store.pagerank({ limit: 50, names: ['vince', 'alpha', 'nobody'] });
+        expect(some.map((r) => r.name).sort()).toEqual(['alpha', 'vince']);
+        for (const row of some)
+          expect(row.score).toBeCloseTo(all.find((r) => r.name === row.name)?.score ?? NaN, 12);
+      });
+    });
+
     describe('monitored channels', () => {
       it('adds, lists and removes channels, reporting whether anything changed', async () => {
         expect(await store.monitoredChannels()).toEqual([]);

@@ -34,7 +34,10 @@ import { pagerank } from '../algorithms/pagerank.js';
 import { topScored } from '../algorithms/top-scores.js';
 import { byCountThenName, compareNames } from '../graph-order.js';
 import type {
+  AccountPresence,
   AlgorithmOptions,
+  AudienceOverlap,
+  AudienceRecord,
   BetweennessResult,
   GraphCounts,
   GraphProjection,
@@ -57,6 +60,11 @@ import { detectDialect } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
+  accountPresenceSchema,
+  audienceRecordSchema,
+  channelAudienceSchema,
+  sharedAudienceSchema,
+  toChannelRef,
   activityParams,
   changedSchema,
   chatterSchema,
@@ -643,15 +651,66 @@ export class BoltGraphStore implements GraphStore {
     return scored.sort((a, b) => b.score - a.score || compareNames(a.name, b.name));
   }
 
+  async accountPresence(options: {
+    minChannels: number;
+    logins: readonly string[];
+  }): Promise<AccountPresence[]> {
+    const rows = await this.read('reading account presence', async (tx) =>
+      parseAll(
+        accountPresenceSchema,
+        'account presence',
+        await run(tx, Q.ACCOUNT_PRESENCE, {
+          minChannels: integer(options.minChannels),
+          logins: [...options.logins],
+        }),
+      ),
+    );
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  async channelAudience(streamerId: string): Promise<AudienceRecord[] | null> {
+    return this.read('reading a channel audience', async (tx) => {
+      const exists = await run(tx, Q.STREAMS_BY_ID, { ids: [streamerId] });
+      if (exists.length === 0) return null;
+      const rows = parseAll(
+        audienceRecordSchema,
+        'audience',
+        await run(tx, Q.CHANNEL_AUDIENCE, { id: streamerId }),
+      );
+      return rows.sort((a, b) => compareNames(a.login, b.login));
+    });
+  }
+
+  async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {
+    return this.read('reading audience overlap', async (tx) => {
+      const [channel] = parseAll(
+        channelAudienceSchema,
+        'channel',
+        await run(tx, Q.CHANNEL_WITH_AUDIENCE, { id: streamerId }),
+      );
+      if (channel === undefined) return null;
+      const others = parseAll(
+        sharedAudienceSchema,
+        'shared audience',
+        await run(tx, Q.SHARED_AUDIENCES, { id: streamerId }),
+      )
+        .map((row) => ({ channel: toChannelRef(row), shared: row.shared, audience: row.audience }))
+        .sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
+      return { channel: toChannelRef(channel), audience: channel.audience, others };
+    });
+  }
+
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
     const exclude = options.excludeLogins ?? [];
     const mage = this.dialect.algorithms;
     if (mage !== null) {
       if ((await this.algorithmNodeCount(exclude)) === 0) return [];
-      return (await this.mage('PageRank (MAGE)', mage.pagerank, exclude)).slice(0, options.limit);
+      const only = options.names === undefined ? undefined : new Set(options.names);
+      const rows = await this.mage('PageRank (MAGE)', mage.pagerank, exclude);
+      return (only === undefined ? rows : rows.filter((r) => only.has(r.name))).slice(0, options.limit);
     }
     const projection = await this.projection({ excludeLogins: exclude });
-    return topScored(projection, pagerank(projection), options.limit);
+    return topScored(projection, pagerank(projection), options.limit, options.names);
   }
 
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
@@ -667,14 +726,16 @@ export class BoltGraphStore implements GraphStore {
       // (DEFAULT_EXACT_MAX_WORK, sized for JavaScript on 2 cores): deciding that needs the whole
       // projection, and MAGE's C++ is the reason to run it in the database. `mode` says which ran.
       if (nodeCount <= exactMaxNodes || samplePivots >= nodeCount) {
+        const only = options.names === undefined ? undefined : new Set(options.names);
         const rows = await this.mage('betweenness (MAGE)', mage.betweenness, exclude);
-        return { rows: rows.slice(0, options.limit), mode: 'exact', pivots: nodeCount, nodeCount };
+        const reported = only === undefined ? rows : rows.filter((r) => only.has(r.name));
+        return { rows: reported.slice(0, options.limit), mode: 'exact', pivots: nodeCount, nodeCount };
       }
     }
     const projection = await this.projection({ excludeLogins: exclude });
     const result = betweenness(projection, { exactMaxNodes, samplePivots });
     return {
-      rows: topScored(projection, result.scores, options.limit),
+      rows: topScored(projection, result.scores, options.limit, options.names),
       mode: result.mode,
       pivots: result.pivots,
       nodeCount: projection.nodes.length,

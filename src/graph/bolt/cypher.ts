@@ -401,3 +401,51 @@ MATCH (n)
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS count`;
+
+// ------------------------------------------------------------------- moderators' questions
+
+/**
+ * Accounts that could be bots (embedded-graph.ts `accountPresence`): distinct channels per relationship
+ * type; a relationship of one type between two nodes is unique, so a count per type is a channel count.
+ */
+export const ACCOUNT_PRESENCE = `
+MATCH (u:User)-[r:CHATTER|MODERATOR|VIP]->(s:Stream)
+WHERE u.name IS NOT NULL
+WITH u,
+     count(DISTINCT s) AS channels,
+     count(DISTINCT CASE WHEN type(r) = 'CHATTER' THEN s END) AS chatterIn,
+     count(DISTINCT CASE WHEN type(r) = 'MODERATOR' THEN s END) AS moderatorIn,
+     count(DISTINCT CASE WHEN type(r) = 'VIP' THEN s END) AS vipIn
+WHERE channels >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
+RETURN u.name AS login, chatterIn, moderatorIn, vipIn, channels`;
+
+/** Everyone with a CHATTER, VIP or MODERATOR relationship to the channel, and their badges elsewhere. */
+export const CHANNEL_AUDIENCE = `
+MATCH (s:Stream {id: $id})<-[r:CHATTER|VIP|MODERATOR]-(u:User)
+WHERE u.name IS NOT NULL
+WITH s, u, collect(r) AS rels
+WITH s, u,
+     [x IN rels WHERE type(x) = 'CHATTER'] AS chats,
+     any(x IN rels WHERE type(x) = 'VIP') AS vipHere,
+     any(x IN rels WHERE type(x) = 'MODERATOR') AS moderatorHere
+WITH s, u, vipHere, moderatorHere, CASE WHEN size(chats) > 0 THEN chats[0] END AS c
+RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipHere, moderatorHere,
+       c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen,
+       c.daysSeen AS daysSeen, c.subscriber AS subscriber,
+       size([(u)-[:VIP]->(o:Stream) WHERE o <> s | o]) AS vipElsewhere,
+       size([(u)-[:MODERATOR]->(o:Stream) WHERE o <> s | o]) AS moderatorElsewhere,
+       size([(u)-[:CHATTER]->(o:Stream) WHERE o <> s | o]) AS chatsElsewhere`;
+
+/** A channel and the size of its audience (its chatters). */
+export const CHANNEL_WITH_AUDIENCE = `
+MATCH (a:Stream {id: $id})
+RETURN a.id AS id, a.name AS login, a.displayName AS displayName,
+       size([(x)-[:CHATTER]->(a) | x]) AS audience`;
+
+/** Other channels sharing the channel's chatters, with their own audience sizes. */
+export const SHARED_AUDIENCES = `
+MATCH (a:Stream {id: $id})<-[:CHATTER]-(u:User)-[:CHATTER]->(b:Stream)
+WHERE b <> a
+WITH b, count(u) AS shared
+RETURN b.id AS id, b.name AS login, b.displayName AS displayName, shared,
+       size([(x)-[:CHATTER]->(b) | x]) AS audience`;

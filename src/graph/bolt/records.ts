@@ -19,7 +19,7 @@ import type {
 } from '../../domain/graph-records.js';
 import { RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
 import { compareNames, streamDisplayName } from '../graph-order.js';
-import type { GraphCounts, RankedName, StreamerSummary } from '../graph-store.port.js';
+import type { ChannelRef, GraphCounts, RankedName, StreamerSummary } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 
 /** What a driver record offers the mapper: keys and `toObject()`, values unknown until checked. */
@@ -122,6 +122,50 @@ export const countSchema = z.object({ count: safeInteger });
 export const displayNameSchema = z.object({ id: text, name: optionalText, displayName: text });
 
 export const rolesSchema = z.object({ vips: textList, moderators: textList });
+
+export const accountPresenceSchema = z.object({
+  login: text,
+  chatterIn: safeInteger,
+  moderatorIn: safeInteger,
+  vipIn: safeInteger,
+  channels: safeInteger,
+});
+
+export const audienceRecordSchema = z.object({
+  login: text,
+  chatsHere: z.boolean(),
+  vipHere: z.boolean(),
+  moderatorHere: z.boolean(),
+  messages: safeInteger.nullable(),
+  firstSeen: safeInteger.nullable(),
+  lastSeen: safeInteger.nullable(),
+  daysSeen: safeInteger.nullable(),
+  subscriber: z.boolean().nullable(),
+  vipElsewhere: safeInteger,
+  moderatorElsewhere: safeInteger,
+  chatsElsewhere: safeInteger,
+});
+
+const channelRefFields = { id: text, login: optionalText, displayName: optionalText };
+export const channelAudienceSchema = z.object({ ...channelRefFields, audience: safeInteger });
+export const sharedAudienceSchema = z.object({
+  ...channelRefFields,
+  shared: safeInteger,
+  audience: safeInteger,
+});
+
+/** The same naming as the embedded store's `channelRef` (a stream known only by id has no login). */
+export function toChannelRef(row: {
+  id: string;
+  login: string | null;
+  displayName: string | null;
+}): ChannelRef {
+  return {
+    id: row.id,
+    login: row.login ?? '',
+    displayName: row.displayName ?? streamDisplayName(row.login, row.id),
+  };
+}
 export const chatterSchema = z.object({ login: text, messages: safeInteger.nullable() });
 
 export const offsetSchema = z.object({
