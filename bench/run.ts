@@ -15,6 +15,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   discord: async () => (await import('./discord.bench.js')).benchDiscord,
   render: async () => (await import('./render.bench.js')).benchRender,
   pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
+  bolt: async () => (await import('./bolt.bench.js')).benchBolt,
   twitch: async () => (await import('./twitch.bench.js')).benchTwitch,
 };
 

@@ -52,7 +52,12 @@ export async function runAsk(
     return EXIT.usage;
   }
   // Read-only: asking a question never blocks, and is never blocked by, a running writer.
-  const graph = await openGraphStore(context.config, { readOnly: true, command: 'twitchgraph ask' });
+  // A one-shot question should not wait for a database that is down: two quick retries, then one line.
+  const graph = await openGraphStore(context.config, {
+    readOnly: true,
+    command: 'twitchgraph ask',
+    maxConnectRetries: 2,
+  });
   try {
     const result = await dispatch(invocation, registry, { graph });
     if (result.outcome === 'failed')

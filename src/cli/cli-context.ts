@@ -1,6 +1,7 @@
 /** What every CLI subcommand gets: configuration, a logger, and where to write its output. */
 import type { Config } from '../config.js';
 import { loadConfig } from '../config.js';
+import type { ConnectRetry } from '../graph/bolt/bolt-store.js';
 import type { Logger } from '../logging.js';
 import { createLogger } from '../logging.js';
 
@@ -31,3 +32,12 @@ export function createCliContext(io: CliIO = processIO, config: Config = loadCon
 
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Log each wait while the graph database (GRAPH_URL) is not reachable yet at start. */
+export function logConnectRetry(logger: Logger): (retry: ConnectRetry) => void {
+  return (retry) =>
+    logger.warn(
+      { url: retry.url, attempt: retry.attempt, attempts: retry.attempts, reason: retry.reason },
+      `graph database at ${retry.url} not reachable yet; retrying in ${(retry.delayMs / 1000).toFixed(1)} s`,
+    );
+}

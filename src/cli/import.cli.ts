@@ -7,7 +7,7 @@ import { openGraphStore } from '../graph/open-graph-store.js';
 import type { ImportSummary } from '../ingest/csv/seed-importer.js';
 import { importSeedDirectory } from '../ingest/csv/seed-importer.js';
 import type { CliContext, CliIO } from './cli-context.js';
-import { EXIT } from './cli-context.js';
+import { EXIT, logConnectRetry } from './cli-context.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { progressLine } from './progress-line.js';
 
@@ -76,7 +76,10 @@ export async function importWithReport(
 }
 
 export async function runImport(context: CliContext, options: ImportCliOptions): Promise<number> {
-  const graph = await openGraphStore(context.config, { command: 'twitchgraph import' });
+  const graph = await openGraphStore(context.config, {
+    command: 'twitchgraph import',
+    onConnectRetry: logConnectRetry(context.logger),
+  });
   try {
     const summary = await importWithReport(context.io, graph, options);
     context.io.out(summaryText(summary));

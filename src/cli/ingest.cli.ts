@@ -10,7 +10,7 @@ import { openEventBus } from '../ingest/bus/open-event-bus.js';
 import type { IngestStats } from '../ingest/worker/ingest-worker.js';
 import { IngestError, IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import type { CliContext } from './cli-context.js';
-import { EXIT } from './cli-context.js';
+import { EXIT, logConnectRetry } from './cli-context.js';
 import { onStopSignal } from './stop-signals.js';
 
 /** How often a running worker logs its totals. */
@@ -35,6 +35,7 @@ export async function runIngest(context: CliContext): Promise<number> {
   }
   const graph = await openGraphStore(config, {
     command: 'twitchgraph ingest',
+    onConnectRetry: logConnectRetry(logger),
     onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
   });
   const bus = await openEventBus(config, logger);

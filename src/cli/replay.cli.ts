@@ -19,7 +19,7 @@ import { replayChatters } from '../ingest/replay/replay.js';
 import type { IngestStats } from '../ingest/worker/ingest-worker.js';
 import { IngestError, IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import type { CliContext } from './cli-context.js';
-import { EXIT } from './cli-context.js';
+import { EXIT, logConnectRetry } from './cli-context.js';
 import { statsText } from './ingest.cli.js';
 import { durationOption, positiveNumberOption } from './option-parsers.js';
 import { progressLine } from './progress-line.js';
@@ -132,6 +132,7 @@ export async function runReplay(context: CliContext, options: ReplayCliOptions):
     // In process: bus, worker and store together; the events are in the graph before this returns.
     graph = await openGraphStore(config, {
       command: 'twitchgraph replay',
+      onConnectRetry: logConnectRetry(logger),
       onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
     });
     const waiter = new AppliedWaiter();

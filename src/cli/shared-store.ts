@@ -7,12 +7,14 @@ import { openGraphStore } from '../graph/open-graph-store.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { GraphStoreError } from '../graph/graph-store.port.js';
 import type { CliContext } from './cli-context.js';
+import { logConnectRetry } from './cli-context.js';
 
 export async function openFrontEndStore(context: CliContext, command: string): Promise<GraphStore> {
   const { logger } = context;
   try {
     return await openGraphStore(context.config, {
       command,
+      onConnectRetry: logConnectRetry(logger),
       onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
     });
   } catch (error) {

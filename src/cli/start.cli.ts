@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { formatCount } from '../commands/format.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { CliContext } from './cli-context.js';
-import { EXIT } from './cli-context.js';
+import { EXIT, logConnectRetry } from './cli-context.js';
 import { importWithReport, summaryText } from './import.cli.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 
@@ -18,6 +18,7 @@ export async function runStart(context: CliContext, options: StartOptions): Prom
   const { io, logger } = context;
   const graph = await openGraphStore(context.config, {
     command: 'twitchgraph start',
+    onConnectRetry: logConnectRetry(logger),
     onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
   });
   try {

@@ -109,6 +109,58 @@ export interface AlgorithmOptions {
   limit: number;
   /** Logins left out of the computation (e.g. flagged bots). */
   excludeLogins?: readonly string[];
+  /** Report only these users and streams (by name); the computation still covers the whole graph. */
+  names?: readonly string[];
+}
+
+/** One account's presence across channels, for bot detection. */
+export interface AccountPresence {
+  login: string;
+  /** Distinct channels where the account chats, moderates, is VIP, and any of the three. */
+  chatterIn: number;
+  moderatorIn: number;
+  vipIn: number;
+  channels: number;
+}
+
+/** One person in a channel's audience (chatter, VIP or moderator there), with their standing elsewhere. */
+export interface AudienceRecord {
+  login: string;
+  chatsHere: boolean;
+  vipHere: boolean;
+  moderatorHere: boolean;
+  /** The CHATTER relationship's properties; null when absent (no chat here, or a CSV edge without counts). */
+  messages: number | null;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  daysSeen: number | null;
+  subscriber: boolean | null;
+  /** Other channels where they are VIP, moderator, or chat. */
+  vipElsewhere: number;
+  moderatorElsewhere: number;
+  chatsElsewhere: number;
+}
+
+export interface ChannelRef {
+  id: string;
+  login: string;
+  displayName: string;
+}
+
+export interface SharedAudience {
+  channel: ChannelRef;
+  /** Chatters of both channels. */
+  shared: number;
+  /** Chatters of this other channel. */
+  audience: number;
+}
+
+export interface AudienceOverlap {
+  channel: ChannelRef;
+  /** Chatters of the channel asked about. */
+  audience: number;
+  /** Every other channel sharing at least one chatter, most shared first (then by login). */
+  others: SharedAudience[];
 }
 
 export interface BetweennessResult {
@@ -183,6 +235,17 @@ export interface GraphStore {
   betweenness(options: AlgorithmOptions): Promise<BetweennessResult>;
   /** The algorithm input: all graph nodes and relationships, bookkeeping excluded. */
   projection(options?: { excludeLogins?: readonly string[] }): Promise<GraphProjection>;
+
+  // ----- reads: moderators' questions (bots, VIP candidates, audience overlap) -----
+  /**
+   * Accounts that could be bots: present in at least `minChannels` channels, or moderating anywhere, or
+   * named in `logins`. Sorted by login.
+   */
+  accountPresence(options: { minChannels: number; logins: readonly string[] }): Promise<AccountPresence[]>;
+  /** Everyone who chats, moderates or is VIP in the channel, sorted by login; null for an unknown channel. */
+  channelAudience(streamerId: string): Promise<AudienceRecord[] | null>;
+  /** Which channels share the channel's chatters; null for an unknown channel. */
+  audienceOverlap(streamerId: string): Promise<AudienceOverlap | null>;
 
   // ----- lifecycle -----
   /** Make every completed write durable (the embedded store writes its snapshot). */

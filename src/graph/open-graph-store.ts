@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config.js';
 import { EmbeddedGraphStore } from './embedded/embedded-store.js';
+import type { ConnectRetry } from './bolt/bolt-store.js';
 import type { GraphStore } from './graph-store.port.js';
 
 export interface OpenGraphStoreOptions {
@@ -12,6 +13,10 @@ export interface OpenGraphStoreOptions {
   /** Who is opening the store; shown to a second writer that finds it locked. */
   command: string;
   onSaveError?: (error: unknown) => void;
+  /** Bolt only: called before each wait when the graph database cannot be reached yet at start. */
+  onConnectRetry?: (retry: ConnectRetry) => void;
+  /** Bolt only: retry connecting at most this often (below GRAPH_CONNECT_RETRIES), e.g. for one-shot commands. */
+  maxConnectRetries?: number;
 }
 
 export async function openGraphStore(config: Config, options: OpenGraphStoreOptions): Promise<GraphStore> {

@@ -493,6 +493,170 @@ export function graphStoreContract(
           { login: 'dora', messages: 4 },
         ]);
       });
+
+      it('moves a login that changes hands to the new stream; the old one keeps its id and links', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.addChatters([{ streamerId: '1', login: 'kim' }]);
+        await store.upsertStreamers([streamer('2', 'alpha', { game: 'Go' })]);
+        const counts = await store.counts();
+        expect(counts.byLabel.Stream).toBe(2);
+        expect(counts.byLabel.User).toBe(3); // kim, and both streams
+        expect((await store.findStreamer('alpha'))?.id).toBe('2');
+        const old = await store.neighbourhood('1', { chatterLimit: 5 });
+        expect(old?.streamer.login).toBe('');
+        expect(old?.streamer.game).toBe('Chess');
+        expect(old?.chatters).toEqual([{ login: 'kim', messages: null }]);
+        expect(await store.listNames('streamer')).toEqual(['alpha']);
+        expect(await store.topGames(5)).toEqual([
+          { name: 'Chess', count: 1 },
+          { name: 'Go', count: 1 },
+        ]);
+      });
+
+      it('applies the rows of one batch in order', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'kim', { messages: 2, lastSeen: T0 + 10 }),
+            activity('1', 'kim', {
+              messages: 3,
+              firstSeen: T0 + DAY,
+              lastSeen: T0 + DAY + 10,
+              days: [Math.floor((T0 + DAY) / DAY)],
+            }),
+            activity('9', 'lee'), // channel 9 first seen by id…
+            activity('9', 'dora', { channelLogin: 'dora' }), // …then by login: dora chats in her own channel
+            activity('1', 'dora', { messages: 4, vip: true }),
+          ],
+          [],
+        );
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'kim', messages: 5 },
+          { login: 'dora', messages: 4 },
+        ]);
+        const nine = await store.neighbourhood('9', { chatterLimit: 5 });
+        expect(nine?.streamer.login).toBe('dora');
+        expect(nine?.chatters).toEqual([
+          { login: 'dora', messages: 1 },
+          { login: 'lee', messages: 1 },
+        ]);
+        expect(await store.topRoleHolders('VIP', 5)).toEqual([{ name: 'dora', count: 1 }]);
+        const counts = await store.counts();
+        expect(counts.byLabel).toEqual({ User: 4, Stream: 2, Game: 1, Language: 1, Team: 0 });
+        expect(counts.byType.CHATTER).toBe(4);
+      });
+
+      it('keeps what an old login holder did before the login changed hands within one batch', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha'), streamer('5', 'dora')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'dora', { messages: 4 }), // the old dora (stream 5) chats in alpha's channel
+            activity('9', 'sam', { channelLogin: 'dora' }), // the login now belongs to channel 9
+            activity('1', 'dora', { messages: 1 }), // the new dora chats in alpha's channel
+          ],
+          [],
+        );
+        expect((await store.findStreamer('dora'))?.id).toBe('9');
+        expect((await store.neighbourhood('5', { chatterLimit: 5 }))?.streamer.login).toBe('');
+        // The old stream's edge stays with it (it has no login now, so it is not listed by name).
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'dora', messages: 1 },
+        ]);
+        expect((await store.counts()).byType.CHATTER).toBe(3);
+      });
+    });
+
+    describe("moderators' questions", () => {
+      beforeEach(async () => {
+        await seedSmallGraph(store);
+      });
+
+      it('reports accounts present in many channels, moderating, or named', async () => {
+        expect(await store.accountPresence({ minChannels: 2, logins: ['yuri', 'nobody'] })).toEqual([
+          { login: 'mia', chatterIn: 0, moderatorIn: 1, vipIn: 0, channels: 1 },
+          { login: 'nightbot', chatterIn: 0, moderatorIn: 3, vipIn: 0, channels: 3 },
+          { login: 'vince', chatterIn: 1, moderatorIn: 0, vipIn: 2, channels: 2 },
+          { login: 'xena', chatterIn: 2, moderatorIn: 0, vipIn: 0, channels: 2 },
+          { login: 'yuri', chatterIn: 1, moderatorIn: 0, vipIn: 0, channels: 1 },
+        ]);
+        expect((await store.accountPresence({ minChannels: 3, logins: [] })).map((a) => a.login)).toEqual([
+          'mia',
+          'nightbot',
+        ]);
+      });
+
+      it("lists a channel's audience with chat counts and badges elsewhere", async () => {
+        await store.applyChatActivity(
+          [
+            activity('1', 'xena', {
+              messages: 4,
+              firstSeen: T0,
+              lastSeen: T0 + DAY,
+              days: [Math.floor(T0 / DAY), Math.floor(T0 / DAY) + 1],
+              subscriber: true,
+            }),
+          ],
+          [],
+        );
+        const audience = await store.channelAudience('1');
+        const base = {
+          chatsHere: false,
+          vipHere: false,
+          moderatorHere: false,
+          messages: null,
+          firstSeen: null,
+          lastSeen: null,
+          daysSeen: null,
+          subscriber: null,
+          vipElsewhere: 0,
+          moderatorElsewhere: 0,
+          chatsElsewhere: 0,
+        };
+        expect(audience).toEqual([
+          { ...base, login: 'charlie', chatsHere: true },
+          { ...base, login: 'mia', moderatorHere: true },
+          { ...base, login: 'nightbot', moderatorHere: true, moderatorElsewhere: 2 },
+          { ...base, login: 'vince', chatsHere: true, vipHere: true, vipElsewhere: 1 },
+          {
+            ...base,
+            login: 'xena',
+            chatsHere: true,
+            messages: 4,
+            firstSeen: T0,
+            lastSeen: T0 + DAY,
+            daysSeen: 2,
+            subscriber: true,
+            chatsElsewhere: 1,
+          },
+        ]);
+        expect(await store.channelAudience('404')).toBeNull();
+      });
+
+      it('finds the channels that share an audience', async () => {
+        expect(await store.audienceOverlap('1')).toEqual({
+          channel: { id: '1', login: 'alpha', displayName: 'ALPHA' },
+          audience: 3,
+          others: [{ channel: { id: '2', login: 'bravo', displayName: 'BRAVO' }, shared: 1, audience: 1 }],
+        });
+        await store.addChatters([
+          { streamerId: '3', login: 'vince' },
+          { streamerId: '3', login: 'xena' },
+        ]);
+        const overlap = await store.audienceOverlap('1');
+        expect(overlap?.others.map((o) => [o.channel.login, o.shared, o.audience])).toEqual([
+          ['charlie', 2, 3],
+          ['bravo', 1, 1],
+        ]);
+        expect(await store.audienceOverlap('404')).toBeNull();
+      });
+
+      it('reports PageRank for chosen names only, over the whole graph', async () => {
+        const all = await store.pagerank({ limit: 50 });
+        const some = await store.pagerank({ limit: 50, names: ['vince', 'alpha', 'nobody'] });
+        expect(some.map((r) => r.name).sort()).toEqual(['alpha', 'vince']);
+        for (const row of some)
+          expect(row.score).toBeCloseTo(all.find((r) => r.name === row.name)?.score ?? NaN, 12);
+      });
     });
 
     describe('monitored channels', () => {
@@ -605,6 +769,20 @@ export function graphStoreContract(
         expect(without.targets.length).toBe(all.targets.length - 3 - 3);
         const ranked = await store.pagerank({ limit: 50, excludeLogins: ['nightbot'] });
         expect(ranked.some((r) => r.name === 'nightbot')).toBe(false);
+      });
+
+      it('projects a stream known only by id under #<id>, and no bookkeeping', async () => {
+        await store.applyChatActivity(
+          [activity('55', 'kim')],
+          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+        );
+        const projection = await store.projection();
+        expect(projection.nodes).toEqual([
+          { kind: 'Stream', name: '#55' },
+          { kind: 'User', name: 'kim' },
+        ]);
+        expect([...projection.offsets]).toEqual([0, 0, 1]);
+        expect([...projection.targets]).toEqual([0]);
       });
 
       it('projects every node and relationship, ordered by kind and name', async () => {

@@ -5,10 +5,16 @@
 import { compareNames } from '../graph-order.js';
 import type { GraphProjection, ScoredNode } from '../graph-store.port.js';
 
-export function topScored(projection: GraphProjection, scores: Float64Array, limit: number): ScoredNode[] {
+export function topScored(
+  projection: GraphProjection,
+  scores: Float64Array,
+  limit: number,
+  names?: readonly string[],
+): ScoredNode[] {
+  const only = names === undefined ? undefined : new Set(names);
   const rows: ScoredNode[] = [];
   projection.nodes.forEach((node, i) => {
-    if (node.kind === 'User' || node.kind === 'Stream')
+    if ((node.kind === 'User' || node.kind === 'Stream') && (only === undefined || only.has(node.name)))
       rows.push({ name: node.name, kind: node.kind, score: scores[i] ?? 0 });
   });
   return rows.sort((a, b) => b.score - a.score || compareNames(a.name, b.name)).slice(0, limit);

@@ -1,17 +1,823 @@
 /**
- * Bolt GraphStore adapter (Memgraph with MAGE, or Neo4j 5). Placeholder until the Bolt issue lands.
+ * GraphStore adapter for Bolt servers: Memgraph with MAGE (primary) and Neo4j 5 (also supported), picked
+ * by `GRAPH_URL`. The semantics are the embedded store's (embedded-graph.ts is the spec); the contract
+ * suite in test/contract/ runs unchanged against both.
+ *
+ * - Connecting: the driver is asked for the server's agent, retried with doubling waits (bounded by
+ *   GRAPH_CONNECT_RETRIES / GRAPH_CONNECT_BACKOFF_MS) and then refused with one line naming the URL. The
+ *   agent decides the dialect (dialect.ts). Schema statements run once, each in its own auto-commit
+ *   transaction (Memgraph rejects DDL inside managed transactions).
+ * - Every operation opens a fresh session and a managed transaction (`executeRead`/`executeWrite`), which
+ *   retry transient errors with backoff. No session outlives an operation, so after the server restarts
+ *   the driver's pool simply dials again; failures meanwhile surface as retryable `GraphStoreError`s.
+ * - Writes are `UNWIND $rows` statements of at most GRAPH_BATCH_SIZE rows, planned by write-plan.ts so
+ *   that batching never changes the result of applying rows in order. CSV writes commit per batch;
+ *   `applyChatActivity` is one transaction together with its consumer offsets, whatever its size.
+ * - URLs: use `bolt://` (a `neo4j://` URL asks for a routing table, which Memgraph only has as an HA
+ *   coordinator), and no `database` option: each server then uses its default database.
  */
+import type { Driver, ManagedTransaction, ServerInfo } from 'neo4j-driver';
+import neo4j from 'neo4j-driver';
 import type { Config } from '../../config.js';
-import type { GraphStore } from '../graph-store.port.js';
+import type {
+  ChatActivity,
+  ChatterPresence,
+  ConsumerOffset,
+  Role,
+  RoleGrant,
+  StreamerRecord,
+  TeamMembership,
+  WriteResult,
+} from '../../domain/graph-records.js';
+import { betweenness } from '../algorithms/betweenness.js';
+import { pagerank } from '../algorithms/pagerank.js';
+import { topScored } from '../algorithms/top-scores.js';
+import { byCountThenName, compareNames } from '../graph-order.js';
+import type {
+  AccountPresence,
+  AlgorithmOptions,
+  AudienceOverlap,
+  AudienceRecord,
+  BetweennessResult,
+  GraphCounts,
+  GraphProjection,
+  GraphStore,
+  GraphView,
+  MonitoredChannel,
+  NameKind,
+  NodeRef,
+  RankedName,
+  ScoredNode,
+  StreamerNeighbourhood,
+  StreamerSummary,
+} from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import type { OpenGraphStoreOptions } from '../open-graph-store.js';
+import { GRAPH_ERROR_CODES, isAuthError, shortReason, toGraphStoreError } from './bolt-errors.js';
+import * as Q from './cypher.js';
+import type { Dialect } from './dialect.js';
+import { detectDialect } from './dialect.js';
+import { ProjectionBuilder } from './projection.js';
+import type { RecordLike, StreamRow } from './records.js';
+import {
+  accountPresenceSchema,
+  audienceRecordSchema,
+  channelAudienceSchema,
+  sharedAudienceSchema,
+  toChannelRef,
+  activityParams,
+  changedSchema,
+  chatterSchema,
+  countSchema,
+  countsSchema,
+  displayNameSchema,
+  holderSchema,
+  identityOf,
+  idSchema,
+  integer,
+  kindOf,
+  limitParam,
+  linkSchema,
+  monitoredSchema,
+  nameSchema,
+  offsetParams,
+  offsetSchema,
+  parseAll,
+  parseOne,
+  rankedNameSchema,
+  resolvedSchema,
+  rolesSchema,
+  scoredSchema,
+  streamerParams,
+  streamIdNameSchema,
+  streamRowSchema,
+  toGraphCounts,
+  toStreamerSummary,
+} from './records.js';
+import type { OutLink, ResolvedRef } from './views.js';
+import { connectionsView, neighbourhoodOf } from './views.js';
+import type { EnsureStep, StreamState } from './write-plan.js';
+import {
+  chunks,
+  ensureKeys,
+  intoRounds,
+  lastPerKey,
+  planChatActivity,
+  plannedEnsures,
+} from './write-plan.js';
 
-export function openBoltGraphStore(config: Config, _options: OpenGraphStoreOptions): Promise<GraphStore> {
-  return Promise.reject(
-    new GraphStoreError(
-      `GRAPH_URL is set (${config.graph.url ?? ''}) but this build has no Bolt adapter yet; unset GRAPH_URL to use the embedded store.`,
-      'BOLT_UNAVAILABLE',
-      false,
-    ),
-  );
+/**
+ * How long a managed transaction keeps retrying transient errors and lost connections before the error
+ * reaches the caller. The driver's default is 30 s; a chat command should learn sooner that the
+ * database is away, and Memgraph's write conflicts clear within a few retries (1, 2, 4 s waits).
+ */
+const TRANSACTION_RETRY_MS = 10_000;
+/** Longest single wait between connection attempts at start. */
+const MAX_CONNECT_BACKOFF_MS = 8_000;
+
+export interface ConnectRetry {
+  url: string;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  attempts: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface BoltStoreSettings {
+  url: string;
+  user?: string | undefined;
+  password?: string | undefined;
+  batchSize: number;
+  connectRetries: number;
+  connectBackoffMs: number;
+  betweennessExactMaxNodes: number;
+  betweennessSamplePivots: number;
+  readOnly?: boolean;
+  onConnectRetry?: (retry: ConnectRetry) => void;
+  /** How long a transaction retries a lost connection or transient error (default 10 s). */
+  transactionRetryMs?: number;
+}
+
+export async function openBoltGraphStore(
+  config: Config,
+  options: OpenGraphStoreOptions,
+): Promise<GraphStore> {
+  if (config.graph.url === undefined)
+    throw new GraphStoreError('GRAPH_URL is not set', 'GRAPH_URL_MISSING', false);
+  return BoltGraphStore.connect({
+    url: config.graph.url,
+    user: config.graph.user,
+    password: config.graph.password,
+    batchSize: config.graph.batchSize,
+    connectRetries: Math.min(config.graph.connectRetries, options.maxConnectRetries ?? Infinity),
+    connectBackoffMs: config.graph.connectBackoffMs,
+    betweennessExactMaxNodes: config.algorithms.betweennessExactMaxNodes,
+    betweennessSamplePivots: config.algorithms.betweennessSamplePivots,
+    readOnly: options.readOnly ?? false,
+    ...(options.onConnectRetry === undefined ? {} : { onConnectRetry: options.onConnectRetry }),
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type Params = Record<string, unknown>;
+
+async function run(tx: ManagedTransaction, query: string, params: Params = {}): Promise<RecordLike[]> {
+  const result = await tx.run(query, params);
+  return result.records;
+}
+
+export class BoltGraphStore implements GraphStore {
+  readonly backend: string;
+  private closed = false;
+
+  private constructor(
+    private readonly driver: Driver,
+    readonly dialect: Dialect,
+    readonly serverAgent: string,
+    private readonly settings: BoltStoreSettings,
+  ) {
+    this.backend = dialect.name;
+  }
+
+  /** Connect (with retries), detect the server, set up the schema unless read-only. */
+  static async connect(settings: BoltStoreSettings): Promise<BoltGraphStore> {
+    const auth =
+      settings.user === undefined ? undefined : neo4j.auth.basic(settings.user, settings.password ?? '');
+    const driver = neo4j.driver(settings.url, auth, {
+      useBigInt: true,
+      maxTransactionRetryTime: settings.transactionRetryMs ?? TRANSACTION_RETRY_MS,
+      connectionTimeout: 5_000,
+      connectionAcquisitionTimeout: 15_000,
+      userAgent: 'twitchgraph',
+    });
+    try {
+      const info = await connectWithRetry(driver, settings);
+      const agent = info.agent ?? '';
+      const dialect = detectDialect(agent);
+      if (settings.readOnly !== true) await ensureSchema(driver, dialect, settings.url);
+      return new BoltGraphStore(driver, dialect, agent, settings);
+    } catch (error) {
+      await driver.close().catch(() => undefined);
+      throw toGraphStoreError(error, 'setting up the schema', settings.url);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ plumbing
+
+  private checkOpen(): void {
+    if (this.closed) throw new GraphStoreError('The graph store is closed', GRAPH_ERROR_CODES.closed, false);
+  }
+
+  private async read<T>(operation: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead(work);
+    } catch (error) {
+      throw toGraphStoreError(error, operation, this.settings.url);
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  }
+
+  private async write<T>(operation: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    if (this.settings.readOnly === true)
+      throw new GraphStoreError('This graph store was opened read-only', GRAPH_ERROR_CODES.readOnly, false);
+    const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite(work);
+    } catch (error) {
+      throw toGraphStoreError(error, operation, this.settings.url);
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  }
+
+  /** Names and holders of the streams a batch mentions, read inside the batch's transaction. */
+  private async streamState(
+    tx: ManagedTransaction,
+    ids: readonly string[],
+    logins: readonly string[],
+  ): Promise<StreamState> {
+    const nameById = new Map<string, string | null>();
+    const idByLogin = new Map<string, string>();
+    const plainUsers = new Set<string>();
+    if (ids.length > 0) {
+      for (const row of parseAll(streamIdNameSchema, 'stream ids', await run(tx, Q.STREAMS_BY_ID, { ids })))
+        nameById.set(row.id, row.name);
+    }
+    if (logins.length > 0) {
+      for (const row of parseAll(
+        holderSchema,
+        'login holders',
+        await run(tx, Q.HOLDERS_BY_LOGIN, { logins }),
+      ))
+        if (row.isStream && row.streamId !== null) idByLogin.set(row.login, row.streamId);
+        else if (!row.isStream) plainUsers.add(row.login);
+    }
+    return { nameById, idByLogin, plainUsers };
+  }
+
+  /**
+   * One round of "ensure" steps (cypher.ts), in their order: rows share no stream id and no login, so
+   * the steps are independent per row. Each statement matches only the rows it applies to; steps no
+   * row needs are skipped.
+   */
+  private async ensureRound(tx: ManagedTransaction, round: readonly EnsureStep[]): Promise<void> {
+    const rows = round.map((r) => ({ id: r.id, login: r.login }));
+    const any = (step: 'release' | 'absorb' | 'rename' | 'convert' | 'create') => round.some((r) => r[step]);
+    const statements = [
+      ...(any('release') ? [Q.ENSURE_RELEASE_LOGIN] : []),
+      ...(any('absorb')
+        ? [Q.ENSURE_ABSORB_CHATTER, Q.ENSURE_ABSORB_VIP, Q.ENSURE_ABSORB_MODERATOR, Q.ENSURE_DELETE_ABSORBED]
+        : []),
+      ...(any('rename') ? [Q.ENSURE_RENAME] : []),
+      ...(any('convert') ? [Q.ENSURE_CONVERT_USER] : []),
+      ...(any('create') ? [Q.ENSURE_CREATE] : []),
+    ];
+    for (const statement of statements) await run(tx, statement, { rows });
+  }
+
+  // ------------------------------------------------------------------------------------ writes
+
+  async upsertStreamers(rows: readonly StreamerRecord[]): Promise<WriteResult> {
+    for (const batch of chunks(rows, this.settings.batchSize)) {
+      await this.write('writing streamers', async (tx) => {
+        const state = await this.streamState(
+          tx,
+          unique(batch.map((r) => r.id)),
+          unique(batch.map((r) => r.login)),
+        );
+        const ensures = plannedEnsures(
+          batch.map((r) => ({ id: r.id, login: r.login })),
+          state,
+        );
+        for (const round of intoRounds(ensures, ensureKeys)) await this.ensureRound(tx, round);
+        // Properties and links depend only on the last row for an id: each row replaces them all.
+        const latest = lastPerKey(batch, (r) => r.id).map(streamerParams);
+        for (const statement of [
+          Q.SET_STREAMER_PROPERTIES,
+          Q.DROP_STALE_PLAYS,
+          Q.MERGE_PLAYS,
+          Q.DROP_STALE_SPEAKS,
+          Q.MERGE_SPEAKS,
+        ])
+          await run(tx, statement, { rows: latest });
+      });
+    }
+    this.checkOpen();
+    return { written: rows.length, unknownStreamIds: [] };
+  }
+
+  /** Rows for streams not in the graph are reported and skipped, as the embedded store does. */
+  private async writeForKnownStreams<T extends { streamerId: string }>(
+    operation: string,
+    rows: readonly T[],
+    apply: (tx: ManagedTransaction, known: T[]) => Promise<void>,
+  ): Promise<WriteResult> {
+    this.checkOpen();
+    const unknown = new Set<string>();
+    let written = 0;
+    for (const batch of chunks(rows, this.settings.batchSize)) {
+      const result = await this.write(operation, async (tx) => {
+        const ids = unique(batch.map((r) => r.streamerId));
+        const known = new Set(
+          parseAll(idSchema, 'known streams', await run(tx, Q.KNOWN_STREAM_IDS, { ids })).map((r) => r.id),
+        );
+        const knownRows = batch.filter((r) => known.has(r.streamerId));
+        if (knownRows.length > 0) await apply(tx, knownRows);
+        return { written: knownRows.length, unknown: ids.filter((id) => !known.has(id)) };
+      });
+      written += result.written;
+      for (const id of result.unknown) unknown.add(id);
+    }
+    return { written, unknownStreamIds: [...unknown] };
+  }
+
+  async addTeamMemberships(rows: readonly TeamMembership[]): Promise<WriteResult> {
+    return this.writeForKnownStreams('writing team memberships', rows, async (tx, known) => {
+      await run(tx, Q.MERGE_TEAM_MEMBERSHIPS, {
+        rows: known.map((r) => ({ streamerId: r.streamerId, team: r.team })),
+      });
+    });
+  }
+
+  async addRoles(rows: readonly RoleGrant[]): Promise<WriteResult> {
+    return this.writeForKnownStreams('writing roles', rows, async (tx, known) => {
+      const byRole = (role: Role) =>
+        known.filter((r) => r.role === role).map((r) => ({ streamerId: r.streamerId, login: r.login }));
+      const vips = byRole('VIP');
+      const moderators = byRole('MODERATOR');
+      if (vips.length > 0) await run(tx, Q.MERGE_VIPS, { rows: vips });
+      if (moderators.length > 0) await run(tx, Q.MERGE_MODERATORS, { rows: moderators });
+    });
+  }
+
+  async addChatters(rows: readonly ChatterPresence[]): Promise<WriteResult> {
+    return this.writeForKnownStreams('writing chatters', rows, async (tx, known) => {
+      await run(tx, Q.MERGE_CHATTERS, {
+        rows: known.map((r) => ({ streamerId: r.streamerId, login: r.login })),
+      });
+    });
+  }
+
+  async applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): Promise<void> {
+    this.checkOpen();
+    if (rows.length === 0 && offsets.length === 0) return;
+    const offsetRows = offsets.map(offsetParams);
+    // One transaction for the rows and the offsets: a redelivered batch is then either fully counted
+    // with its offsets stored, or not at all.
+    await this.write('applying chat activity', async (tx) => {
+      const state = await this.streamState(
+        tx,
+        unique(rows.map((r) => r.channelId)),
+        unique(rows.flatMap((r) => (r.channelLogin === null ? [] : [r.channelLogin]))),
+      );
+      for (const segment of planChatActivity(rows, state)) {
+        // Placeholders first: the ensure steps were planned on a graph where they already exist.
+        if (segment.placeholders.length > 0)
+          await run(tx, Q.ENSURE_PLACEHOLDERS, { ids: segment.placeholders });
+        for (const round of segment.ensureRounds) await this.ensureRound(tx, round);
+        for (const round of segment.activityRounds)
+          for (const batch of chunks(round, this.settings.batchSize))
+            await run(tx, Q.APPLY_CHAT_ACTIVITY, { rows: batch.map(activityParams) });
+      }
+      if (offsetRows.length > 0) await run(tx, Q.SAVE_OFFSETS, { offsets: offsetRows });
+    });
+  }
+
+  async readOffsets(group: string, topic: string): Promise<ConsumerOffset[]> {
+    return this.read('reading consumer offsets', async (tx) =>
+      parseAll(offsetSchema, 'offsets', await run(tx, Q.READ_OFFSETS, { group, topic })),
+    );
+  }
+
+  async monitoredChannels(): Promise<MonitoredChannel[]> {
+    const rows = await this.read('reading monitored channels', async (tx) =>
+      parseAll(monitoredSchema, 'monitored channels', await run(tx, Q.MONITORED_CHANNELS)),
+    );
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  async setMonitoredChannel(login: string, wanted: boolean, requestedBy: string): Promise<boolean> {
+    const since = integer(Date.now());
+    const { changed } = await this.write('changing monitored channels', async (tx) =>
+      parseOne(
+        changedSchema,
+        'monitored channel change',
+        await run(tx, wanted ? Q.ADD_MONITORED_CHANNEL : Q.REMOVE_MONITORED_CHANNEL, {
+          login,
+          requestedBy,
+          since,
+        }),
+      ),
+    );
+    return changed > 0;
+  }
+
+  // ------------------------------------------------------------------------------------ reads
+
+  private async ranked(operation: string, query: string, params: Params): Promise<RankedName[]> {
+    const rows = await this.read(operation, async (tx) =>
+      parseAll(rankedNameSchema, operation, await run(tx, query, params)),
+    );
+    // The server ordered and cut; the exact tie order (code units) is restored here.
+    return rows.sort(byCountThenName);
+  }
+
+  async topGames(limit: number): Promise<RankedName[]> {
+    return this.ranked('top games', Q.TOP_GAMES, { limit: limitParam(limit) });
+  }
+
+  async topTeams(limit: number): Promise<RankedName[]> {
+    return this.ranked('top teams', Q.TOP_TEAMS, { limit: limitParam(limit) });
+  }
+
+  async topRoleHolders(
+    role: Role,
+    limit: number,
+    options: { excludeLogins?: readonly string[] } = {},
+  ): Promise<RankedName[]> {
+    return this.ranked(
+      role === 'VIP' ? 'top VIPs' : 'top moderators',
+      role === 'VIP' ? Q.TOP_VIPS : Q.TOP_MODERATORS,
+      {
+        limit: limitParam(limit),
+        exclude: [...(options.excludeLogins ?? [])],
+      },
+    );
+  }
+
+  private async streams(operation: string, query: string, params: Params): Promise<StreamerSummary[]> {
+    const rows: StreamRow[] = await this.read(operation, async (tx) =>
+      parseAll(streamRowSchema, operation, await run(tx, query, params)),
+    );
+    return rows.map(toStreamerSummary);
+  }
+
+  async topStreamers(by: 'views' | 'followers', limit: number): Promise<StreamerSummary[]> {
+    const rows = await this.streams(
+      `top streamers by ${by}`,
+      by === 'views' ? Q.TOP_STREAMERS_BY_VIEWS : Q.TOP_STREAMERS_BY_FOLLOWERS,
+      { limit: limitParam(limit) },
+    );
+    const measure = (s: StreamerSummary) => (by === 'views' ? s.totalViewCount : s.followers);
+    return rows.sort((a, b) => measure(b) - measure(a) || compareNames(a.login, b.login));
+  }
+
+  async findStreamer(name: string): Promise<StreamerSummary | null> {
+    const wanted = name.trim().replace(/^[@#]/, '').toLowerCase();
+    const row = await this.read('finding a streamer', async (tx): Promise<StreamRow | null> => {
+      const [byLogin] = parseAll(
+        streamRowSchema,
+        'streamer by login',
+        await run(tx, Q.STREAM_BY_LOGIN, { login: wanted }),
+      );
+      if (byLogin !== undefined) return byLogin;
+      const [byId] = parseAll(
+        streamRowSchema,
+        'streamer by id',
+        await run(tx, Q.STREAM_BY_ID, { id: wanted }),
+      );
+      if (byId !== undefined) return byId;
+      // Display names are compared in JS, with the same lower-casing as the embedded store.
+      const named = parseAll(displayNameSchema, 'display names', await run(tx, Q.STREAM_DISPLAY_NAMES))
+        .filter((s) => s.displayName.toLowerCase() === wanted)
+        .sort((a, b) => compareNames(a.name ?? '', b.name ?? '') || compareNames(a.id, b.id));
+      const [first] = named;
+      if (first === undefined) return null;
+      const [byDisplayName] = parseAll(
+        streamRowSchema,
+        'streamer',
+        await run(tx, Q.STREAM_BY_ID, { id: first.id }),
+      );
+      return byDisplayName ?? null;
+    });
+    return row === null ? null : toStreamerSummary(row);
+  }
+
+  async neighbourhood(
+    streamerId: string,
+    options: { chatterLimit: number },
+  ): Promise<StreamerNeighbourhood | null> {
+    return this.read('reading a neighbourhood', async (tx) => {
+      const [stream] = parseAll(
+        streamRowSchema,
+        'streamer',
+        await run(tx, Q.STREAM_BY_ID, { id: streamerId }),
+      );
+      if (stream === undefined) return null;
+      const roles = parseOne(rolesSchema, 'roles', await run(tx, Q.NEIGHBOURHOOD_ROLES, { id: streamerId }));
+      const chatters = parseAll(
+        chatterSchema,
+        'chatters',
+        await run(tx, Q.NEIGHBOURHOOD_CHATTERS, { id: streamerId, limit: limitParam(options.chatterLimit) }),
+      );
+      const { count } = parseOne(
+        countSchema,
+        'chatter count',
+        await run(tx, Q.NEIGHBOURHOOD_CHATTER_COUNT, { id: streamerId }),
+      );
+      return neighbourhoodOf(
+        toStreamerSummary(stream),
+        roles.vips,
+        roles.moderators,
+        chatters,
+        count,
+        options.chatterLimit,
+      );
+    });
+  }
+
+  async streamersBy(filter: { language: string | null; game: string | null }): Promise<StreamerSummary[]> {
+    // Streamers are few; filtering here keeps the embedded store's exact (JS) case-insensitivity.
+    const language = filter.language?.toLowerCase() ?? null;
+    const game = filter.game?.toLowerCase() ?? null;
+    const all = await this.streams('listing streamers', Q.STREAMERS, {});
+    return all
+      .filter(
+        (s) =>
+          (language === null || s.language?.toLowerCase() === language) &&
+          (game === null || s.game?.toLowerCase() === game),
+      )
+      .sort((a, b) => b.followers - a.followers || compareNames(a.login, b.login));
+  }
+
+  async counts(): Promise<GraphCounts> {
+    return this.read('counting', async (tx) =>
+      toGraphCounts(parseOne(countsSchema, 'counts', await run(tx, Q.COUNTS))),
+    );
+  }
+
+  async listNames(kind: NameKind): Promise<string[]> {
+    const query = {
+      streamer: Q.LIST_STREAMER_NAMES,
+      game: Q.LIST_GAME_NAMES,
+      language: Q.LIST_LANGUAGE_NAMES,
+      team: Q.LIST_TEAM_NAMES,
+    }[kind];
+    const rows = await this.read(`listing ${kind} names`, async (tx) =>
+      parseAll(nameSchema, `${kind} names`, await run(tx, query)),
+    );
+    return rows.map((r) => r.name).sort(compareNames);
+  }
+
+  async connections(refs: readonly NodeRef[]): Promise<GraphView> {
+    const logins = unique(refs.filter((r) => !r.name.startsWith('#')).map((r) => r.name));
+    const ids = unique(refs.filter((r) => r.name.startsWith('#')).map((r) => r.name.slice(1)));
+    return this.read('reading connections', async (tx) => {
+      const resolved = new Map<string, ResolvedRef>();
+      const found = [
+        ...parseAll(resolvedSchema, 'nodes by login', await run(tx, Q.RESOLVE_BY_LOGIN, { logins })),
+        ...parseAll(resolvedSchema, 'streams by id', await run(tx, Q.RESOLVE_BY_STREAM_ID, { ids })).map(
+          (r) => ({
+            ...r,
+            ref: `#${r.ref}`,
+          }),
+        ),
+      ];
+      for (const r of found) {
+        const identity = identityOf(r.name, r.id);
+        if (identity !== null)
+          resolved.set(r.ref, { ref: r.ref, identity, isStream: r.isStream, displayName: r.displayName });
+      }
+      const inView = refs.flatMap((r) => {
+        const hit = resolved.get(r.name);
+        return hit === undefined ? [] : [hit];
+      });
+      const named = unique(inView.flatMap((r) => (r.identity.startsWith('u:') ? [r.identity.slice(2)] : [])));
+      const placeholders = unique(
+        inView.flatMap((r) => (r.identity.startsWith('s:') ? [r.identity.slice(2)] : [])),
+      );
+      const linkRows = [
+        ...parseAll(linkSchema, 'links', await run(tx, Q.OUT_LINKS_BY_LOGIN, { logins: named })),
+        ...parseAll(linkSchema, 'links', await run(tx, Q.OUT_LINKS_BY_STREAM_ID, { ids: placeholders })),
+      ];
+      const links = linkRows.flatMap((l): OutLink[] => {
+        const sourceIdentity = identityOf(l.sourceName, l.sourceId);
+        if (sourceIdentity === null) return [];
+        const kind = kindOf(l.targetLabels);
+        if (kind === 'User' || kind === 'Stream')
+          return [
+            {
+              sourceIdentity,
+              type: l.type,
+              targetIdentity: identityOf(l.targetName, l.targetId),
+              target: null,
+            },
+          ];
+        if (kind === null || l.targetName === null) return [];
+        return [{ sourceIdentity, type: l.type, targetIdentity: null, target: { kind, name: l.targetName } }];
+      });
+      return connectionsView(inView, links);
+    });
+  }
+
+  async projection(options: { excludeLogins?: readonly string[] } = {}): Promise<GraphProjection> {
+    const exclude = [...(options.excludeLogins ?? [])];
+    return this.read('reading the graph for algorithms', async (tx) => {
+      const builder = new ProjectionBuilder(exclude);
+      const [nodes] = await run(tx, Q.PROJECTION_NODES, { exclude });
+      builder.addNodes(nodes?.toObject());
+      const [relationships] = await run(tx, Q.PROJECTION_RELATIONSHIPS);
+      builder.addRelationships(relationships?.toObject());
+      return builder.build();
+    });
+  }
+
+  private async algorithmNodeCount(exclude: readonly string[]): Promise<number> {
+    return this.read(
+      'counting algorithm nodes',
+      async (tx) =>
+        parseOne(countSchema, 'node count', await run(tx, Q.COUNT_ALGORITHM_NODES, { exclude: [...exclude] }))
+          .count,
+    );
+  }
+
+  /** Run a MAGE procedure (Memgraph); rows for users and streams, best first, like `topScored`. */
+  private async mage(operation: string, query: string, exclude: readonly string[]): Promise<ScoredNode[]> {
+    const rows = await this.read(operation, async (tx) =>
+      parseAll(scoredSchema, operation, await run(tx, query, { exclude: [...exclude] })),
+    );
+    const scored: ScoredNode[] = [];
+    for (const row of rows) {
+      const kind = kindOf(row.labels);
+      if (kind !== 'User' && kind !== 'Stream') continue;
+      scored.push({ name: row.name ?? `#${row.id ?? ''}`, kind, score: row.score });
+    }
+    return scored.sort((a, b) => b.score - a.score || compareNames(a.name, b.name));
+  }
+
+  async accountPresence(options: {
+    minChannels: number;
+    logins: readonly string[];
+  }): Promise<AccountPresence[]> {
+    const rows = await this.read('reading account presence', async (tx) =>
+      parseAll(
+        accountPresenceSchema,
+        'account presence',
+        await run(tx, Q.ACCOUNT_PRESENCE, {
+          minChannels: integer(options.minChannels),
+          logins: [...options.logins],
+        }),
+      ),
+    );
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  async channelAudience(streamerId: string): Promise<AudienceRecord[] | null> {
+    return this.read('reading a channel audience', async (tx) => {
+      const exists = await run(tx, Q.STREAMS_BY_ID, { ids: [streamerId] });
+      if (exists.length === 0) return null;
+      const rows = parseAll(
+        audienceRecordSchema,
+        'audience',
+        await run(tx, Q.CHANNEL_AUDIENCE, { id: streamerId }),
+      );
+      return rows.sort((a, b) => compareNames(a.login, b.login));
+    });
+  }
+
+  async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {
+    return this.read('reading audience overlap', async (tx) => {
+      const [channel] = parseAll(
+        channelAudienceSchema,
+        'channel',
+        await run(tx, Q.CHANNEL_WITH_AUDIENCE, { id: streamerId }),
+      );
+      if (channel === undefined) return null;
+      const others = parseAll(
+        sharedAudienceSchema,
+        'shared audience',
+        await run(tx, Q.SHARED_AUDIENCES, { id: streamerId }),
+      )
+        .map((row) => ({ channel: toChannelRef(row), shared: row.shared, audience: row.audience }))
+        .sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
+      return { channel: toChannelRef(channel), audience: channel.audience, others };
+    });
+  }
+
+  async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
+    const exclude = options.excludeLogins ?? [];
+    const mage = this.dialect.algorithms;
+    if (mage !== null) {
+      if ((await this.algorithmNodeCount(exclude)) === 0) return [];
+      const only = options.names === undefined ? undefined : new Set(options.names);
+      const rows = await this.mage('PageRank (MAGE)', mage.pagerank, exclude);
+      return (only === undefined ? rows : rows.filter((r) => only.has(r.name))).slice(0, options.limit);
+    }
+    const projection = await this.projection({ excludeLogins: exclude });
+    return topScored(projection, pagerank(projection), options.limit, options.names);
+  }
+
+  async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
+    const exclude = options.excludeLogins ?? [];
+    const { betweennessExactMaxNodes: exactMaxNodes, betweennessSamplePivots: samplePivots } = this.settings;
+    const mage = this.dialect.algorithms;
+    if (mage !== null) {
+      const nodeCount = await this.algorithmNodeCount(exclude);
+      if (nodeCount === 0) return { rows: [], mode: 'exact', pivots: 0, nodeCount: 0 };
+      // MAGE's betweenness is exact only (no sampling variant); above the node limit the projection is
+      // streamed and sampled in process, exactly as on Neo4j and in the embedded store. Within the limit
+      // MAGE runs exact even where the in-process module would sample because of its work budget
+      // (DEFAULT_EXACT_MAX_WORK, sized for JavaScript on 2 cores): deciding that needs the whole
+      // projection, and MAGE's C++ is the reason to run it in the database. `mode` says which ran.
+      if (nodeCount <= exactMaxNodes || samplePivots >= nodeCount) {
+        const only = options.names === undefined ? undefined : new Set(options.names);
+        const rows = await this.mage('betweenness (MAGE)', mage.betweenness, exclude);
+        const reported = only === undefined ? rows : rows.filter((r) => only.has(r.name));
+        return { rows: reported.slice(0, options.limit), mode: 'exact', pivots: nodeCount, nodeCount };
+      }
+    }
+    const projection = await this.projection({ excludeLogins: exclude });
+    const result = betweenness(projection, { exactMaxNodes, samplePivots });
+    return {
+      rows: topScored(projection, result.scores, options.limit, options.names),
+      mode: result.mode,
+      pivots: result.pivots,
+      nodeCount: projection.nodes.length,
+    };
+  }
+
+  /**
+   * Delete every node and relationship, bookkeeping included, in slices so that a large graph does not
+   * need one huge transaction. For tests and benchmarks, which must start from an empty graph.
+   */
+  async deleteEverything(): Promise<void> {
+    for (;;) {
+      const deleted = await this.write('deleting everything', async (tx) =>
+        parseOne(countSchema, 'deleted', await run(tx, Q.DELETE_SOME, { limit: limitParam(10_000) })),
+      );
+      if (deleted.count === 0) return;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ lifecycle
+
+  /** Every write is committed when its call returns: nothing to flush. */
+  async flush(): Promise<void> {
+    this.checkOpen();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.driver.close();
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Ask for the server's agent until it answers; auth and URL errors are not worth retrying. */
+async function connectWithRetry(driver: Driver, settings: BoltStoreSettings): Promise<ServerInfo> {
+  const attempts = settings.connectRetries + 1;
+  const started = Date.now();
+  let delay = settings.connectBackoffMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await driver.getServerInfo();
+    } catch (error) {
+      if (isAuthError(error)) throw toGraphStoreError(error, 'connecting', settings.url);
+      const reason = shortReason(error);
+      if (attempt >= attempts) {
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        throw new GraphStoreError(
+          `Cannot reach the graph database at ${settings.url} after ${attempts} ${attempts === 1 ? 'try' : 'tries'} over ${seconds} s (${reason}). Is it running? Check GRAPH_URL.`,
+          GRAPH_ERROR_CODES.unavailable,
+          true,
+          { cause: error },
+        );
+      }
+      settings.onConnectRetry?.({ url: settings.url, attempt, attempts, delayMs: delay, reason });
+      await sleep(delay);
+      delay = Math.min(delay * 2, MAX_CONNECT_BACKOFF_MS);
+    }
+  }
+}
+
+/**
+ * Idempotent schema set-up, one auto-commit statement at a time: Memgraph refuses index and constraint
+ * DDL inside a managed transaction. An "already exists" answer (some server versions say so instead of
+ * a notification) means the statement's work is done.
+ */
+async function ensureSchema(driver: Driver, dialect: Dialect, url: string): Promise<void> {
+  const session = driver.session({ defaultAccessMode: neo4j.session.WRITE });
+  try {
+    for (const statement of dialect.schema) {
+      try {
+        await session.run(statement);
+      } catch (error) {
+        if (/already exists/i.test(shortReason(error))) continue;
+        throw toGraphStoreError(error, `setting up the schema (${statement})`, url);
+      }
+    }
+  } finally {
+    await session.close().catch(() => undefined);
+  }
 }

@@ -27,6 +27,11 @@ import type {
   GraphView,
   GraphViewLink,
   GraphViewNode,
+  AccountPresence,
+  AudienceOverlap,
+  AudienceRecord,
+  ChannelRef,
+  SharedAudience,
   MonitoredChannel,
   NameKind,
   NodeRef,
@@ -95,6 +100,8 @@ export class EmbeddedGraph {
   );
   private readonly offsets = new Map<string, ConsumerOffset>();
   private readonly monitored = new Map<string, MonitoredChannel>();
+  /** Chatters per stream (CHATTER in-degree), kept as relationships come and go: audience sizes. */
+  private readonly chatterCount = new Map<string, number>();
   private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -117,7 +124,11 @@ export class EmbeddedGraph {
 
   private dropNodeRaw(key: string): void {
     const attrs = this.graph.getNodeAttributes(key);
-    this.graph.forEachEdge(key, (edge, edgeAttrs) => this.typeSet(edgeAttrs.type).delete(edge));
+    this.graph.forEachEdge(key, (edge, edgeAttrs, _source, target) => {
+      this.typeSet(edgeAttrs.type).delete(edge);
+      if (edgeAttrs.type === 'CHATTER') this.countChatter(target, -1);
+    });
+    this.chatterCount.delete(key);
     this.graph.dropNode(key);
     this.kindSet(attrs.kind).delete(key);
     if (attrs.kind === 'Stream' && this.streamKeyById.get(attrs.id) === key)
@@ -130,6 +141,7 @@ export class EmbeddedGraph {
     if (!this.graph.hasEdge(key)) {
       this.graph.addDirectedEdgeWithKey(key, source, target, { ...attrs });
       this.typeSet(attrs.type).add(key);
+      if (attrs.type === 'CHATTER') this.countChatter(target, 1);
       return;
     }
     if (attrs.type !== 'CHATTER') return;
@@ -139,8 +151,13 @@ export class EmbeddedGraph {
 
   private dropEdgeRaw(key: string): void {
     const type = this.graph.getEdgeAttribute(key, 'type');
+    if (type === 'CHATTER') this.countChatter(this.graph.target(key), -1);
     this.graph.dropEdge(key);
     this.typeSet(type).delete(key);
+  }
+
+  private countChatter(streamKey: string, delta: number): void {
+    this.chatterCount.set(streamKey, (this.chatterCount.get(streamKey) ?? 0) + delta);
   }
 
   private mergeNamedNode(key: string, kind: 'User' | 'Game' | 'Language' | 'Team', name: string): string {
@@ -550,6 +567,108 @@ export class EmbeddedGraph {
         compareNames(a.source, b.source) || compareNames(a.target, b.target) || compareNames(a.type, b.type),
     );
     return { nodes: [...nodes.values()], links, omitted: 0 };
+  }
+
+  accountPresence(minChannels: number, logins: readonly string[]): AccountPresence[] {
+    const named = new Set(logins);
+    // One pass over every relationship counts badges and chats per account; only accounts that could
+    // qualify get their distinct channels counted.
+    const tally = new Map<string, number[]>();
+    this.graph.forEachEdge((_edge, attrs, source) => {
+      const slot =
+        attrs.type === 'CHATTER' ? 0 : attrs.type === 'MODERATOR' ? 1 : attrs.type === 'VIP' ? 2 : -1;
+      if (slot < 0 || !source.startsWith('u:')) return;
+      let counts = tally.get(source);
+      if (counts === undefined) {
+        counts = [0, 0, 0];
+        tally.set(source, counts);
+      }
+      counts[slot] = (counts[slot] ?? 0) + 1;
+    });
+    const rows: AccountPresence[] = [];
+    for (const [key, [chatterIn = 0, moderatorIn = 0, vipIn = 0]] of tally) {
+      const login = key.slice(2);
+      if (chatterIn + moderatorIn + vipIn < minChannels && moderatorIn === 0 && !named.has(login)) continue;
+      const channels = new Set<string>();
+      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
+        if (attrs.type === 'CHATTER' || attrs.type === 'MODERATOR' || attrs.type === 'VIP')
+          channels.add(target);
+      });
+      if (channels.size >= minChannels || moderatorIn > 0 || named.has(login)) {
+        rows.push({ login, chatterIn, moderatorIn, vipIn, channels: channels.size });
+      }
+    }
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  channelAudience(streamerId: string): AudienceRecord[] | null {
+    const stream = this.streamKeyById.get(streamerId);
+    if (stream === undefined) return null;
+    const members = new Map<string, AudienceRecord>();
+    this.graph.forEachInEdge(stream, (_edge, attrs, source) => {
+      if (!source.startsWith('u:')) return;
+      let member = members.get(source);
+      if (member === undefined) {
+        member = {
+          login: source.slice(2),
+          chatsHere: false,
+          vipHere: false,
+          moderatorHere: false,
+          messages: null,
+          firstSeen: null,
+          lastSeen: null,
+          daysSeen: null,
+          subscriber: null,
+          vipElsewhere: 0,
+          moderatorElsewhere: 0,
+          chatsElsewhere: 0,
+        };
+        members.set(source, member);
+      }
+      if (attrs.type === 'VIP') member.vipHere = true;
+      else if (attrs.type === 'MODERATOR') member.moderatorHere = true;
+      else if (attrs.type === 'CHATTER') {
+        member.chatsHere = true;
+        member.messages = attrs.messages ?? null;
+        member.firstSeen = attrs.firstSeen ?? null;
+        member.lastSeen = attrs.lastSeen ?? null;
+        member.daysSeen = attrs.daysSeen ?? null;
+        member.subscriber = attrs.subscriber ?? null;
+      }
+    });
+    for (const [key, member] of members) {
+      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
+        if (target === stream) return;
+        if (attrs.type === 'VIP') member.vipElsewhere += 1;
+        else if (attrs.type === 'MODERATOR') member.moderatorElsewhere += 1;
+        else if (attrs.type === 'CHATTER') member.chatsElsewhere += 1;
+      });
+    }
+    return [...members.values()].sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  private channelRef(key: string): ChannelRef {
+    const s = this.streamAttrs(key);
+    return { id: s.id, login: s.name ?? '', displayName: s.displayName ?? streamDisplayName(s.name, s.id) };
+  }
+
+  audienceOverlap(streamerId: string): AudienceOverlap | null {
+    const stream = this.streamKeyById.get(streamerId);
+    if (stream === undefined) return null;
+    const shared = new Map<string, number>();
+    this.graph.forEachInEdge(stream, (_edge, attrs, source) => {
+      if (attrs.type !== 'CHATTER') return;
+      this.graph.forEachOutEdge(source, (_e, other, _s, target) => {
+        if (other.type === 'CHATTER' && target !== stream) shared.set(target, (shared.get(target) ?? 0) + 1);
+      });
+    });
+    const others: SharedAudience[] = [...shared].map(([key, count]) => ({
+      channel: this.channelRef(key),
+      shared: count,
+      audience: this.chatterCount.get(key) ?? 0,
+    }));
+    others.sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
+    return { channel: this.channelRef(stream), audience: this.chatterCount.get(stream) ?? 0, others };
   }
 
   streamersBy(filter: { language: string | null; game: string | null }): StreamerSummary[] {

@@ -24,7 +24,10 @@ import { betweenness, BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js'
 import { pagerank } from '../algorithms/pagerank.js';
 import { topScored } from '../algorithms/top-scores.js';
 import type {
+  AccountPresence,
   AlgorithmOptions,
+  AudienceOverlap,
+  AudienceRecord,
   BetweennessResult,
   GraphCounts,
   GraphProjection,
@@ -214,9 +217,32 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.model.connections(nodes));
   }
 
+  async accountPresence(options: {
+    minChannels: number;
+    logins: readonly string[];
+  }): Promise<AccountPresence[]> {
+    return Promise.resolve(this.model.accountPresence(options.minChannels, options.logins));
+  }
+
+  async channelAudience(streamerId: string): Promise<AudienceRecord[] | null> {
+    return Promise.resolve(this.model.channelAudience(streamerId));
+  }
+
+  async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {
+    return Promise.resolve(this.model.audienceOverlap(streamerId));
+  }
+
+  /** PageRank of a projection, kept while the projection is current (the projection is cached per version). */
+  private readonly pagerankOf = new WeakMap<GraphProjection, Float64Array>();
+
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
     const projection = this.model.projection(options.excludeLogins);
-    return Promise.resolve(topScored(projection, pagerank(projection), options.limit));
+    let scores = this.pagerankOf.get(projection);
+    if (scores === undefined) {
+      scores = pagerank(projection);
+      this.pagerankOf.set(projection, scores);
+    }
+    return Promise.resolve(topScored(projection, scores, options.limit, options.names));
   }
 
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
@@ -226,7 +252,7 @@ export class EmbeddedGraphStore implements GraphStore {
       samplePivots: this.options.betweennessSamplePivots ?? BETWEENNESS_DEFAULTS.samplePivots,
     });
     return Promise.resolve({
-      rows: topScored(projection, result.scores, options.limit),
+      rows: topScored(projection, result.scores, options.limit, options.names),
       mode: result.mode,
       pivots: result.pivots,
       nodeCount: projection.nodes.length,

@@ -1,0 +1,451 @@
+/**
+ * Every Cypher statement of the Bolt adapter that runs unchanged on Memgraph and Neo4j 5 (the few that
+ * differ live in `dialect.ts`). All values arrive as parameters; nothing here is assembled from input.
+ *
+ * Written for both servers: no COUNT {} / COLLECT {} / EXISTS {} subqueries, no `size((n)-->())`, no
+ * `shortestPath`, no map projections; pattern comprehensions, `CALL {}` subqueries, `UNWIND` batches and
+ * `FOREACH` are fine on both. Integer-valued parameters are sent as bigint so that they arrive as Integer
+ * (a JS number would be a Float on the wire), and `/` on two integers is integer division on both.
+ *
+ * The graph model (ARCHITECTURE.md): a streamer is the `(:User:Stream)` node of that login; a channel known
+ * only by id (seed Kafka messages) is a `(:Stream {id})` without `name` and without the `User` label until
+ * its login is known. Bookkeeping lives in nodes of its own labels, `(:IngestOffset {group, topic, partition,
+ * offset})` and `(:MonitoredChannel {login, …})`, which no graph read below ever matches: every read names
+ * the labels of the model.
+ */
+
+// ------------------------------------------------------------------------------------------------ streams
+// "Ensure" steps: make the node of stream `id` the node of user `login` (embedded-graph.ts `ensureStream`).
+// They run in rounds whose rows share no id and no login (see write-plan.ts); within a round the steps are
+// order-independent, and they run in this order.
+
+/** Which of these stream ids exist, and under which login. */
+export const STREAMS_BY_ID = `
+UNWIND $ids AS id
+MATCH (s:Stream {id: id})
+RETURN s.id AS id, s.name AS name`;
+
+/** Who holds these logins now: a stream (with its id) or a plain user. */
+export const HOLDERS_BY_LOGIN = `
+UNWIND $logins AS login
+MATCH (n:User {name: login})
+RETURN n.name AS login, n.id AS streamId, 'Stream' IN labels(n) AS isStream`;
+
+/** A login that changes hands moves off the older stream, which keeps its id and relationships. */
+export const ENSURE_RELEASE_LOGIN = `
+UNWIND $rows AS row
+MATCH (h:User:Stream {name: row.login})
+WHERE h.id <> row.id
+REMOVE h:User, h.name`;
+
+/**
+ * A stream that gets the login of a plain user absorbs that user: the user's relationships move to the
+ * stream, merging with ones it already has (CHATTER properties combine as in embedded-graph.ts
+ * `combineChatter`). A plain user only has outgoing CHATTER, VIP and MODERATOR relationships.
+ */
+export const ENSURE_ABSORB_CHATTER = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})
+MATCH (w:User {name: row.login})
+WHERE NOT w:Stream
+MATCH (w)-[r:CHATTER]->(t)
+MERGE (s)-[m:CHATTER]->(t)
+SET m.messages = CASE WHEN m.messages IS NULL THEN r.messages WHEN r.messages IS NULL THEN m.messages ELSE m.messages + r.messages END,
+    m.firstSeen = CASE WHEN m.firstSeen IS NULL OR r.firstSeen < m.firstSeen THEN r.firstSeen ELSE m.firstSeen END,
+    m.lastSeen = CASE WHEN m.lastSeen IS NULL OR r.lastSeen > m.lastSeen THEN r.lastSeen ELSE m.lastSeen END,
+    m.daysSeen = CASE WHEN m.daysSeen IS NULL THEN r.daysSeen WHEN r.daysSeen IS NULL THEN m.daysSeen ELSE m.daysSeen + r.daysSeen END,
+    m.subscriber = CASE WHEN m.subscriber = true OR r.subscriber = true THEN true
+                        WHEN m.subscriber = false OR r.subscriber = false THEN false END
+DELETE r`;
+
+export const ENSURE_ABSORB_VIP = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})
+MATCH (w:User {name: row.login})
+WHERE NOT w:Stream
+MATCH (w)-[r:VIP]->(t)
+MERGE (s)-[:VIP]->(t)
+DELETE r`;
+
+export const ENSURE_ABSORB_MODERATOR = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})
+MATCH (w:User {name: row.login})
+WHERE NOT w:Stream
+MATCH (w)-[r:MODERATOR]->(t)
+MERGE (s)-[:MODERATOR]->(t)
+DELETE r`;
+
+export const ENSURE_DELETE_ABSORBED = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})
+MATCH (w:User {name: row.login})
+WHERE NOT w:Stream
+DETACH DELETE w`;
+
+/** An existing stream (a placeholder, or one whose login changed) takes the login. */
+export const ENSURE_RENAME = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})
+SET s:User, s.name = row.login`;
+
+/** A plain user becomes the streamer of a new stream id. */
+export const ENSURE_CONVERT_USER = `
+UNWIND $rows AS row
+MATCH (w:User {name: row.login})
+WHERE NOT w:Stream
+SET w:Stream, w.id = row.id`;
+
+export const ENSURE_CREATE = `
+UNWIND $rows AS row
+MERGE (s:Stream {id: row.id})
+ON CREATE SET s:User, s.name = row.login`;
+
+/** Channels first seen by id only (seed messages): a placeholder stream until the login is known. */
+export const ENSURE_PLACEHOLDERS = `
+UNWIND $ids AS id
+MERGE (:Stream {id: id})`;
+
+/** Streamer properties are replaced as a whole, as the embedded store does (null removes a property). */
+export const SET_STREAMER_PROPERTIES = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})
+SET s.displayName = row.displayName,
+    s.url = row.url,
+    s.followers = row.followers,
+    s.totalViewCount = row.totalViewCount,
+    s.createdAt = row.createdAt,
+    s.description = row.description`;
+
+/** A changed game replaces the PLAYS link (the old Game node stays, with one streamer fewer). */
+export const DROP_STALE_PLAYS = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})-[p:PLAYS]->(g)
+WHERE row.game IS NULL OR g.name <> row.game
+DELETE p`;
+
+export const MERGE_PLAYS = `
+UNWIND $rows AS row
+WITH row WHERE row.game IS NOT NULL
+MATCH (s:Stream {id: row.id})
+MERGE (g:Game {name: row.game})
+MERGE (s)-[:PLAYS]->(g)`;
+
+export const DROP_STALE_SPEAKS = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.id})-[p:SPEAKS]->(l)
+WHERE row.language IS NULL OR l.name <> row.language
+DELETE p`;
+
+export const MERGE_SPEAKS = `
+UNWIND $rows AS row
+WITH row WHERE row.language IS NOT NULL
+MATCH (s:Stream {id: row.id})
+MERGE (l:Language {name: row.language})
+MERGE (s)-[:SPEAKS]->(l)`;
+
+// ------------------------------------------------------------------------ memberships, roles, chatters
+
+export const KNOWN_STREAM_IDS = `
+UNWIND $ids AS id
+MATCH (s:Stream {id: id})
+RETURN s.id AS id`;
+
+export const MERGE_TEAM_MEMBERSHIPS = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.streamerId})
+MERGE (t:Team {name: row.team})
+MERGE (s)-[:IS_PART_OF]->(t)`;
+
+// Relationship types cannot be parameters, so each role has its own statement text.
+export const MERGE_VIPS = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.streamerId})
+MERGE (u:User {name: row.login})
+MERGE (u)-[:VIP]->(s)`;
+
+export const MERGE_MODERATORS = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.streamerId})
+MERGE (u:User {name: row.login})
+MERGE (u)-[:MODERATOR]->(s)`;
+
+/** A CSV chatter: an edge without counts; an existing edge keeps its counts. */
+export const MERGE_CHATTERS = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.streamerId})
+MERGE (u:User {name: row.login})
+MERGE (u)-[:CHATTER]->(s)`;
+
+/**
+ * Chat activity of one round (no (login, channel) pair twice). `daysSeen` counts the batch's days after
+ * the day of the previous `lastSeen`, so it is computed from the values before this row's update; both are
+ * epoch milliseconds / day numbers sent as Integers, so `/` is integer division. Badges only ever add a
+ * role edge.
+ */
+export const APPLY_CHAT_ACTIVITY = `
+UNWIND $rows AS row
+MATCH (s:Stream {id: row.channelId})
+MERGE (u:User {name: row.login})
+MERGE (u)-[c:CHATTER]->(s)
+WITH row, u, s, c, c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen, c.daysSeen AS daysSeen
+WITH row, u, s, c, messages, firstSeen, lastSeen, daysSeen,
+     CASE WHEN lastSeen IS NULL THEN -1 ELSE lastSeen / 86400000 END AS lastDay
+SET c.messages = coalesce(messages, 0) + row.messages,
+    c.firstSeen = CASE WHEN firstSeen IS NULL OR row.firstSeen < firstSeen THEN row.firstSeen ELSE firstSeen END,
+    c.lastSeen = CASE WHEN lastSeen IS NULL OR row.lastSeen > lastSeen THEN row.lastSeen ELSE lastSeen END,
+    c.daysSeen = coalesce(daysSeen, 0) + size([d IN row.days WHERE d > lastDay]),
+    c.subscriber = coalesce(c.subscriber, false) OR row.subscriber
+FOREACH (_ IN CASE WHEN row.moderator THEN [1] ELSE [] END | MERGE (u)-[:MODERATOR]->(s))
+FOREACH (_ IN CASE WHEN row.vip THEN [1] ELSE [] END | MERGE (u)-[:VIP]->(s))`;
+
+// --------------------------------------------------------------------------------------------- offsets
+
+// Property names in backticks: words like OFFSET and GROUP are keywords in some Cypher versions, and a
+// quoted name is the same property on both servers.
+export const SAVE_OFFSETS = `
+UNWIND $offsets AS o
+MERGE (x:IngestOffset {\`group\`: o.\`group\`, \`topic\`: o.\`topic\`, \`partition\`: o.\`partition\`})
+SET x.\`offset\` = o.\`offset\``;
+
+export const READ_OFFSETS = `
+MATCH (x:IngestOffset {\`group\`: $group, \`topic\`: $topic})
+RETURN x.\`group\` AS \`group\`, x.\`topic\` AS \`topic\`, x.\`partition\` AS \`partition\`, x.\`offset\` AS \`offset\`
+ORDER BY \`partition\``;
+
+// --------------------------------------------------------------------------------- monitored channels
+// Bookkeeping like the offsets: `(:MonitoredChannel {login, requestedBy, since})`, outside the model's labels.
+
+export const MONITORED_CHANNELS = `
+MATCH (m:MonitoredChannel)
+RETURN m.login AS login, m.requestedBy AS requestedBy, m.since AS since`;
+
+/** Adds the channel unless it is there already; `changed` says which. */
+export const ADD_MONITORED_CHANNEL = `
+OPTIONAL MATCH (existing:MonitoredChannel {login: $login})
+WITH existing WHERE existing IS NULL
+CREATE (:MonitoredChannel {login: $login, requestedBy: $requestedBy, since: $since})
+RETURN count(*) AS changed`;
+
+export const REMOVE_MONITORED_CHANNEL = `
+MATCH (m:MonitoredChannel {login: $login})
+DELETE m
+RETURN count(*) AS changed`;
+
+// --------------------------------------------------------------------------------------------- reads
+
+/** The fields of a StreamerSummary, for a stream bound to `s`. */
+const STREAM_FIELDS = `
+  s.id AS id, s.name AS name, s.displayName AS displayName, s.url AS url, s.followers AS followers,
+  s.totalViewCount AS totalViewCount, s.createdAt AS createdAt, s.description AS description,
+  [(s)-[:PLAYS]->(g:Game) | g.name] AS games,
+  [(s)-[:SPEAKS]->(l:Language) | l.name] AS languages,
+  [(s)-[:IS_PART_OF]->(t:Team) | t.name] AS teams`;
+
+export const TOP_GAMES = `
+MATCH (g:Game)
+OPTIONAL MATCH (g)<-[p:PLAYS]-()
+WITH g.name AS name, count(p) AS count
+RETURN name, count
+ORDER BY count DESC, name ASC
+LIMIT $limit`;
+
+export const TOP_TEAMS = `
+MATCH (t:Team)
+OPTIONAL MATCH (t)<-[p:IS_PART_OF]-()
+WITH t.name AS name, count(p) AS count
+RETURN name, count
+ORDER BY count DESC, name ASC
+LIMIT $limit`;
+
+export const TOP_VIPS = `
+MATCH (u)-[:VIP]->()
+WHERE u.name IS NOT NULL AND NOT u.name IN $exclude
+WITH u.name AS name, count(*) AS count
+RETURN name, count
+ORDER BY count DESC, name ASC
+LIMIT $limit`;
+
+export const TOP_MODERATORS = `
+MATCH (u)-[:MODERATOR]->()
+WHERE u.name IS NOT NULL AND NOT u.name IN $exclude
+WITH u.name AS name, count(*) AS count
+RETURN name, count
+ORDER BY count DESC, name ASC
+LIMIT $limit`;
+
+export const TOP_STREAMERS_BY_VIEWS = `
+MATCH (s:User:Stream)
+WITH s ORDER BY coalesce(s.totalViewCount, 0) DESC, s.name ASC LIMIT $limit
+RETURN ${STREAM_FIELDS}`;
+
+export const TOP_STREAMERS_BY_FOLLOWERS = `
+MATCH (s:User:Stream)
+WITH s ORDER BY coalesce(s.followers, 0) DESC, s.name ASC LIMIT $limit
+RETURN ${STREAM_FIELDS}`;
+
+export const STREAM_BY_LOGIN = `
+MATCH (s:User:Stream {name: $login})
+RETURN ${STREAM_FIELDS}`;
+
+export const STREAM_BY_ID = `
+MATCH (s:Stream {id: $id})
+RETURN ${STREAM_FIELDS}`;
+
+/** Display names have no index; streams are few (thousands), so a label scan is fine. */
+export const STREAM_DISPLAY_NAMES = `
+MATCH (s:Stream)
+WHERE s.displayName IS NOT NULL
+RETURN s.id AS id, s.name AS name, s.displayName AS displayName`;
+
+export const STREAMERS = `
+MATCH (s:User:Stream)
+RETURN ${STREAM_FIELDS}`;
+
+export const NEIGHBOURHOOD_ROLES = `
+MATCH (s:Stream {id: $id})
+RETURN [(u)-[:VIP]->(s) WHERE u.name IS NOT NULL | u.name] AS vips,
+       [(u)-[:MODERATOR]->(s) WHERE u.name IS NOT NULL | u.name] AS moderators`;
+
+/** Chatters, most messages first (edges from a CSV have none and come last), then by login. */
+export const NEIGHBOURHOOD_CHATTERS = `
+MATCH (s:Stream {id: $id})<-[c:CHATTER]-(u)
+WHERE u.name IS NOT NULL
+WITH u.name AS login, c.messages AS messages
+RETURN login, messages
+ORDER BY coalesce(messages, -1) DESC, login ASC
+LIMIT $limit`;
+
+export const NEIGHBOURHOOD_CHATTER_COUNT = `
+MATCH (s:Stream {id: $id})<-[:CHATTER]-(u)
+WHERE u.name IS NOT NULL
+RETURN count(*) AS count`;
+
+/** Label and relationship-type counts; the label union excludes `:IngestOffset` by construction. */
+export const COUNTS = `
+CALL { MATCH (n:User) RETURN count(n) AS users }
+CALL { MATCH (n:Stream) RETURN count(n) AS streams }
+CALL { MATCH (n:User:Stream) RETURN count(n) AS userStreams }
+CALL { MATCH (n:Game) RETURN count(n) AS games }
+CALL { MATCH (n:Language) RETURN count(n) AS languages }
+CALL { MATCH (n:Team) RETURN count(n) AS teams }
+CALL { MATCH ()-[r:CHATTER]->() RETURN count(r) AS chatter }
+CALL { MATCH ()-[r:VIP]->() RETURN count(r) AS vip }
+CALL { MATCH ()-[r:MODERATOR]->() RETURN count(r) AS moderator }
+CALL { MATCH ()-[r:PLAYS]->() RETURN count(r) AS plays }
+CALL { MATCH ()-[r:SPEAKS]->() RETURN count(r) AS speaks }
+CALL { MATCH ()-[r:IS_PART_OF]->() RETURN count(r) AS isPartOf }
+RETURN users, streams, userStreams, games, languages, teams, chatter, vip, moderator, plays, speaks, isPartOf`;
+
+export const LIST_STREAMER_NAMES = `MATCH (s:Stream) WHERE s.name IS NOT NULL RETURN s.name AS name`;
+export const LIST_GAME_NAMES = `MATCH (n:Game) RETURN n.name AS name`;
+export const LIST_LANGUAGE_NAMES = `MATCH (n:Language) RETURN n.name AS name`;
+export const LIST_TEAM_NAMES = `MATCH (n:Team) RETURN n.name AS name`;
+
+/** Resolve `connections()` references: by login (user or streamer) and by stream id (`#id`). */
+export const RESOLVE_BY_LOGIN = `
+UNWIND $logins AS login
+MATCH (n:User {name: login})
+RETURN login AS ref, n.name AS name, n.id AS id, 'Stream' IN labels(n) AS isStream, n.displayName AS displayName`;
+
+export const RESOLVE_BY_STREAM_ID = `
+UNWIND $ids AS id
+MATCH (n:Stream {id: id})
+RETURN id AS ref, n.name AS name, n.id AS id, true AS isStream, n.displayName AS displayName`;
+
+/** Out-relationships of resolved nodes: named ones (users and streamers) by login… */
+export const OUT_LINKS_BY_LOGIN = `
+UNWIND $logins AS login
+MATCH (n:User {name: login})-[r]->(t)
+RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS targetLabels, t.name AS targetName, t.id AS targetId`;
+
+/** …and streams known only by id. */
+export const OUT_LINKS_BY_STREAM_ID = `
+UNWIND $ids AS id
+MATCH (n:Stream {id: id})-[r]->(t)
+WHERE n.name IS NULL
+RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS targetLabels, t.name AS targetName, t.id AS targetId`;
+
+// ------------------------------------------------------------------------------------------ projection
+
+/**
+ * The algorithm input: model nodes (bookkeeping left out by label) with the database's internal id, then
+ * every relationship as a pair of internal ids, each as one record holding lists (a node is
+ * `[id, labels, name, stream id]`: `collect()` would drop a null name from a list of its own). Decoding
+ * a few long lists is three to four times faster than one record per node or relationship (measured on
+ * the demo graph), and a million relationships are two lists of a million integers (about 18 MB on the
+ * wire). `id()` exists on both servers (deprecated on Neo4j 5 in favour of `elementId()`, a string that
+ * would make these lists several times larger); ids are only used within one read transaction.
+ */
+export const PROJECTION_NODES = `
+MATCH (n)
+WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
+  AND NOT ((n:User OR n:Stream) AND n.name IN $exclude)
+RETURN collect([id(n), labels(n), n.name, n.id]) AS nodes`;
+
+export const PROJECTION_RELATIONSHIPS = `
+MATCH (a)-[r]->(b)
+RETURN collect(id(a)) AS sources, collect(id(b)) AS targets`;
+
+export const COUNT_ALGORITHM_NODES = `
+MATCH (n)
+WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
+  AND NOT ((n:User OR n:Stream) AND n.name IN $exclude)
+RETURN count(n) AS count`;
+
+// ------------------------------------------------------------------------------------------- testing
+
+/** One slice of "delete everything" (tests and benchmarks); repeated until it deletes nothing. */
+export const DELETE_SOME = `
+MATCH (n)
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS count`;
+
+// ------------------------------------------------------------------- moderators' questions
+
+/**
+ * Accounts that could be bots (embedded-graph.ts `accountPresence`): distinct channels per relationship
+ * type; a relationship of one type between two nodes is unique, so a count per type is a channel count.
+ */
+export const ACCOUNT_PRESENCE = `
+MATCH (u:User)-[r:CHATTER|MODERATOR|VIP]->(s:Stream)
+WHERE u.name IS NOT NULL
+WITH u,
+     count(DISTINCT s) AS channels,
+     count(DISTINCT CASE WHEN type(r) = 'CHATTER' THEN s END) AS chatterIn,
+     count(DISTINCT CASE WHEN type(r) = 'MODERATOR' THEN s END) AS moderatorIn,
+     count(DISTINCT CASE WHEN type(r) = 'VIP' THEN s END) AS vipIn
+WHERE channels >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
+RETURN u.name AS login, chatterIn, moderatorIn, vipIn, channels`;
+
+/** Everyone with a CHATTER, VIP or MODERATOR relationship to the channel, and their badges elsewhere. */
+export const CHANNEL_AUDIENCE = `
+MATCH (s:Stream {id: $id})<-[r:CHATTER|VIP|MODERATOR]-(u:User)
+WHERE u.name IS NOT NULL
+WITH s, u, collect(r) AS rels
+WITH s, u,
+     [x IN rels WHERE type(x) = 'CHATTER'] AS chats,
+     any(x IN rels WHERE type(x) = 'VIP') AS vipHere,
+     any(x IN rels WHERE type(x) = 'MODERATOR') AS moderatorHere
+WITH s, u, vipHere, moderatorHere, CASE WHEN size(chats) > 0 THEN chats[0] END AS c
+RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipHere, moderatorHere,
+       c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen,
+       c.daysSeen AS daysSeen, c.subscriber AS subscriber,
+       size([(u)-[:VIP]->(o:Stream) WHERE o <> s | o]) AS vipElsewhere,
+       size([(u)-[:MODERATOR]->(o:Stream) WHERE o <> s | o]) AS moderatorElsewhere,
+       size([(u)-[:CHATTER]->(o:Stream) WHERE o <> s | o]) AS chatsElsewhere`;
+
+/** A channel and the size of its audience (its chatters). */
+export const CHANNEL_WITH_AUDIENCE = `
+MATCH (a:Stream {id: $id})
+RETURN a.id AS id, a.name AS login, a.displayName AS displayName,
+       size([(x)-[:CHATTER]->(a) | x]) AS audience`;
+
+/** Other channels sharing the channel's chatters, with their own audience sizes. */
+export const SHARED_AUDIENCES = `
+MATCH (a:Stream {id: $id})<-[:CHATTER]-(u:User)-[:CHATTER]->(b:Stream)
+WHERE b <> a
+WITH b, count(u) AS shared
+RETURN b.id AS id, b.name AS login, b.displayName AS displayName, shared,
+       size([(x)-[:CHATTER]->(b) | x]) AS audience`;
