@@ -5,7 +5,7 @@
  * written by another process; a broker that goes away meanwhile costs nothing: the listener holds the events.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { CliContext } from '../../../src/cli/cli-context.js';
 import { EXIT } from '../../../src/cli/cli-context.js';
 import { runListen } from '../../../src/cli/listen.cli.js';
@@ -14,6 +14,7 @@ import { EmbeddedGraphStore } from '../../../src/graph/embedded/embedded-store.j
 import type { IngestStats } from '../../../src/ingest/worker/ingest-worker.js';
 import { IngestWorker } from '../../../src/ingest/worker/ingest-worker.js';
 import type { LiveListener } from '../../../src/ingest/twitch/live-listener.js';
+import { emptyBoltStore } from '../../support/bolt.js';
 import { chatterEdges, totalMessages } from '../../support/chat-events.js';
 import { playSession, SESSION_EXPECTED, SESSION_ROOMS } from '../../support/chat-session.js';
 import { useTempDirs } from '../../support/temp-dir.js';
@@ -39,7 +40,7 @@ interface Setup {
   output: () => string;
 }
 
-async function setup(): Promise<Setup> {
+async function setup(extraEnv: Record<string, string> = {}): Promise<Setup> {
   const server = await TwitchIrcTestServer.start({ roomIds: SESSION_ROOMS });
   const dataDir = tempDir();
   const names = { topic: kafka.topic(), dlq: kafka.topic('dlq'), group: kafka.group() };
@@ -56,6 +57,7 @@ async function setup(): Promise<Setup> {
         TWITCH_IRC_URL: server.url,
         TWITCH_CHANNELS: 'alpha,beta',
         TWITCH_MONITOR_POLL_MS: '200',
+        ...extraEnv,
       },
       dotenv: false,
     }),
@@ -131,6 +133,28 @@ describe('live listener through Kafka', () => {
       expect(stats.applied).toBe(13);
       expect(stats.deadLettered).toBe(0);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('with GRAPH_URL, follows the /monitor set kept in the Bolt database (Neo4j here)', async () => {
+    const url = inject('neo4jUrl');
+    const bolt = await emptyBoltStore(url);
+    const { server, context } = await setup({ GRAPH_URL: url });
+    const stop = new AbortController();
+    const listening = runListen(context, {}, { signal: stop.signal });
+    try {
+      await bolt.setMonitoredChannel('gamma', true, 'tester#0001');
+      await server.waitFor('JOIN #gamma', () => server.audience('gamma').length === 1, 5_000);
+      await bolt.setMonitoredChannel('gamma', false, 'tester#0001');
+      await server.waitFor('PART #gamma', () => server.audience('gamma').length === 0, 5_000);
+      expect(server.audience('alpha')).toHaveLength(1);
+      stop.abort();
+      expect(await listening).toBe(EXIT.ok);
+    } finally {
+      stop.abort();
+      await listening.catch(() => undefined);
+      await bolt.close();
       await server.close();
     }
   });
