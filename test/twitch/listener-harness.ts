@@ -2,7 +2,7 @@
 import { Registry } from 'prom-client';
 import { afterEach } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat-event.js';
-import type { ChatListenerOptions } from '../../src/ingest/twitch/chat-listener.js';
+import type { ChatEventSink, ChatListenerOptions } from '../../src/ingest/twitch/chat-listener.js';
 import { ChatListener } from '../../src/ingest/twitch/chat-listener.js';
 import { anonymousIdentity, ircEndpoint } from '../../src/ingest/twitch/tmi-connection.js';
 import type { Clock } from '../../src/util/clock.js';
@@ -26,6 +26,7 @@ export interface ListenerHarness {
     server: TwitchIrcTestServer,
     options?: Partial<ChatListenerOptions>,
     clock?: Clock,
+    sink?: ChatEventSink,
   ) => Promise<RunningListener>;
 }
 
@@ -43,7 +44,7 @@ export function useListenerHarness(): ListenerHarness {
       servers.push(server);
       return server;
     },
-    async listener(server, options = {}, clock) {
+    async listener(server, options = {}, clock, sink) {
       const events: ChatEvent[] = [];
       const registry = new Registry();
       const metrics = listenerMetrics(registry);
@@ -57,7 +58,7 @@ export function useListenerHarness(): ListenerHarness {
           ...options,
         },
         {
-          sink: { push: (event) => events.push(event) },
+          sink: sink ?? { push: (event) => events.push(event) },
           logger: testLogger(),
           metrics,
           ...(clock === undefined ? {} : { clock }),

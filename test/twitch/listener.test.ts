@@ -391,3 +391,22 @@ describe('chat listener: reconnects', () => {
     expect(lost).toBeLessThan(15);
   });
 });
+
+describe('chat listener: a failing sink', () => {
+  it('counts an event its sink refuses and keeps reading the socket', async () => {
+    const server = await harness.server();
+    const seen: string[] = [];
+    const { registry } = await harness.listener(server, { channels: ['alpha'] }, undefined, {
+      push: (event) => {
+        if (event.user.login === 'bad') throw new Error('cannot encode');
+        seen.push(event.user.login);
+      },
+    });
+    await joined(server, ['alpha']);
+    server.chat({ channel: 'alpha', user: { id: '1', login: 'bad' } });
+    server.chat({ channel: 'alpha', user: { id: '2', login: 'good' } });
+    await server.waitFor('the next event', () => seen.length === 1);
+    expect(seen).toEqual(['good']);
+    expect(await metricValue(registry, 'twitchgraph_listener_invalid_messages_total')).toBe(1);
+  });
+});

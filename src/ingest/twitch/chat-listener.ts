@@ -552,9 +552,17 @@ export class ChatListener {
       this.metrics.duplicates.inc();
       return;
     }
+    try {
+      this.deps.sink.push(event);
+    } catch (error) {
+      // This runs inside the socket's message handler: nothing may escape into tmi.js or ws from here.
+      this.stats.invalid += 1;
+      this.metrics.invalid.inc();
+      this.logger.warn({ err: error, channel: event.channel.login }, 'a chat event could not be passed on');
+      return;
+    }
     this.stats.messages += 1;
     this.metrics.messages.inc({ channel: event.channel.login ?? event.channel.id });
-    this.deps.sink.push(event);
   }
 
   // ------------------------------------------------------------------ lifecycle
