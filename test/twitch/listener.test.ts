@@ -410,3 +410,21 @@ describe('chat listener: a failing sink', () => {
     expect(await metricValue(registry, 'twitchgraph_listener_invalid_messages_total')).toBe(1);
   });
 });
+
+describe('chat listener: a slow graph at start', () => {
+  it('connects without waiting for a monitored-set read that does not answer, and joins what it brings later', async () => {
+    const server = await harness.server();
+    let answer: (logins: string[]) => void = () => undefined;
+    const { listener } = await harness.listener(server, {
+      channels: ['alpha'],
+      monitored: {
+        read: () => new Promise<string[]>((resolve) => (answer = resolve)),
+        pollMs: 100,
+      },
+    });
+    await joined(server, ['alpha']);
+    answer(['beta']);
+    await joined(server, ['beta']);
+    expect(listener.channels().map((c) => c.login)).toEqual(['alpha', 'beta']);
+  }, 15_000);
+});

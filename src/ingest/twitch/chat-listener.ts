@@ -171,7 +171,16 @@ export class ChatListener {
       this.addReason(this.validLogin(login), CHANNEL_REASON.config);
     const monitored = this.options.monitored;
     if (monitored !== undefined) {
-      await this.poll();
+      // The first read decides the first wave of JOINs, but a store that is slow to answer must not keep the
+      // listener from connecting: whatever the read brings later is joined then.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.poll(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.max(monitored.pollMs, 5_000));
+        }),
+      ]);
+      clearTimeout(timer);
       this.pollTimer = setInterval(() => void this.poll(), monitored.pollMs);
       this.pollTimer.unref();
     }
