@@ -59,9 +59,10 @@ export function opsApp(options: Omit<OpsServerOptions, 'host' | 'port'>): Hono {
   );
   app.get('/readyz', async (c) => {
     const results = await Promise.all(
-      options.checks.map(async ({ name, check }) => {
+      options.checks.map(async (readiness) => {
+        const { name } = readiness;
         try {
-          await withTimeout(check(), options.checkTimeoutMs ?? 2_000);
+          await withTimeout(readiness.check(), options.checkTimeoutMs ?? 2_000);
           return { name, ok: true };
         } catch (error) {
           return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
