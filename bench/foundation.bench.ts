@@ -85,6 +85,12 @@ export async function benchFoundation(): Promise<BenchRow[]> {
       50,
     )),
     ...(await commandRows(demoStore, 'demo', ['/pagerank 50', '/betweenness 50'], 5)),
+    ...(await commandRows(
+      demoStore,
+      'demo',
+      ['/vip-candidates lck_korea', '/overlap lck_korea', '/overlap badboyhalo boxbox'],
+      20,
+    )),
   );
 
   // One million CHATTER relationships, generated once and kept in .cache/ between runs.
@@ -127,6 +133,14 @@ export async function benchFoundation(): Promise<BenchRow[]> {
       runs: 3,
       warmup: 1,
     }),
+  );
+  rows.push(
+    ...(await commandRows(
+      big,
+      '1M edges',
+      [`/vip-candidates ${topStreamer?.login ?? 'x'}`, `/overlap ${topStreamer?.login ?? 'x'}`],
+      20,
+    )),
   );
   rows.push({
     name: 'RSS after the 1M-edge benchmarks',

@@ -110,6 +110,7 @@ const envSchema = z.object({
   // --- web (playground, health, metrics) ---
   HTTP_HOST: text('127.0.0.1'),
   HTTP_PORT: wholeNumber(8080, 0, 65_535),
+  OPS_PORT: wholeNumber(9464, 0, 65_535),
   // --- bots ---
   BOT_LOGINS_EXTRA: list(),
   // --- logging ---
@@ -177,6 +178,7 @@ function shape(env: Env, cwd: string) {
       pagesTtlSeconds: env.DISCORD_PAGES_TTL_SECONDS,
     },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    ops: { port: env.OPS_PORT },
     bots: { extraLogins: env.BOT_LOGINS_EXTRA.map((l) => l.toLowerCase()) },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };

@@ -6,6 +6,7 @@ import { CommandLineError, parseCommandLine } from '../commands/command-line.js'
 import { dispatch } from '../commands/dispatcher.js';
 import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
+import { BotDetector } from '../insights/bot-detector.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { Reply } from '../commands/reply.js';
 import type { CliContext } from './cli-context.js';
@@ -59,7 +60,8 @@ export async function runAsk(
     maxConnectRetries: 2,
   });
   try {
-    const result = await dispatch(invocation, registry, { graph });
+    const bots = new BotDetector(graph, { extraLogins: context.config.bots.extraLogins });
+    const result = await dispatch(invocation, registry, { graph, bots });
     if (result.outcome === 'failed')
       context.logger.error({ err: result.error, invocation }, 'command failed');
     io.out(options.json === true ? replyJson(result.reply) : replyText(result.reply));

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { GraphStore, ScoredNode } from '../graph/graph-store.port.js';
 import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
-import { defineCommand, limitArg, limitOption } from './command.js';
+import type { CommandPorts } from './command.js';
+import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatScore } from './format.js';
 import type { Reply, ReplyTable } from './reply.js';
@@ -23,6 +24,7 @@ async function centralityPicture(
   graph: GraphStore,
   measure: 'PageRank' | 'Betweenness',
   rows: readonly ScoredNode[],
+  bots: ReadonlySet<string>,
 ) {
   const view = await graph.connections(rows.map((row) => ({ kind: row.kind, name: row.name })));
   const scores = new Map(rows.map((row) => [`${row.kind}:${row.name}`, row.score]));
@@ -33,7 +35,7 @@ async function centralityPicture(
       description: `Graph of the top ${rows.length} users and streams by ${measure}, sized by score, with the links among them and their games, languages and teams.`,
       input: {
         title: `${measure}: top ${rows.length}`,
-        nodes: weighView(view, scores),
+        nodes: weighView(view, scores, bots),
         links: view.links,
         omitted: view.omitted,
         measure,
@@ -43,19 +45,37 @@ async function centralityPicture(
   ]);
 }
 
-const args = z.object({ limit: limitArg(10) });
+const args = z.object({ limit: limitArg(10), exclude_bots: booleanArg(false) });
+
+/** Bots to leave out of the computation (when asked) and to mark in the picture (always). */
+async function botsFor(ports: CommandPorts, exclude: boolean) {
+  const flags = await botsOf(ports).flags();
+  const logins = [...flags.keys()];
+  return {
+    marked: new Set(logins),
+    excludeLogins: exclude ? logins : [],
+    note: exclude
+      ? `Computed without the ${logins.length} accounts flagged as bots (exclude_bots:true).`
+      : undefined,
+  };
+}
 
 export const pagerankCommand = defineCommand({
   definition: {
     name: 'pagerank',
     description: 'Most important users and streams by PageRank',
-    options: [limitOption('How many rows (1–50, default 10)')],
+    options: [limitOption('How many rows (1–50, default 10)'), excludeBotsOption(false)],
     slow: true,
   },
   args,
-  async run({ limit }, { graph }): Promise<Reply> {
-    const rows = await graph.pagerank({ limit: limit.value });
-    const notes = [...(limit.note === undefined ? [] : [limit.note])];
+  async run({ limit, exclude_bots }, ports): Promise<Reply> {
+    const { graph } = ports;
+    const bots = await botsFor(ports, exclude_bots);
+    const rows = await graph.pagerank({ limit: limit.value, excludeLogins: bots.excludeLogins });
+    const notes = [
+      ...(limit.note === undefined ? [] : [limit.note]),
+      ...(bots.note === undefined ? [] : [bots.note]),
+    ];
     if (rows.length === 0) {
       return reply({
         status: 'empty',
@@ -68,7 +88,7 @@ export const pagerankCommand = defineCommand({
     notes.push(
       'PageRank as Memgraph MAGE computes it: damping 0.85, up to 100 iterations, ranks sum to 1 over the whole graph.',
     );
-    const picture = await centralityPicture(graph, 'PageRank', rows);
+    const picture = await centralityPicture(graph, 'PageRank', rows, bots.marked);
     return reply({
       title: `PageRank: top ${rows.length}`,
       table: scoreTable('PageRank', rows),
@@ -83,13 +103,18 @@ export const betweennessCommand = defineCommand({
   definition: {
     name: 'betweenness',
     description: 'Users and streams that bridge communities (betweenness centrality)',
-    options: [limitOption('How many rows (1–50, default 10)')],
+    options: [limitOption('How many rows (1–50, default 10)'), excludeBotsOption(false)],
     slow: true,
   },
   args,
-  async run({ limit }, { graph }): Promise<Reply> {
-    const result = await graph.betweenness({ limit: limit.value });
-    const notes = [...(limit.note === undefined ? [] : [limit.note])];
+  async run({ limit, exclude_bots }, ports): Promise<Reply> {
+    const { graph } = ports;
+    const bots = await botsFor(ports, exclude_bots);
+    const result = await graph.betweenness({ limit: limit.value, excludeLogins: bots.excludeLogins });
+    const notes = [
+      ...(limit.note === undefined ? [] : [limit.note]),
+      ...(bots.note === undefined ? [] : [bots.note]),
+    ];
     if (result.rows.length === 0) {
       return reply({
         status: 'empty',
@@ -104,7 +129,7 @@ export const betweennessCommand = defineCommand({
         ? `Exact betweenness over ${formatCount(result.nodeCount)} nodes (directed, normalized as in Memgraph MAGE).`
         : `Estimated from ${formatCount(result.pivots)} sampled sources of ${formatCount(result.nodeCount)} nodes: the graph is too large for an exact answer in chat time.`,
     );
-    const picture = await centralityPicture(graph, 'Betweenness', result.rows);
+    const picture = await centralityPicture(graph, 'Betweenness', result.rows, bots.marked);
     return reply({
       title: `Betweenness: top ${result.rows.length}`,
       table: scoreTable('Betweenness', result.rows),

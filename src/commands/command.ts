@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import type { GraphStore, NameKind } from '../graph/graph-store.port.js';
+import type { BotDetector } from '../insights/bot-detector.js';
+import { botDetectorFor } from '../insights/bot-detector.js';
 import type { Reply } from './reply.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
@@ -50,6 +52,33 @@ export interface CommandPorts {
   now?: () => Date;
   /** Who is asking, recorded by commands that change bookkeeping (e.g. `discord:<user id> (<name>)`). */
   caller?: string;
+  /** Bot flags (with BOT_LOGINS_EXTRA); the built-in list alone when absent. */
+  bots?: BotDetector;
+}
+
+export function botsOf(ports: CommandPorts): BotDetector {
+  return ports.bots ?? botDetectorFor(ports.graph);
+}
+
+/** A yes/no option; text front ends may type true/false, yes/no, on/off. */
+export function booleanArg(fallback: boolean) {
+  return z
+    .union([
+      z.boolean(),
+      z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'], { error: 'expected true or false' }),
+    ])
+    .optional()
+    .transform((v) =>
+      v === undefined ? fallback : typeof v === 'boolean' ? v : ['true', 'yes', 'on', '1'].includes(v),
+    );
+}
+
+export function excludeBotsOption(defaultOn: boolean): OptionDefinition {
+  return {
+    name: 'exclude_bots',
+    description: `Leave out accounts flagged as bots (default ${defaultOn ? 'true' : 'false'})`,
+    type: 'boolean',
+  };
 }
 
 /** Raw arguments as a front end collected them: Discord gives typed values, text gives strings. */

@@ -3,6 +3,7 @@
  * run it, and turn every failure into a short error Reply. Front ends add their own steps (permissions,
  * cooldowns, deferring) around this.
  */
+import { commandMetrics } from '../observability/metrics.js';
 import type { CommandPorts, Invocation } from './command.js';
 import type { AnyCommand } from './registry.js';
 import type { Reply } from './reply.js';
@@ -25,12 +26,13 @@ export async function dispatch(
   ports: CommandPorts,
 ): Promise<DispatchResult> {
   const started = performance.now();
-  const done = (outcome: DispatchOutcome, reply: Reply, error?: unknown): DispatchResult => ({
-    outcome,
-    reply,
-    elapsedMs: performance.now() - started,
-    ...(error === undefined ? {} : { error }),
-  });
+  const done = (outcome: DispatchOutcome, reply: Reply, error?: unknown): DispatchResult => {
+    const elapsedMs = performance.now() - started;
+    // Unknown names are not labels: anyone can type them, and each label value is a time series.
+    const command = registry.has(invocation.command) ? invocation.command : '(unknown)';
+    commandMetrics().duration.observe({ command, outcome }, elapsedMs / 1000);
+    return { outcome, reply, elapsedMs, ...(error === undefined ? {} : { error }) };
+  };
   const command = registry.get(invocation.command);
   if (command === undefined) {
     return done(

@@ -2,6 +2,8 @@
 import { betweennessCommand, pagerankCommand } from './centrality.command.js';
 import type { Command } from './command.js';
 import { helpCommand } from './help.command.js';
+import { overlapCommand } from './overlap.command.js';
+import { vipCandidatesCommand } from './vip-candidates.command.js';
 import { monitorCommand } from './monitor.command.js';
 import { statsCommand } from './stats.command.js';
 import { streamerCommand } from './streamer.command.js';
@@ -29,6 +31,8 @@ export const DEFAULT_COMMANDS: readonly AnyCommand[] = [
   statsCommand,
   pagerankCommand,
   betweennessCommand,
+  vipCandidatesCommand,
+  overlapCommand,
   monitorCommand,
   helpCommand,
 ];

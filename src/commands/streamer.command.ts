@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
-import { defineCommand, nameArg } from './command.js';
+import { botsOf, defineCommand, nameArg } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatDate, formatList } from './format.js';
 import type { Reply } from './reply.js';
@@ -29,7 +29,8 @@ export const streamerCommand = defineCommand({
     ],
   },
   args: z.object({ name: nameArg('name') }),
-  async run(args, { graph }): Promise<Reply> {
+  async run(args, ports): Promise<Reply> {
+    const { graph } = ports;
     const found = await graph.findStreamer(args.name);
     if (found === null) {
       const empty = await emptyGraphNote(graph);
@@ -51,6 +52,10 @@ export const streamerCommand = defineCommand({
       hood.view.nodes.find((n) => n.id === `Stream:${s.login}`) ??
       hood.view.nodes.find((n) => n.kind === 'Stream');
     const drawnChatters = hood.chatters.length;
+    const bots = await botsOf(ports).flags();
+    const botsHere = [...new Set([...hood.moderators, ...hood.vips, ...hood.chatters.map((c) => c.login)])]
+      .filter((login) => bots.has(login))
+      .sort();
     const { images, notes } = await drawReplyImages([
       {
         what: 'graph',
@@ -63,7 +68,7 @@ export const streamerCommand = defineCommand({
           title: `${s.displayName} (${s.login})`,
           // The view sizes the streamer by followers and chatters by messages; the centre is drawn at a
           // fixed size, so only the chatters' messages set sizes.
-          nodes: weighView(hood.view),
+          nodes: weighView(hood.view, undefined, new Set(botsHere)),
           links: hood.view.links,
           omitted: hood.view.omitted,
           ...(center === undefined ? {} : { centerId: center.id }),
@@ -88,6 +93,9 @@ export const streamerCommand = defineCommand({
           name: `Moderators (${formatCount(hood.moderators.length)})`,
           value: formatList(hood.moderators, 20),
         },
+        ...(botsHere.length === 0
+          ? []
+          : [{ name: `Bots (${formatCount(botsHere.length)})`, value: formatList(botsHere, 20) }]),
         {
           name: `Chatters (${formatCount(hood.chatterCount)})`,
           value:
@@ -105,6 +113,7 @@ export const streamerCommand = defineCommand({
         moderators: hood.moderators,
         chatters: listed,
         chatterCount: hood.chatterCount,
+        bots: botsHere,
         view: hood.view,
       },
     });

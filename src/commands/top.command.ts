@@ -3,7 +3,7 @@ import type { RankedName, StreamerSummary } from '../graph/graph-store.port.js';
 import type { BarChartRow } from '../render/bar-chart.js';
 import { drawReplyImages, imageName } from '../render/reply-images.js';
 import type { NodeCategory } from '../render/theme.js';
-import { defineCommand, limitArg, limitOption } from './command.js';
+import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from './format.js';
 import type { Reply, ReplyTable } from './reply.js';
@@ -81,7 +81,10 @@ export const topCommand = defineCommand({
     subcommands: subcommandNames.map((name) => ({
       name,
       description: TOP_SUBCOMMANDS[name].description,
-      options: [limitOption('How many rows (1–50, default 10)')],
+      options:
+        name === 'vips' || name === 'moderators'
+          ? [limitOption('How many rows (1–50, default 10)'), excludeBotsOption(true)]
+          : [limitOption('How many rows (1–50, default 10)')],
     })),
   },
   args: z.object({
@@ -89,8 +92,12 @@ export const topCommand = defineCommand({
       error: `choose one of: ${subcommandNames.join(', ')}`,
     }),
     limit: limitArg(10),
+    // Only VIP and moderator lists hold accounts that can be bots.
+    exclude_bots: booleanArg(true),
   }),
-  async run(args, { graph }): Promise<Reply> {
+  async run(args, ports): Promise<Reply> {
+    const { graph } = ports;
+    const botNotes: string[] = [];
     const { noun, measure, description, kind } = TOP_SUBCOMMANDS[args.subcommand];
     const limit = args.limit.value;
     let table: ReplyTable;
@@ -102,12 +109,25 @@ export const topCommand = defineCommand({
       case 'teams':
       case 'vips':
       case 'moderators': {
-        const rows =
-          args.subcommand === 'games'
-            ? await graph.topGames(limit)
-            : args.subcommand === 'teams'
-              ? await graph.topTeams(limit)
-              : await graph.topRoleHolders(args.subcommand === 'vips' ? 'VIP' : 'MODERATOR', limit);
+        let rows: RankedName[];
+        if (args.subcommand === 'games') rows = await graph.topGames(limit);
+        else if (args.subcommand === 'teams') rows = await graph.topTeams(limit);
+        else {
+          const role = args.subcommand === 'vips' ? 'VIP' : 'MODERATOR';
+          const everyone = await graph.topRoleHolders(role, limit);
+          if (args.exclude_bots) {
+            const flags = await botsOf(ports).flags();
+            rows = await graph.topRoleHolders(role, limit, { excludeLogins: [...flags.keys()] });
+            const left = everyone.filter((r) => flags.has(r.name));
+            if (left.length > 0) {
+              botNotes.push(
+                `Left out ${left.length === 1 ? 'an account' : `${left.length} accounts`} flagged as bots: ` +
+                  `${left.map((r) => `${r.name} (${flags.get(r.name)?.reason ?? 'flagged'})`).join('; ')}. ` +
+                  'Use exclude_bots:false to include them.',
+              );
+            }
+          } else rows = everyone;
+        }
         table = rankedTable(noun, measure, rows);
         bars = rows.map((row) => ({ label: row.name, value: row.count }));
         data = rows;
@@ -134,7 +154,7 @@ export const topCommand = defineCommand({
         break;
       }
     }
-    const notes = args.limit.note === undefined ? [] : [args.limit.note];
+    const notes = [...(args.limit.note === undefined ? [] : [args.limit.note]), ...botNotes];
     if (count === 0) {
       const empty = await emptyGraphNote(graph);
       return reply({

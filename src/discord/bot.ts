@@ -11,6 +11,7 @@ import type { GraphStore } from '../graph/graph-store.port.js';
 import type { Logger } from '../logging.js';
 import type { InteractionPipelineOptions } from './interaction-pipeline.js';
 import { InteractionPipeline } from './interaction-pipeline.js';
+import { BotDetector } from '../insights/bot-detector.js';
 import { PermissionGate } from './permissions.js';
 
 export interface BotOptions {
@@ -46,6 +47,7 @@ export function createBot(options: BotOptions): Bot {
     permissions: new PermissionGate(
       config.discord.adminRole === undefined ? {} : { adminRole: config.discord.adminRole },
     ),
+    bots: new BotDetector(graph, { extraLogins: config.bots.extraLogins }),
     cooldownMs: config.discord.cooldownSeconds * 1000,
     pagesTtlMs: config.discord.pagesTtlSeconds * 1000,
     ...options.pipeline,

@@ -28,6 +28,7 @@ import type { AnyCommand } from '../commands/registry.js';
 import type { Reply } from '../commands/reply.js';
 import { errorReply } from '../commands/reply.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
+import type { BotDetector } from '../insights/bot-detector.js';
 import type { Logger } from '../logging.js';
 import { Cooldowns } from './cooldowns.js';
 import { PageSessions, pagerRow, parsePageButton } from './page-sessions.js';
@@ -52,6 +53,8 @@ export interface InteractionPipelineOptions {
   deferAfterMs?: number;
   suggester?: NameSuggester;
   tableImage?: TableImageRenderer;
+  /** Bot flags for commands (built-in list only when absent). */
+  bots?: BotDetector;
   now?: () => number;
 }
 
@@ -272,7 +275,11 @@ export class InteractionPipeline {
 
     try {
       const caller = `discord:${interaction.user.id} (${interaction.user.username})`;
-      const result = await dispatch(invocation, registry, { graph, caller });
+      const result = await dispatch(invocation, registry, {
+        graph,
+        caller,
+        ...(this.options.bots === undefined ? {} : { bots: this.options.bots }),
+      });
       if (result.outcome === 'failed') {
         logger.error({ err: result.error, interactionId: interaction.id, command: label }, 'command failed');
       }

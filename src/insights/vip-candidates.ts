@@ -13,7 +13,11 @@
  * | elsewhere  | VIP badges elsewhere × 0.4 + moderator badges × 0.25     | 0.20       | —                |
  * |            | moderator badges elsewhere × 0.4 + VIP badges × 0.25     | —          | 0.25             |
  * | subscriber | 1 when subscribed to this channel                        | 0.10       | 0.05             |
+ * | community  | other channels chatted in / 5, at most 1                 | 0.10       | 0.10             |
  * | importance | PageRank percentile among this channel's candidates      | 0.20       | 0.20             |
+ *
+ * Community standing counts because someone known across several chats of the same community is
+ * usually a regular; it is also the one activity signal a CSV import (chatter lists only) has.
  */
 
 export type CandidateRole = 'vip' | 'moderator';
@@ -42,6 +46,7 @@ export const SIGNALS = [
   'recency',
   'badges elsewhere',
   'subscriber',
+  'other channels',
   'PageRank',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -53,6 +58,7 @@ const WEIGHTS: Record<CandidateRole, Record<Signal, number>> = {
     recency: 0.1,
     'badges elsewhere': 0.2,
     subscriber: 0.1,
+    'other channels': 0.1,
     PageRank: 0.2,
   },
   moderator: {
@@ -61,6 +67,7 @@ const WEIGHTS: Record<CandidateRole, Record<Signal, number>> = {
     recency: 0.1,
     'badges elsewhere': 0.25,
     subscriber: 0.05,
+    'other channels': 0.1,
     PageRank: 0.2,
   },
 };
@@ -122,6 +129,7 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
     'days seen': pool.some((m) => m.daysSeen !== null),
     recency: pool.some((m) => m.lastSeen !== null),
     'badges elsewhere': true,
+    'other channels': true,
     subscriber: pool.some((m) => m.subscriber !== null),
     PageRank: options.pagerank !== undefined,
   } satisfies Record<Signal, boolean>;
@@ -163,6 +171,7 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
           : Math.min(1, 0.5 ** (Math.max(0, options.now - m.lastSeen - 7 * DAY_MS) / (14 * DAY_MS))),
       'badges elsewhere': Math.min(1, badgesPrimary * 0.4 + badgesSecondary * 0.25),
       subscriber: m.subscriber === true ? 1 : 0,
+      'other channels': Math.min(1, m.chatsElsewhere / 5),
       PageRank: percentile.get(m.login) ?? 0,
     };
     const score =

@@ -211,3 +211,27 @@ export function listenerMetrics(registry: Registry = metricsRegistry): ListenerM
     publishedEvents: counter('listener_events_published_total', 'Chat events the event bus has taken.'),
   };
 }
+
+export interface CommandMetrics {
+  /** Time from receiving a command to having its reply, by command and outcome. */
+  duration: Histogram<'command' | 'outcome'>;
+}
+
+/** Command latency, recorded by every front end after dispatching; idempotent. */
+export function commandMetrics(registry: Registry = metricsRegistry): CommandMetrics {
+  const name = `${METRIC_PREFIX}command_duration_seconds`;
+  return {
+    duration: getOrCreate(
+      registry,
+      name,
+      () =>
+        new Histogram({
+          name,
+          help: 'Time to answer a slash command (validation, graph reads, pictures), by command and outcome.',
+          labelNames: ['command', 'outcome'] as const,
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers: [registry],
+        }),
+    ),
+  };
+}

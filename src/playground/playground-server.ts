@@ -28,6 +28,7 @@ import type { PagedReply, ReplyPage, TableImageRenderer } from '../discord/reply
 import { pageReply } from '../discord/reply-message.js';
 import { defaultTableImageRenderer } from '../discord/table-image-hook.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
+import { BotDetector } from '../insights/bot-detector.js';
 import type { Logger } from '../logging.js';
 import type { IngestActivitySource } from './ingest-activity.js';
 import { completeLine } from './line-completion.js';
@@ -93,6 +94,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const registry = options.registry ?? buildRegistry();
   const definitions = new Map<string, CommandDefinition>([...registry].map(([n, c]) => [n, c.definition]));
   const suggester = new NameSuggester(graph);
+  const bots = new BotDetector(graph, { extraLogins: config.bots.extraLogins });
   const tableImage = options.tableImage ?? defaultTableImageRenderer();
   const replies = new Map<string, StoredReply>();
   const dir = staticDir();
@@ -161,7 +163,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     let result;
     try {
       const invocation = parseCommandLine(line, definitions);
-      result = await dispatch(invocation, registry, { graph, caller: 'playground' });
+      result = await dispatch(invocation, registry, { graph, caller: 'playground', bots });
       if (result.outcome === 'failed') logger.error({ err: result.error, line }, 'command failed');
     } catch (error) {
       if (!(error instanceof CommandLineError)) throw error;

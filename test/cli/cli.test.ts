@@ -39,7 +39,7 @@ describe('twitchgraph CLI', () => {
     const unknown = await runCli(['ask', '/frobnicate'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.err.split('\n')[0]).toBe(
-      'twitchgraph ask: unknown command /frobnicate; commands: /top /streamer /streamers /stats /pagerank /betweenness /monitor /help',
+      'twitchgraph ask: unknown command /frobnicate; commands: /top /streamer /streamers /stats /pagerank /betweenness /vip-candidates /overlap /monitor /help',
     );
     expect(unknown.err).toContain('/top games [limit]');
     const bad = await runCli(['ask', '/top', 'games', 'many'], env);
@@ -69,6 +69,20 @@ describe('twitchgraph CLI', () => {
         (c) => c.login,
       ),
     ).toEqual(['kim', 'lee']);
+  });
+
+  it('flags the bots named in BOT_LOGINS_EXTRA', async () => {
+    const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
+    await runCli(['import', '--data', demoDatasetDir()], env);
+    const before = await runCli(['ask', '/top', 'moderators', '1', '--json'], env);
+    expect((JSON.parse(before.out) as { data: { name: string }[] }).data[0]?.name).toBe('ssakdook');
+    const after = await runCli(['ask', '/top', 'moderators', '5', '--json'], {
+      ...env,
+      BOT_LOGINS_EXTRA: 'SSAKDOOK',
+    });
+    const reply = JSON.parse(after.out) as { data: { name: string }[]; notes: string[] };
+    expect(reply.data.map((r) => r.name)).not.toContain('ssakdook');
+    expect(reply.notes.join(' ')).toContain('ssakdook (listed as a bot in BOT_LOGINS_EXTRA');
   });
 
   it('reports a bad configuration and exits 2', async () => {

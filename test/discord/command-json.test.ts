@@ -101,10 +101,10 @@ describe('slash-command JSON', () => {
     expect(monitor?.default_member_permissions).toBeUndefined();
   });
 
-  it('handles commands that join the registry later, such as /vip-candidates and /overlap', () => {
+  it('handles commands that join the registry later: required options first, choices kept', () => {
     const later: CommandDefinition[] = [
       {
-        name: 'vip-candidates',
+        name: 'later-candidates',
         description: 'Chatters who might deserve a VIP badge in a channel',
         restricted: true,
         slow: true,
@@ -121,7 +121,7 @@ describe('slash-command JSON', () => {
         ],
       },
       {
-        name: 'overlap',
+        name: 'later-overlap',
         description: 'Chatters two channels share',
         options: [
           { name: 'first', description: 'Channel', type: 'string', required: true, autocomplete: 'streamer' },
@@ -150,12 +150,12 @@ describe('slash-command JSON', () => {
     const json = slashCommandsJson(buildRegistry([...DEFAULT_COMMANDS, ...commands]));
     for (const c of json) expect(problemsOf(c), c.name).toEqual([]);
     // Required options go first, whatever order the definition lists them in.
-    expect(json.find((c) => c.name === 'vip-candidates')?.options?.map((o) => o.name)).toEqual([
+    expect(json.find((c) => c.name === 'later-candidates')?.options?.map((o) => o.name)).toEqual([
       'channel',
       'limit',
       'bots',
     ]);
-    expect(json.find((c) => c.name === 'overlap')?.options?.[2]).toMatchObject({
+    expect(json.find((c) => c.name === 'later-overlap')?.options?.[2]).toMatchObject({
       choices: [
         { name: 'Jaccard', value: 'jaccard' },
         { name: 'count', value: 'count' },

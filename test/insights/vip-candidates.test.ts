@@ -90,7 +90,7 @@ describe('VIP candidates', () => {
         ]),
       },
     );
-    expect(ranking.available).toEqual(['badges elsewhere', 'PageRank']);
+    expect(ranking.available).toEqual(['badges elsewhere', 'other channels', 'PageRank']);
     expect(ranking.missing).toEqual(['messages', 'days seen', 'recency', 'subscriber']);
     expect(ranking.candidates.map((c) => c.login)).toEqual(['important', 'vip_elsewhere', 'plain']);
     expect(ranking.candidates[2]?.reasons).toEqual(['chats here']);
