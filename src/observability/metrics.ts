@@ -19,6 +19,8 @@ export interface IngestMetrics {
   deadLettered: Counter<'code'>;
   /** Redelivered messages skipped because the graph already holds them. */
   duplicatesSkipped: Counter;
+  /** Batch writes refused because another worker had applied part of the batch (offset compare-and-set). */
+  offsetConflicts: Counter;
   /** Graph writes retried after a retryable failure. */
   writeRetries: Counter;
   /** Messages per batch. */
@@ -78,6 +80,16 @@ export function ingestMetrics(registry: Registry = metricsRegistry): IngestMetri
         new Counter({
           name: name('ingest_duplicates_skipped_total'),
           help: 'Redelivered messages skipped because the graph already holds them (offset below the stored one).',
+          registers,
+        }),
+    ),
+    offsetConflicts: getOrCreate(
+      registry,
+      name('ingest_offset_conflicts_total'),
+      () =>
+        new Counter({
+          name: name('ingest_offset_conflicts_total'),
+          help: 'Batch writes refused because the stored offsets had moved past the batch start (another worker applied it); the batch was re-read against them.',
           registers,
         }),
     ),

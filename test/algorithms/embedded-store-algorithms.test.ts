@@ -57,7 +57,7 @@ describe('algorithms in the embedded store', () => {
     const topCentrality = await store.betweenness({ limit: 50 });
 
     const offset = { group: 'twitchgraph-ingest', topic: 'chatters', partition: 0, offset: '41' };
-    await store.applyChatActivity([], [offset]);
+    await store.applyChatActivity([], [{ ...offset, from: '40' }]);
     expect(await store.readOffsets('twitchgraph-ingest', 'chatters')).toEqual([offset]);
 
     const after = await store.projection();

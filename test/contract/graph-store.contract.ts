@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatActivity, StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
+import { OFFSET_CONFLICT, OffsetConflictError } from '../../src/graph/graph-store.port.js';
 
 export interface ContractOptions {
   /** Largest allowed difference from the in-process algorithms (MAGE on Memgraph: 1e-6). */
@@ -425,7 +426,7 @@ export function graphStoreContract(
               subscriber: true,
             }),
           ],
-          [{ group: 'g', topic: 't', partition: 0, offset: '3' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '3' }],
         );
         await store.applyChatActivity(
           [
@@ -437,7 +438,7 @@ export function graphStoreContract(
               moderator: true,
             }),
           ],
-          [{ group: 'g', topic: 't', partition: 0, offset: '5' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '3', offset: '5' }],
         );
         const hood = await store.neighbourhood('1', { chatterLimit: 5 });
         expect(hood?.chatters).toEqual([{ login: 'kim', messages: 5 }]);
@@ -452,10 +453,10 @@ export function graphStoreContract(
         await store.applyChatActivity(
           [],
           [
-            { group: 'g', topic: 't', partition: 1, offset: '10' },
-            { group: 'g', topic: 't', partition: 0, offset: '9007199254740993' },
-            { group: 'g', topic: 'other', partition: 0, offset: '1' },
-            { group: 'h', topic: 't', partition: 0, offset: '2' },
+            { group: 'g', topic: 't', partition: 1, from: '0', offset: '10' },
+            { group: 'g', topic: 't', partition: 0, from: '9007199254740000', offset: '9007199254740993' },
+            { group: 'g', topic: 'other', partition: 0, from: '0', offset: '1' },
+            { group: 'h', topic: 't', partition: 0, from: '0', offset: '2' },
           ],
         );
         expect(await store.readOffsets('g', 't')).toEqual([
@@ -465,6 +466,75 @@ export function graphStoreContract(
         expect(await store.readOffsets('nobody', 't')).toEqual([]);
         // Offsets are bookkeeping: they are not part of the graph.
         expect((await store.counts()).nodes).toBe(0);
+      });
+
+      it('refuses a batch the stored offset has passed, applying nothing of it (offset compare-and-set)', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [activity('1', 'kim', { messages: 2 })],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '10' }],
+        );
+        // Partition 1 is new and partition 0 overlaps: one conflicting partition refuses the whole write.
+        const refused: unknown = await store
+          .applyChatActivity(
+            [activity('1', 'kim', { messages: 5 }), activity('9', 'lee', { channelLogin: 'nine' })],
+            [
+              { group: 'g', topic: 't', partition: 0, from: '9', offset: '12' },
+              { group: 'g', topic: 't', partition: 1, from: '0', offset: '3' },
+            ],
+          )
+          .catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(OffsetConflictError);
+        expect(refused).toMatchObject({
+          code: OFFSET_CONFLICT,
+          canRetry: false,
+          conflicts: [{ group: 'g', topic: 't', partition: 0, stored: '10', from: '9' }],
+        });
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'kim', messages: 2 },
+        ]);
+        expect(await store.findStreamer('nine')).toBeNull();
+        expect((await store.counts()).byLabel).toMatchObject({ User: 2, Stream: 1 });
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '10' },
+        ]);
+      });
+
+      it('accepts a batch that starts at the stored offset or after a gap, per group', async () => {
+        const at = (from: string, offset: string, group = 'g') => [
+          { group, topic: 't', partition: 0, from, offset },
+        ];
+        await store.applyChatActivity([], at('9007199254740000', '9007199254740993'));
+        // 64-bit exact: as a double, 9007199254740992 would equal the stored offset and pass.
+        await expect(store.applyChatActivity([], at('9007199254740992', '9007199254741000'))).rejects.toThrow(
+          OffsetConflictError,
+        );
+        await store.applyChatActivity([], at('9007199254740993', '9007199254741000'));
+        await store.applyChatActivity([], at('9007199254741500', '9007199254741501'));
+        await store.applyChatActivity([], at('0', '1', 'other-group'));
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '9007199254741501' },
+        ]);
+        expect(await store.readOffsets('other-group', 't')).toEqual([
+          { group: 'other-group', topic: 't', partition: 0, offset: '1' },
+        ]);
+      });
+
+      it('lets exactly one of several concurrent writers of the same batch through', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        const sameBatch = () =>
+          store.applyChatActivity(
+            [activity('1', 'kim', { messages: 3 }), activity('1', 'lee', { messages: 1 })],
+            [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '4' }],
+          );
+        const outcomes = await Promise.allSettled([sameBatch(), sameBatch(), sameBatch(), sameBatch()]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes)
+          if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(OffsetConflictError);
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'kim', messages: 3 },
+          { login: 'lee', messages: 1 },
+        ]);
       });
 
       it('creates a channel known only by id, then completes it when the streamer is imported', async () => {
@@ -731,7 +801,7 @@ export function graphStoreContract(
         await seedSmallGraph(store);
         await store.applyChatActivity(
           [activity('2', 'vince', { messages: 3 })],
-          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '1' }],
         );
         const reference = await sameOnEmbedded();
         const expected = await reference.pagerank({ limit: 50 });
@@ -774,7 +844,7 @@ export function graphStoreContract(
       it('projects a stream known only by id under #<id>, and no bookkeeping', async () => {
         await store.applyChatActivity(
           [activity('55', 'kim')],
-          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '1' }],
         );
         const projection = await store.projection();
         expect(projection.nodes).toEqual([

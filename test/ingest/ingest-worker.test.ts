@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DECODE_FAILURE, MAX_EVENT_BYTES } from '../../src/domain/chat-event.js';
-import type { ChatActivity, ConsumerOffset } from '../../src/domain/graph-records.js';
+import type { ChatActivity, OffsetUpdate } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
@@ -69,7 +69,7 @@ function harness(bus: EventBus, graph: GraphStore, options: Partial<IngestWorker
 /** A store that behaves like `inner` except for `applyChatActivity`. */
 function wrapStore(
   inner: GraphStore,
-  apply: (rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]) => Promise<void>,
+  apply: (rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]) => Promise<void>,
 ): GraphStore {
   return new Proxy(inner, {
     get(target, prop) {
@@ -98,7 +98,7 @@ describe('ingest worker (in-process bus)', () => {
   it('applies valid events in one write per batch and dead-letters malformed ones with a reason', async () => {
     const bus = newBus();
     const store = EmbeddedGraphStore.inMemory();
-    const writes: { rows: number; offsets: readonly ConsumerOffset[] }[] = [];
+    const writes: { rows: number; offsets: readonly OffsetUpdate[] }[] = [];
     const graph = wrapStore(store, async (rows, offsets) => {
       writes.push({ rows: rows.length, offsets });
       await store.applyChatActivity(rows, offsets);
@@ -130,7 +130,7 @@ describe('ingest worker (in-process bus)', () => {
 
     expect(stats).toMatchObject({ eventsIn: 9, applied: 4, deadLettered: 5, duplicatesSkipped: 0 });
     expect(writes).toHaveLength(1);
-    expect(writes[0]?.offsets).toEqual([{ group: 'g', topic: TOPIC, partition: 0, offset: '9' }]);
+    expect(writes[0]?.offsets).toEqual([{ group: 'g', topic: TOPIC, partition: 0, from: '0', offset: '9' }]);
     expect(await graph.readOffsets('g', TOPIC)).toEqual([
       { group: 'g', topic: TOPIC, partition: 0, offset: '9' },
     ]);
@@ -252,6 +252,49 @@ describe('ingest worker (in-process bus)', () => {
     const stats = await harness(bus, store).runUntil(300);
     expect(stats).toMatchObject({ eventsIn: 300, applied: 300, duplicatesSkipped: 0 });
     expect(await totalMessages(store, CHANNELS)).toBe(500);
+  });
+
+  // Two workers of one group see the same partition (one Kafka partition; here two in-process buses holding
+  // the same messages at the same offsets): B takes a batch and reads the stored offsets, then, before its
+  // write lands, A applies an overlapping range — the window a rebalance leaves open.
+  it.each([
+    { label: 'the whole batch and beyond', appliedByA: 600 },
+    { label: 'half of the batch', appliedByA: 50 },
+  ])('counts every message once when another worker applied $label first', async ({ appliedByA }) => {
+    const messages = manyEvents(1_000);
+    const store = EmbeddedGraphStore.inMemory();
+    const busA = newBus();
+    const busB = newBus();
+    await (await busA.publisher()).publish(TOPIC, messages.slice(0, appliedByA));
+    await (await busB.publisher()).publish(TOPIC, messages);
+
+    let blocked!: () => void;
+    const bIsWriting = new Promise<void>((resolve) => (blocked = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let firstWrite = true;
+    const heldBack = wrapStore(store, async (rows, offsets) => {
+      if (firstWrite) {
+        firstWrite = false;
+        blocked();
+        await released;
+      }
+      await store.applyChatActivity(rows, offsets);
+    });
+    const b = harness(busB, heldBack, { batchSize: 100 });
+    const runningB = b.runUntil(1_000);
+    await bIsWriting;
+    const statsA = await harness(busA, store, { batchSize: 100 }).runUntil(appliedByA);
+    release();
+    const statsB = await runningB;
+
+    expect(await totalMessages(store, CHANNELS)).toBe(1_000);
+    expect(statsA.applied + statsB.applied).toBe(1_000);
+    expect(statsB).toMatchObject({ offsetConflicts: 1, duplicatesSkipped: appliedByA });
+    expect(await metricValue(b.registry, 'twitchgraph_ingest_offset_conflicts_total')).toBe(1);
+    expect(await store.readOffsets('g', TOPIC)).toEqual([
+      { group: 'g', topic: TOPIC, partition: 0, offset: '1000' },
+    ]);
   });
 
   it('retries a write that fails with canRetry and applies the batch once', async () => {

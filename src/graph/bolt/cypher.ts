@@ -203,10 +203,27 @@ FOREACH (_ IN CASE WHEN row.vip THEN [1] ELSE [] END | MERGE (u)-[:VIP]->(s))`;
 
 // Property names in backticks: words like OFFSET and GROUP are keywords in some Cypher versions, and a
 // quoted name is the same property on both servers.
+
+/**
+ * The first statement of a chat-activity transaction: the stored offsets of the batch's partitions, read
+ * after taking each offset node's write lock (the SET), so the compare-and-set cannot race. Neo4j reads
+ * committed data without locking: a plain read could see an offset that a concurrent writer is about to
+ * move, and both writers would apply the batch. Holding the lock first, a second writer waits and then
+ * reads the first one's committed offset (Neo4j's documented cure for lost updates). Memgraph (snapshot
+ * isolation) refuses the second concurrent write to the node as a transient conflict; the retried
+ * transaction reads the committed offset. `locked` is removed again by SAVE_OFFSETS.
+ */
+export const LOCK_OFFSETS = `
+UNWIND $offsets AS o
+MERGE (x:IngestOffset {\`group\`: o.\`group\`, \`topic\`: o.\`topic\`, \`partition\`: o.\`partition\`})
+SET x.locked = true
+RETURN x.\`group\` AS \`group\`, x.\`topic\` AS \`topic\`, x.\`partition\` AS \`partition\`, x.\`offset\` AS \`offset\``;
+
 export const SAVE_OFFSETS = `
 UNWIND $offsets AS o
 MERGE (x:IngestOffset {\`group\`: o.\`group\`, \`topic\`: o.\`topic\`, \`partition\`: o.\`partition\`})
-SET x.\`offset\` = o.\`offset\``;
+SET x.\`offset\` = o.\`offset\`
+REMOVE x.locked`;
 
 export const READ_OFFSETS = `
 MATCH (x:IngestOffset {\`group\`: $group, \`topic\`: $topic})

@@ -13,6 +13,7 @@ import type {
   ChatterPresence,
   ConsumerOffset,
   NodeLabel,
+  OffsetUpdate,
   RelationshipType,
   Role,
   RoleGrant,
@@ -40,6 +41,7 @@ import type {
   StreamerSummary,
 } from '../graph-store.port.js';
 import { byCountThenName, compareNames, offsetKey, streamDisplayName } from '../graph-order.js';
+import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 
 const { MultiDirectedGraph } = graphology;
 
@@ -313,7 +315,13 @@ export class EmbeddedGraph {
     });
   }
 
-  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): void {
+  /** Checks every offset before touching anything, so a refused batch leaves the graph as it was. */
+  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): void {
+    for (const offset of offsets) checkOffsetUpdate(offset);
+    assertNoOffsetConflict(offsets, (o) => {
+      const stored = this.offsets.get(offsetKey(o));
+      return stored === undefined ? undefined : BigInt(stored.offset);
+    });
     for (const row of rows) {
       const streamKey = this.ensureStream(row.channelId, row.channelLogin);
       const user = this.mergeUser(row.login);
@@ -331,7 +339,8 @@ export class EmbeddedGraph {
       if (row.moderator) this.mergeEdgeRaw(user, streamKey, { type: 'MODERATOR' });
       if (row.vip) this.mergeEdgeRaw(user, streamKey, { type: 'VIP' });
     }
-    for (const offset of offsets) this.offsets.set(offsetKey(offset), { ...offset });
+    for (const { group, topic, partition, offset } of offsets)
+      this.offsets.set(offsetKey({ group, topic, partition }), { group, topic, partition, offset });
     this.touch();
   }
 
