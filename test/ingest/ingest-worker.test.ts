@@ -81,8 +81,14 @@ function wrapStore(
 }
 
 /** 1,000 events over 5 channels × 40 chatters, in a fixed order. */
-function manyEvents(n = 1_000): OutgoingMessage[] {
-  return Array.from({ length: n }, (_, i) => eventMessage(chatEvent(String(100 + (i % 5)), `u${i % 40}`)));
+function manyEvents(n = 1_000, options: { withIds?: boolean } = {}): OutgoingMessage[] {
+  return Array.from({ length: n }, (_, i) =>
+    eventMessage(
+      chatEvent(String(100 + (i % 5)), `u${i % 40}`, {
+        messageId: options.withIds === true ? `m${i}` : null,
+      }),
+    ),
+  );
 }
 const CHANNELS = ['100', '101', '102', '103', '104'];
 
@@ -261,7 +267,8 @@ describe('ingest worker (in-process bus)', () => {
     { label: 'the whole batch and beyond', appliedByA: 600 },
     { label: 'half of the batch', appliedByA: 50 },
   ])('counts every message once when another worker applied $label first', async ({ appliedByA }) => {
-    const messages = manyEvents(1_000);
+    // With message ids: a batch prepared again after the conflict must not take its own ids for repeats.
+    const messages = manyEvents(1_000, { withIds: true });
     const store = EmbeddedGraphStore.inMemory();
     const busA = newBus();
     const busB = newBus();
@@ -295,6 +302,52 @@ describe('ingest worker (in-process bus)', () => {
     expect(await store.readOffsets('g', TOPIC)).toEqual([
       { group: 'g', topic: TOPIC, partition: 0, offset: '1000' },
     ]);
+  });
+
+  it('counts a message once when its id comes again at another offset, within the id window', async () => {
+    const bus = newBus();
+    const store = EmbeddedGraphStore.inMemory();
+    const withId = (login: string, id: string | null) =>
+      eventMessage(chatEvent('100', login, { messageId: id }));
+    const first = [withId('ann', 'a'), withId('bob', 'b'), withId('ann', 'a'), withId('cat', null)];
+    // Next batch: `b` again (a re-send after a reconnect), unseen `c`, and id-less events that never match.
+    const second = [withId('bob', 'b'), withId('cat', null), withId('cat', null), withId('dan', 'c')];
+    const publisher = await bus.publisher();
+    await publisher.publish(TOPIC, first);
+    const { worker, registry } = harness(bus, store, { batchSize: 4, messageIdWindow: 10 });
+    const running = worker.run();
+    await publisher.publish(TOPIC, second);
+    while (worker.stats.eventsIn < 8) await new Promise((r) => setTimeout(r, 5));
+    worker.stop();
+    const stats = await running;
+
+    expect(stats).toMatchObject({ eventsIn: 8, applied: 6, repeatedMessageIds: 2, duplicatesSkipped: 0 });
+    expect(Object.fromEntries(await chatterEdges(store, ['100']))).toEqual({
+      '100 ann': 1,
+      '100 bob': 1,
+      '100 cat': 3,
+      '100 dan': 1,
+    });
+    expect(await metricValue(registry, 'twitchgraph_ingest_repeated_message_ids_total')).toBe(2);
+    expect(await store.readOffsets('g', TOPIC)).toEqual([
+      { group: 'g', topic: TOPIC, partition: 0, offset: '8' },
+    ]);
+  });
+
+  it('forgets the oldest ids beyond the window (bounded memory), so a late repeat counts again', async () => {
+    const bus = newBus();
+    const store = EmbeddedGraphStore.inMemory();
+    const ids = ['a', 'b', 'c', 'a', 'c'];
+    await (
+      await bus.publisher()
+    ).publish(
+      TOPIC,
+      ids.map((id) => eventMessage(chatEvent('100', 'ann', { messageId: id }))),
+    );
+    // One message per batch; a window of 2 holds b and c when `a` comes again.
+    const stats = await harness(bus, store, { batchSize: 1, messageIdWindow: 2 }).runUntil(ids.length);
+    expect(stats).toMatchObject({ applied: 4, repeatedMessageIds: 1 });
+    expect(await totalMessages(store, ['100'])).toBe(4);
   });
 
   it('retries a write that fails with canRetry and applies the batch once', async () => {

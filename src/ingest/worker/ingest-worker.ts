@@ -37,6 +37,7 @@ import type {
 } from '../bus/event-bus.port.js';
 import { BatchAggregator, eventTime } from './aggregate.js';
 import { deadLetterFor } from './dead-letter.js';
+import { RecentMessageIds } from './recent-message-ids.js';
 
 export interface IngestWorkerOptions {
   group: string;
@@ -55,6 +56,8 @@ export interface IngestWorkerOptions {
   stopGraceMs?: number;
   /** How often consumer lag is refreshed while idle. */
   lagIntervalMs?: number;
+  /** How many applied message ids are remembered to drop repeats (see recent-message-ids.ts); 0 = off. */
+  messageIdWindow?: number;
 }
 
 export interface IngestWorkerDeps {
@@ -73,6 +76,8 @@ export interface IngestStats {
   duplicatesSkipped: number;
   /** Batch writes refused by the offset compare-and-set (part of the batch was applied elsewhere). */
   offsetConflicts: number;
+  /** Valid events dropped because their message id was applied already (at another offset). */
+  repeatedMessageIds: number;
 }
 
 /** A batch ready to write: its rows and offsets, what it skipped, and its invalid messages. */
@@ -83,6 +88,9 @@ interface PreparedBatch {
   applied: number;
   /** Messages below the stored positions (already in the graph). */
   duplicates: number;
+  /** Ids of the events in `rows`, remembered once the write is done; and events dropped as repeats. */
+  messageIds: string[];
+  repeatedIds: number;
   deadLetters: { message: BusMessage; failure: DecodeFailure }[];
 }
 
@@ -142,6 +150,7 @@ export class IngestWorker {
   private stopAskedAt = 0;
   private readonly wakeRetry = new AbortController();
   private lastLagUpdate = 0;
+  private readonly recentIds: RecentMessageIds;
   private readonly lagLabels = new Set<string>();
   readonly stats: IngestStats = {
     batches: 0,
@@ -150,6 +159,7 @@ export class IngestWorker {
     deadLettered: 0,
     duplicatesSkipped: 0,
     offsetConflicts: 0,
+    repeatedMessageIds: 0,
   };
 
   constructor(
@@ -165,8 +175,10 @@ export class IngestWorker {
       retryMaxMs: 15_000,
       stopGraceMs: 15_000,
       lagIntervalMs: 5_000,
+      messageIdWindow: 100_000,
       ...options,
     };
+    this.recentIds = new RecentMessageIds(this.options.messageIdWindow);
   }
 
   /** Create the topics, subscribe, and process batches until `stop()`; resolves with the totals. */
@@ -304,7 +316,16 @@ export class IngestWorker {
    */
   private prepare(batch: readonly BusMessage[]): PreparedBatch {
     const aggregator = new BatchAggregator();
-    const prepared: PreparedBatch = { rows: [], offsets: [], applied: 0, duplicates: 0, deadLetters: [] };
+    const prepared: PreparedBatch = {
+      rows: [],
+      offsets: [],
+      applied: 0,
+      duplicates: 0,
+      messageIds: [],
+      repeatedIds: 0,
+      deadLetters: [],
+    };
+    const idsInBatch = new Set<string>();
     // Per partition: the first and last offsets taken, and whether the batch is past the stored position
     // (offsets only grow within a partition, so after the first new message every later one is new too).
     const first = new Map<number, string>();
@@ -322,6 +343,14 @@ export class IngestWorker {
       last.set(partition, message.offset);
       const decoded = decodeChatEvent(message.value);
       if (decoded.ok) {
+        const id = decoded.event.messageId;
+        if (id !== null) {
+          if (this.recentIds.has(id) || idsInBatch.has(id)) {
+            prepared.repeatedIds += 1;
+            continue;
+          }
+          idsInBatch.add(id);
+        }
         aggregator.add(decoded.event, eventTime(decoded.event, message.timestamp));
         prepared.applied += 1;
       } else {
@@ -334,6 +363,7 @@ export class IngestWorker {
       prepared.offsets.push({ group, topic, partition, from, offset });
     }
     prepared.rows = aggregator.result();
+    prepared.messageIds = [...idsInBatch];
     return prepared;
   }
 
@@ -406,8 +436,13 @@ export class IngestWorker {
       this.onBatch?.(this.stats);
       return;
     }
-    const { rows, offsets, applied } = prepared;
+    const { rows, offsets, applied, messageIds, repeatedIds } = prepared;
     for (const o of offsets) this.positions.set(o.partition, BigInt(o.offset));
+    for (const id of messageIds) this.recentIds.add(id);
+    if (repeatedIds > 0) {
+      metrics.repeatedMessageIds.inc(repeatedIds);
+      this.stats.repeatedMessageIds += repeatedIds;
+    }
 
     this.stats.batches += 1;
     this.stats.applied += applied;
@@ -506,5 +541,6 @@ export function workerOptionsFrom(config: Config): IngestWorkerOptions {
     partitions: config.kafka.partitions,
     batchSize: config.ingest.batchSize,
     batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+    messageIdWindow: config.ingest.messageIdWindow,
   };
 }
