@@ -535,6 +535,14 @@ export function graphStoreContract(
           { login: 'kim', messages: 3 },
           { login: 'lee', messages: 1 },
         ]);
+        // Offsets alone (a batch of dead letters): no other node to contend for, only the offset's lock.
+        const advance = () =>
+          store.applyChatActivity([], [{ group: 'g', topic: 't', partition: 0, from: '4', offset: '9' }]);
+        const again = await Promise.allSettled([advance(), advance(), advance(), advance()]);
+        expect(again.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '9' },
+        ]);
       });
 
       it('creates a channel known only by id, then completes it when the streamer is imported', async () => {
@@ -595,7 +603,7 @@ export function graphStoreContract(
               days: [Math.floor((T0 + DAY) / DAY)],
             }),
             activity('9', 'lee'), // channel 9 first seen by id…
-            activity('9', 'dora', { channelLogin: 'dora' }), // …then by login: dora chats in her own channel
+            activity('9', 'dora', { channelLogin: 'dora' }), // …then by login: dora's own channel (no CHATTER)
             activity('1', 'dora', { messages: 4, vip: true }),
           ],
           [],
@@ -606,14 +614,41 @@ export function graphStoreContract(
         ]);
         const nine = await store.neighbourhood('9', { chatterLimit: 5 });
         expect(nine?.streamer.login).toBe('dora');
-        expect(nine?.chatters).toEqual([
-          { login: 'dora', messages: 1 },
-          { login: 'lee', messages: 1 },
-        ]);
+        expect(nine?.chatters).toEqual([{ login: 'lee', messages: 1 }]);
         expect(await store.topRoleHolders('VIP', 5)).toEqual([{ name: 'dora', count: 1 }]);
         const counts = await store.counts();
         expect(counts.byLabel).toEqual({ User: 4, Stream: 2, Game: 1, Language: 1, Team: 0 });
-        expect(counts.byType.CHATTER).toBe(4);
+        expect(counts.byType.CHATTER).toBe(3);
+      });
+
+      it('records no CHATTER or badge of a broadcaster in their own channel (no self-loop)', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'alpha', { channelLogin: 'alpha', messages: 3, moderator: true, vip: true }),
+            activity('1', 'alpha', { messages: 2 }), // a seed message: channel by id, the graph knows the login
+            activity('1', 'kim', { channelLogin: 'alpha' }),
+            activity('77', 'dora'), // channel 77 known by id only; dora chats there…
+            activity('77', 'lee'),
+            activity('78', 'eve', { messages: 2 }),
+            activity('78', 'sam', { channelLogin: 'eve' }), // …channel 78 turns out to be eve's
+          ],
+          [],
+        );
+        await store.upsertStreamers([streamer('77', 'dora')]); // …and 77 is dora's, as the CSV import says
+        const alpha = await store.neighbourhood('1', { chatterLimit: 5 });
+        expect(alpha).toMatchObject({ chatters: [{ login: 'kim', messages: 1 }], vips: [], moderators: [] });
+        expect((await store.neighbourhood('77', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'lee', messages: 1 },
+        ]);
+        expect((await store.neighbourhood('78', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'sam', messages: 1 },
+        ]);
+        const counts = await store.counts();
+        expect(counts.byType).toMatchObject({ CHATTER: 3, VIP: 0, MODERATOR: 0 });
+        const { offsets, targets } = await store.projection();
+        for (let node = 0; node + 1 < offsets.length; node += 1)
+          expect([...targets.subarray(offsets[node], offsets[node + 1])]).not.toContain(node);
       });
 
       it('keeps what an old login holder did before the login changed hands within one batch', async () => {

@@ -178,11 +178,16 @@ export class EmbeddedGraph {
     for (const [source, target, edgeAttrs] of edges) this.mergeEdgeRaw(source, target, edgeAttrs);
   }
 
-  /** Fold node `from` into node `into`: its relationships move (merging with existing ones), it disappears. */
+  /**
+   * Fold node `from` into node `into`: its relationships move (merging with existing ones), it disappears.
+   * Relationships between the two are dropped: a user who chatted in a channel known only by id, and turns
+   * out to be its broadcaster, does not chat in their own channel (see `applyChatActivity`).
+   */
   private absorb(from: string, into: string): void {
     const edges: [string, string, EdgeAttrs][] = [];
     this.graph.forEachEdge(from, (_edge, edgeAttrs, source, target) => {
-      edges.push([source === from ? into : source, target === from ? into : target, edgeAttrs]);
+      const moved: [string, string] = [source === from ? into : source, target === from ? into : target];
+      if (moved[0] !== moved[1]) edges.push([...moved, edgeAttrs]);
     });
     this.dropNodeRaw(from);
     for (const [source, target, edgeAttrs] of edges) this.mergeEdgeRaw(source, target, edgeAttrs);
@@ -315,7 +320,11 @@ export class EmbeddedGraph {
     });
   }
 
-  /** Checks every offset before touching anything, so a refused batch leaves the graph as it was. */
+  /**
+   * Checks every offset before touching anything, so a refused batch leaves the graph as it was. A
+   * broadcaster's own chat in their channel is left out (the user node is the stream node): the seed's
+   * chatter lists never name the broadcaster, and a self-loop would count them in their own audience.
+   */
   applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): void {
     for (const offset of offsets) checkOffsetUpdate(offset);
     assertNoOffsetConflict(offsets, (o) => {
@@ -324,6 +333,7 @@ export class EmbeddedGraph {
     });
     for (const row of rows) {
       const streamKey = this.ensureStream(row.channelId, row.channelLogin);
+      if (streamKey === userKey(row.login)) continue;
       const user = this.mergeUser(row.login);
       const key = edgeKey('CHATTER', user, streamKey);
       const previousLast = this.graph.hasEdge(key) ? this.graph.getEdgeAttribute(key, 'lastSeen') : undefined;
