@@ -334,8 +334,10 @@ export class EmbeddedGraph {
     for (const row of rows) {
       const streamKey = this.ensureStream(row.channelId, row.channelLogin);
       if (streamKey === userKey(row.login)) continue;
-      const user = this.mergeUser(row.login);
-      this.addChatActivity(user, streamKey, row);
+      const user = userKey(row.login);
+      const isNewUser = !this.graph.hasNode(user);
+      if (isNewUser) this.addNodeRaw(user, { kind: 'User', name: row.login });
+      this.addChatActivity(user, streamKey, row, isNewUser);
       if (row.moderator) this.mergeEdgeRaw(user, streamKey, { type: 'MODERATOR' });
       if (row.vip) this.mergeEdgeRaw(user, streamKey, { type: 'VIP' });
     }
@@ -346,12 +348,14 @@ export class EmbeddedGraph {
 
   /**
    * The CHATTER part of `applyChatActivity`: `combineChatter` of the edge with the row, done in place on
-   * the edge's attributes. This runs once per row of every batch; building the key once and not copying
-   * the attributes spares most of the hashing and garbage of `mergeEdgeRaw`.
+   * the edge's attributes. This runs once per row of every batch; building the key once, not looking up
+   * edges of a new user and not copying the attributes spares most of the hashing and garbage of
+   * `mergeEdgeRaw`.
    */
-  private addChatActivity(user: string, stream: string, row: ChatActivity): void {
+  private addChatActivity(user: string, stream: string, row: ChatActivity, isNewUser: boolean): void {
     const key = edgeKey('CHATTER', user, stream);
-    const edge = this.graph.hasEdge(key) ? this.graph.getEdgeAttributes(key) : undefined;
+    // A user created just now has no edge yet (a replay of new chatters: every row).
+    const edge = !isNewUser && this.graph.hasEdge(key) ? this.graph.getEdgeAttributes(key) : undefined;
     // Days after the day of the previous lastSeen are new days (rows of a batch never overlap in time with
     // what came before in a partition's order).
     const lastDay = edge?.lastSeen === undefined ? -1 : Math.floor(edge.lastSeen / DAY_MS);

@@ -326,21 +326,28 @@ export class IngestWorker {
       deadLetters: [],
     };
     const idsInBatch = new Set<string>();
-    // Per partition: the first and last offsets taken, and whether the batch is past the stored position
-    // (offsets only grow within a partition, so after the first new message every later one is new too).
-    const first = new Map<number, string>();
-    const last = new Map<number, string>();
+    // Per partition: the first and last offsets taken. Offsets only grow within a partition, so once one
+    // message is past the stored position every later one is too; batches come in runs of one partition,
+    // so the map is only consulted when the partition changes.
+    const ranges = new Map<number, { first: string; last: string }>();
+    let partition = -1;
+    let range: { first: string; last: string } | undefined;
     for (const message of batch) {
-      const { partition } = message;
-      if (!first.has(partition)) {
+      if (message.partition !== partition) {
+        partition = message.partition;
+        range = ranges.get(partition);
+      }
+      if (range === undefined) {
         const position = this.positions.get(partition);
         if (position !== undefined && BigInt(message.offset) < position) {
           prepared.duplicates += 1;
           continue;
         }
-        first.set(partition, message.offset);
+        range = { first: message.offset, last: message.offset };
+        ranges.set(partition, range);
+      } else {
+        range.last = message.offset;
       }
-      last.set(partition, message.offset);
       const decoded = decodeChatEvent(message.value);
       if (decoded.ok) {
         const id = decoded.event.messageId;
@@ -358,9 +365,14 @@ export class IngestWorker {
       }
     }
     const { group, topic } = this.options;
-    for (const [partition, from] of first) {
-      const offset = (BigInt(last.get(partition) ?? from) + 1n).toString();
-      prepared.offsets.push({ group, topic, partition, from, offset });
+    for (const [p, { first, last }] of ranges) {
+      prepared.offsets.push({
+        group,
+        topic,
+        partition: p,
+        from: first,
+        offset: (BigInt(last) + 1n).toString(),
+      });
     }
     prepared.rows = aggregator.result();
     prepared.messageIds = [...idsInBatch];
