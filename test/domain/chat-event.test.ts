@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../src/domain/chat-event.js';
 import {
   DECODE_FAILURE,
   MAX_EVENT_BYTES,
   chatEventKey,
   decodeChatEvent,
   encodeChatEvent,
+  encodeChatEventBytes,
 } from '../../src/domain/chat-event.js';
 import { chatEvent } from '../support/chat-events.js';
 
@@ -39,5 +41,39 @@ describe('chat event codec', () => {
   it('keys events by channel login, or by channel id while the login is unknown', () => {
     expect(chatEventKey(chatEvent('42', 'ann', { channel: { id: '42', login: 'alpha' } }))).toBe('alpha');
     expect(chatEventKey(chatEvent('42', 'ann'))).toBe('42');
+  });
+});
+
+describe('events encoded in this process', () => {
+  const events: ChatEvent[] = [
+    chatEvent('190835892', 'some_viewer'),
+    chatEvent(' 42 ', 'Some_Viewer ', {
+      channel: { id: '42', login: 'LCK_Korea' },
+      user: { id: '7', login: ' Mixed_Case ', displayName: 'Ünïcödé 🙂' },
+      roles: { vip: true, subscriber: true },
+      messageId: 'b34ccfc7-4977-403a-8a94-33c6bac34fb8',
+    }),
+    chatEvent('1', 'ann', { sentAt: -0 }),
+    chatEvent('1', 'ann', { sentAt: null, messageId: 'quote " and backslash \\ and \u2028' }),
+  ];
+
+  it('decode from their own Buffer to what decoding a copy of the bytes gives', () => {
+    for (const event of events) {
+      const bytes = encodeChatEventBytes(event);
+      const remembered = decodeChatEvent(bytes);
+      const parsed = decodeChatEvent(Buffer.from(bytes));
+      expect(remembered).toEqual(parsed);
+      expect(parsed.ok).toBe(true);
+      expect(bytes.toString('utf8')).toBe(encodeChatEvent(event));
+      // The second decode of the same Buffer is the remembered event; a copy of the bytes is parsed anew.
+      if (remembered.ok && parsed.ok) {
+        expect((decodeChatEvent(bytes) as typeof remembered).event).toBe(remembered.event);
+        expect((decodeChatEvent(Buffer.from(bytes)) as typeof parsed).event).not.toBe(parsed.event);
+      }
+    }
+  });
+
+  it('refuses to encode an invalid event', () => {
+    expect(() => encodeChatEventBytes(chatEvent('x', 'ann'))).toThrow();
   });
 });

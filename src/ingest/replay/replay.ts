@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatEvent } from '../../domain/chat-event.js';
-import { CHAT_EVENT_VERSION, NO_ROLES, chatEventKey, encodeChatEvent } from '../../domain/chat-event.js';
+import { CHAT_EVENT_VERSION, NO_ROLES, chatEventKey, encodeChatEventBytes } from '../../domain/chat-event.js';
 import type { EventPublisher, OutgoingMessage } from '../bus/event-bus.port.js';
 import type { ChattersFileFormat } from './chatters-file.js';
 import { ChattersFile } from './chatters-file.js';
@@ -93,7 +93,7 @@ export async function replayChatters(
       }
     }
     const event = replayEvent(line.channelId, line.login, Date.now());
-    pending.push({ key: chatEventKey(event), value: Buffer.from(encodeChatEvent(event)) });
+    pending.push({ key: chatEventKey(event), value: encodeChatEventBytes(event) });
     index += 1;
     if (pending.length >= chunkSize) await flush();
   }

@@ -12,7 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatEvent } from '../../domain/chat-event.js';
-import { chatEventKey, encodeChatEvent } from '../../domain/chat-event.js';
+import { chatEventKey, encodeChatEventBytes } from '../../domain/chat-event.js';
 import type { Logger } from '../../logging.js';
 import type { ListenerMetrics } from '../../observability/metrics.js';
 import type { EventBus, EventPublisher, OutgoingMessage, TopicSpec } from '../bus/event-bus.port.js';
@@ -101,7 +101,7 @@ export class EventForwarder {
       this.drop(1, this.closing ? DROP_REASON.shutdown : DROP_REASON.bufferFull);
       return false;
     }
-    this.queue.push({ key: chatEventKey(event), value: Buffer.from(encodeChatEvent(event)) });
+    this.queue.push({ key: chatEventKey(event), value: encodeChatEventBytes(event) });
     this.deps.metrics.bufferedEvents.set(this.buffered);
     this.wake?.();
     return true;
