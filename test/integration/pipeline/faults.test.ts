@@ -3,7 +3,7 @@
  * stop with SIGTERM. In each, every event produced must be counted exactly once in the graph: the sum of
  * CHATTER `messages` equals the number of events produced (and the topic holds no duplicates either).
  *
- * The worker runs against an embedded store: the Bolt adapter is not on main yet.
+ * The worker runs against an embedded store here; test/integration/compose.test.ts runs it into Neo4j.
  */
 import { describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore } from '../../../src/graph/embedded/embedded-store.js';
