@@ -52,6 +52,8 @@ import type {
   StreamerSummary,
 } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
+import type { OutLink, ResolvedRef } from '../graph-views.js';
+import { connectionsView, neighbourhoodOf } from '../graph-views.js';
 import type { OpenGraphStoreOptions } from '../open-graph-store.js';
 import { GRAPH_ERROR_CODES, isAuthError, shortReason, toGraphStoreError } from './bolt-errors.js';
 import * as Q from './cypher.js';
@@ -94,8 +96,6 @@ import {
   toGraphCounts,
   toStreamerSummary,
 } from './records.js';
-import type { OutLink, ResolvedRef } from './views.js';
-import { connectionsView, neighbourhoodOf } from './views.js';
 import type { EnsureStep, StreamState } from './write-plan.js';
 import {
   chunks,
