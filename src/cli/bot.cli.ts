@@ -4,6 +4,7 @@ import { createBot } from '../discord/bot.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { openFrontEndStore } from './shared-store.js';
+import { startRoleOps } from './role-ops.js';
 import { untilSignal } from './until-signal.js';
 
 export async function runBot(context: CliContext, stop: Promise<unknown> = untilSignal()): Promise<number> {
@@ -17,6 +18,7 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
   }
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   const bot = createBot({ config, graph, logger });
+  const ops = await startRoleOps(context, 'bot', { graph });
   try {
     try {
       await bot.login();
@@ -30,6 +32,7 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
     await stop;
     return EXIT.ok;
   } finally {
+    await ops?.close();
     await bot.close();
     await graph.close();
   }

@@ -2,6 +2,7 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../commands/format.js';
+import type { SeedFileKind } from '../domain/csv-rows.schema.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { ImportSummary } from '../ingest/csv/seed-importer.js';
@@ -14,6 +15,7 @@ import { progressLine } from './progress-line.js';
 export interface ImportCliOptions {
   data: string;
   strict?: boolean;
+  skip?: readonly SeedFileKind[];
   batchSize?: number;
   /** Rejected rows printed one by one before the rest are only counted. */
   maxRejectLines?: number;
@@ -23,7 +25,7 @@ export function summaryText(summary: ImportSummary): string {
   const lines = summary.files.map((f) =>
     f.present
       ? `  ${basename(f.file).padEnd(15)} ${formatCount(f.read).padStart(9)} read ${formatCount(f.written).padStart(9)} written ${formatCount(f.rejected).padStart(6)} rejected`
-      : `  ${basename(f.file).padEnd(15)} not present, skipped`,
+      : `  ${basename(f.file).padEnd(15)} skipped`,
   );
   for (const f of summary.files) {
     if (f.oddLogins > 0) {
@@ -57,6 +59,7 @@ export async function importWithReport(
   try {
     return await importSeedDirectory(resolve(options.data), graph, {
       strict: options.strict ?? false,
+      ...(options.skip === undefined ? {} : { skip: options.skip }),
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       onReject: (r) => {
         rejectLines += 1;

@@ -11,6 +11,7 @@ import type { IngestStats } from '../ingest/worker/ingest-worker.js';
 import { IngestError, IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
+import { startRoleOps } from './role-ops.js';
 import { onStopSignal } from './stop-signals.js';
 
 /** How often a running worker logs its totals. */
@@ -46,6 +47,7 @@ export async function runIngest(context: CliContext): Promise<number> {
     logger.info({ ...stats }, 'ingest progress');
   });
   const dispose = onStopSignal(io, () => worker.stop());
+  const ops = await startRoleOps(context, 'ingest', { graph, bus });
   try {
     const stats = await worker.run();
     io.out(`Ingest stopped: ${statsText(stats)}.\n`);
@@ -59,6 +61,7 @@ export async function runIngest(context: CliContext): Promise<number> {
     throw error;
   } finally {
     dispose();
+    await ops?.close();
     await bus.close();
     await graph.close();
   }

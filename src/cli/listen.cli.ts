@@ -26,6 +26,8 @@ import type { Logger } from '../logging.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { statsText } from './ingest.cli.js';
+import type { OpsServer } from '../observability/ops-server.js';
+import { startRoleOps } from './role-ops.js';
 import { onStopSignal } from './stop-signals.js';
 
 export interface ListenCliOptions {
@@ -150,6 +152,7 @@ export async function runListen(
   let workerRun: Promise<IngestStats | null> | undefined;
   let failure: unknown;
   let progressTimer: NodeJS.Timeout | undefined;
+  let ops: OpsServer | undefined;
   try {
     bus = await openEventBus(config, logger);
     const inProcess = bus.kind === 'memory';
@@ -200,6 +203,7 @@ export async function runListen(
     io.err(`twitchgraph listen: listening to Twitch chat, events go ${where}; Ctrl-C to stop\n`);
     control.onStarted?.(running);
     progressTimer = progressLogger(logger, running);
+    ops = await startRoleOps(context, 'listen', { bus, ...(graph === undefined ? {} : { graph }) });
 
     await waitForAbort(stop.signal);
 
@@ -238,6 +242,7 @@ export async function runListen(
     clearInterval(progressTimer);
     control.signal?.removeEventListener('abort', onOuterAbort);
     dispose();
+    await ops?.close();
     await live?.close(0);
     worker?.stop();
     await workerRun;

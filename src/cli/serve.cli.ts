@@ -12,6 +12,7 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { openFrontEndStore } from './shared-store.js';
+import { startRoleOps } from './role-ops.js';
 import { untilSignal } from './until-signal.js';
 
 export interface ServeOptions {
@@ -40,10 +41,12 @@ export async function runServe(
       logger,
       ...(options.port === undefined ? {} : { port: options.port }),
     });
+    const ops = await startRoleOps(context, 'serve', { graph });
     io.out(`Playground: ${playground.url} (${graph.backend} store); Ctrl-C stops it.\n`);
     try {
       await stop;
     } finally {
+      await ops?.close();
       await playground.close();
     }
     return EXIT.ok;

@@ -1,45 +1,227 @@
 /**
- * `twitchgraph start` (and `npm start`): the product on its embedded defaults. On the first run the
- * sample dataset in `data/` is imported so there is something to ask about.
+ * `twitchgraph start` (and `npm start`): the whole product in one process, on its embedded defaults.
+ *
+ * - the graph store (embedded unless GRAPH_URL) — on the first run the sample dataset in `data/` is
+ *   imported, all but its chatters, which arrive through the pipeline instead so the graph visibly grows;
+ * - the event bus (in-process unless KAFKA_BROKERS) and the ingest worker;
+ * - a chat source: the live Twitch listener when TWITCH_CHANNELS is set, else a gentle replay of
+ *   `data/chatters.csv`;
+ * - a front end: the Discord bot when DISCORD_TOKEN is set, else the local playground;
+ * - the ops endpoints (/healthz, /readyz, /metrics) on OPS_PORT.
+ *
+ * SIGINT/SIGTERM stops the source, lets the worker write what is queued (bounded), then closes everything;
+ * the embedded store saves on close, so the next start continues with the same graph.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../commands/format.js';
+import type { ChatActivity } from '../domain/graph-records.js';
+import { createBot } from '../discord/bot.js';
+import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
+import type { EventBus } from '../ingest/bus/event-bus.port.js';
+import { MemoryEventBus } from '../ingest/bus/memory-bus.js';
+import { openEventBus } from '../ingest/bus/open-event-bus.js';
+import { replayChatters } from '../ingest/replay/replay.js';
+import type { LiveListener } from '../ingest/twitch/live-listener.js';
+import { startLiveListener } from '../ingest/twitch/live-listener.js';
+import { IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
+import { InMemoryIngestActivity } from '../playground/ingest-activity.js';
+import { startPlayground } from '../playground/playground-server.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
 import { importWithReport, summaryText } from './import.cli.js';
+import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
+import { startRoleOps } from './role-ops.js';
+import { onStopSignal } from './stop-signals.js';
 
 export interface StartOptions {
   data: string;
+  /** Replayed chat events per second when no Twitch channels are configured. */
+  rate: number;
 }
 
-export async function runStart(context: CliContext, options: StartOptions): Promise<number> {
-  const { io, logger } = context;
-  const graph = await openGraphStore(context.config, {
-    command: 'twitchgraph start',
-    onConnectRetry: logConnectRetry(logger),
-    onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
-  });
-  try {
-    let counts = await graph.counts();
-    if (counts.nodes === 0) {
-      io.err(`First run: importing the sample dataset from ${options.data}\n`);
-      const summary = await importWithReport(io, graph, { data: options.data });
-      io.err(summaryText(summary));
-      counts = await graph.counts();
+export interface StartControl {
+  /** Stops like SIGINT does (tests). */
+  signal?: AbortSignal;
+  /** Called once everything runs, with where to look. */
+  onReady?: (ready: { frontEnd: string; ops: string }) => void;
+}
+
+/** Time the worker gets after a stop to write what is already queued. */
+const DRAIN_MS = 10_000;
+
+/** Channel logins for the activity panel: live events carry them; replayed ones only the channel id. */
+function channelNamer(graph: GraphStore): (rows: readonly ChatActivity[]) => Promise<string[]> {
+  const known = new Map<string, string>();
+  return async (rows) => {
+    const names: string[] = [];
+    for (const row of rows) {
+      let name = row.channelLogin ?? known.get(row.channelId);
+      if (name === undefined) {
+        name = (await graph.findStreamer(row.channelId))?.login || `#${row.channelId}`;
+        known.set(row.channelId, name);
+      }
+      names.push(name);
     }
+    return names;
+  };
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+export async function runStart(
+  context: CliContext,
+  options: StartOptions,
+  control: StartControl = {},
+): Promise<number> {
+  const { config, io, logger } = context;
+  const stop = new AbortController();
+  control.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const disposeSignals = onStopSignal(io, () => stop.abort());
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.error({ err: error }, 'error while shutting down');
+      }
+    }
+  };
+
+  try {
+    const graph = await openGraphStore(config, {
+      command: 'twitchgraph start',
+      onConnectRetry: logConnectRetry(logger),
+      onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
+    });
+    closers.push(() => graph.close());
+
+    const chatters = join(options.data, 'chatters.csv');
+    const live = config.twitch.channels.length > 0;
+    const firstRun = (await graph.counts()).nodes === 0;
+    if (firstRun) {
+      io.err(
+        `First run: importing the sample dataset from ${options.data}` +
+          (live ? '\n' : ' (its chatters follow through the pipeline, so the graph grows while you watch)\n'),
+      );
+      const summary = await importWithReport(io, graph, {
+        data: options.data,
+        ...(live ? {} : { skip: ['chatters'] as const }),
+      });
+      io.err(summaryText(summary));
+    }
+
+    const bus: EventBus = await openEventBus(config, logger);
+    closers.push(() => bus.close());
+    const activity = new InMemoryIngestActivity();
+    const nameChannels = channelNamer(graph);
+    const worker = new IngestWorker({ bus, graph, logger }, workerOptionsFrom(config), (_stats, rows) => {
+      if (rows === undefined || rows.length === 0) return;
+      const events = rows.reduce((sum, r) => sum + r.messages, 0);
+      void nameChannels(rows)
+        .then((channels) => activity.record({ events, chatters: rows.map((r) => r.login), channels }))
+        .catch((error: unknown) => logger.debug({ err: error }, 'activity panel update failed'));
+    });
+    const workerRun = worker.run().catch((error: unknown) => {
+      logger.error({ err: error }, 'the ingest worker stopped');
+      stop.abort();
+      return null;
+    });
+    closers.push(async () => {
+      // In process, queued events exist nowhere else: let the worker write them (bounded) before it stops.
+      // Kafka keeps them for the next run.
+      const deadline = performance.now() + DRAIN_MS;
+      while (
+        bus instanceof MemoryEventBus &&
+        bus.peek(config.kafka.topic).length > 0 &&
+        performance.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      worker.stop();
+      await workerRun;
+    });
+
+    // The chat source.
+    let source: string;
+    let listener: LiveListener | undefined;
+    const replayStop = new AbortController();
+    if (live) {
+      listener = await startLiveListener(config, {
+        bus,
+        logger,
+        readMonitored: async () => (await graph.monitoredChannels()).map((c) => c.login),
+        onBusFailure: () => stop.abort(),
+      });
+      const running = listener;
+      closers.push(() => running.close());
+      source = `listening to Twitch chat in ${config.twitch.channels.join(', ')} (and channels added with /monitor)`;
+    } else if (existsSync(chatters)) {
+      const publisher = await bus.publisher();
+      closers.push(() => publisher.close());
+      const replaying = replayChatters(publisher, {
+        file: chatters,
+        topic: config.kafka.topic,
+        intervalMs: 1000 / options.rate,
+        signal: replayStop.signal,
+        onReject: (r) => logger.warn(r, 'replay: bad line skipped'),
+      })
+        .then((summary) => {
+          if (!summary.stopped)
+            logger.info({ published: summary.published }, 'replay of the sample chatters finished');
+        })
+        .catch((error: unknown) => logger.error({ err: error }, 'replay failed'));
+      closers.push(async () => {
+        replayStop.abort();
+        await replaying;
+      });
+      source = `replaying ${chatters} at ${formatCount(options.rate)} events/s`;
+    } else {
+      source = 'no chat source (set TWITCH_CHANNELS, or keep data/chatters.csv for a replay)';
+    }
+
+    // The front end.
+    let frontEnd: string;
+    if (config.discord.token !== undefined) {
+      const bot = createBot({ config, graph, logger });
+      await bot.login();
+      closers.push(() => bot.close());
+      frontEnd = 'Discord bot (slash commands in the servers it is in)';
+    } else {
+      const playground = await startPlayground({ config, graph, activity, logger });
+      closers.push(() => playground.close());
+      frontEnd = `playground ${playground.url}`;
+    }
+
+    const ops = await startRoleOps(context, 'start', { graph, bus });
+    if (ops !== undefined) closers.push(() => ops.close());
+
+    const counts = await graph.counts();
     io.out(
-      `twitchgraph is ready: ${formatCount(counts.nodes)} nodes, ${formatCount(counts.relationships)} relationships (${graph.backend} store` +
-        `${graph.backend === 'embedded' ? ` in ${context.config.dataDir}` : ''}).\n` +
-        'Ask it something:\n' +
-        '  npx twitchgraph ask "/top games 10"\n' +
-        '  npx twitchgraph ask "/streamer <name>"\n' +
-        '  npx twitchgraph ask "/help"\n',
+      `twitchgraph is running: ${formatCount(counts.nodes)} nodes, ${formatCount(counts.relationships)} relationships ` +
+        `(${graph.backend} store${graph.backend === 'embedded' ? ` in ${config.dataDir}` : ''}, ${bus.kind === 'memory' ? 'in-process' : 'Kafka'} bus).\n` +
+        `  front end  ${frontEnd}\n` +
+        `  chat       ${source}\n` +
+        (ops === undefined ? '' : `  ops        ${ops.url}/healthz  /readyz  /metrics\n`) +
+        `  also       npx twitchgraph ask "/top games 10" (another terminal, read-only)\n` +
+        'Ctrl-C stops it; the graph is kept for the next start.\n',
     );
+    control.onReady?.({ frontEnd, ops: ops?.url ?? '' });
+    await waitForAbort(stop.signal);
+    io.err('twitchgraph: stopping: the chat source, then the queued events, then the store\n');
     return EXIT.ok;
   } finally {
-    await graph.close();
+    disposeSignals();
+    await closeAll();
   }
 }
 
@@ -50,7 +232,19 @@ export function registerStart(
 ): void {
   program
     .command('start')
-    .description('Start twitchgraph on its embedded defaults (imports the sample data on first run)')
-    .option('--data <dir>', 'dataset imported when the graph is empty', SAMPLE_DATA_DIR)
+    .description(
+      'Run everything in one process on the embedded defaults: store, pipeline, chat source, playground or bot',
+    )
+    .option(
+      '--data <dir>',
+      'sample dataset imported into an empty graph, and whose chatters are replayed',
+      SAMPLE_DATA_DIR,
+    )
+    .option(
+      '--rate <events/s>',
+      'replay rate when no Twitch channels are configured',
+      wholeNumberOption(1, 100_000),
+      25,
+    )
     .action(async (options: StartOptions) => setExit(await runStart(context(), options)));
 }

@@ -56,6 +56,8 @@ export interface ImportSummary {
 
 export interface ImportOptions {
   strict?: boolean;
+  /** Seed files to leave out even when present (e.g. chatters that `start` replays instead). */
+  skip?: readonly SeedFileKind[];
   batchSize?: number;
   onReject?: (rejection: Rejection) => void;
   onProgress?: (progress: ImportProgress) => void;
@@ -142,6 +144,7 @@ export async function importSeedDirectory(
       oddLoginExamples: [],
     };
     files.push(summary);
+    if (options.skip?.includes(kind) === true) summary.present = false;
     if (!summary.present || stopped) continue;
 
     const reject = (line: number, reason: string) => {

@@ -18,7 +18,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.js';
 import { decodeChatEvent } from '../../domain/chat-event.js';
-import type { ConsumerOffset } from '../../domain/graph-records.js';
+import type { ChatActivity, ConsumerOffset } from '../../domain/graph-records.js';
 import type { GraphStore } from '../../graph/graph-store.port.js';
 import type { Logger } from '../../logging.js';
 import type { IngestMetrics } from '../../observability/metrics.js';
@@ -136,7 +136,8 @@ export class IngestWorker {
   constructor(
     private readonly deps: IngestWorkerDeps,
     options: IngestWorkerOptions,
-    private readonly onBatch?: (stats: Readonly<IngestStats>) => void,
+    /** After every batch; `rows` are the batch's aggregated activity when it wrote any (live activity panels). */
+    private readonly onBatch?: (stats: Readonly<IngestStats>, rows?: readonly ChatActivity[]) => void,
   ) {
     this.metrics = deps.metrics ?? ingestMetrics();
     this.options = {
@@ -362,7 +363,7 @@ export class IngestWorker {
       // The batch is in the graph with its offsets; a lost acknowledgement only means a redelivery to skip.
       this.deps.logger.debug({ err: error }, 'acknowledgement failed');
     }
-    this.onBatch?.(this.stats);
+    this.onBatch?.(this.stats, rows);
     void this.updateLag(false);
   }
 
