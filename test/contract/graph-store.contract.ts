@@ -693,6 +693,16 @@ export function graphStoreContract(
         expect(await store.channelAudience('404')).toBeNull();
       });
 
+      it('tells which of the named accounts chat, moderate or are VIP in a channel', async () => {
+        // Each way in: vince VIP (and chatter), nightbot and mia moderators, xena chatter, charlie a
+        // streamer who chats; wanda and yuri are only in channel 3; nightbot is asked twice.
+        const asked = ['nightbot', 'xena', 'wanda', 'yuri', 'charlie', 'nobody', 'vince', 'mia', 'nightbot'];
+        expect(await store.presentIn('1', asked)).toEqual(['charlie', 'mia', 'nightbot', 'vince', 'xena']);
+        expect(await store.presentIn('3', asked)).toEqual(['nightbot', 'wanda', 'yuri']);
+        expect(await store.presentIn('1', [])).toEqual([]);
+        expect(await store.presentIn('404', asked)).toEqual([]);
+      });
+
       it('finds the channels that share an audience', async () => {
         expect(await store.audienceOverlap('1')).toEqual({
           channel: { id: '1', login: 'alpha', displayName: 'ALPHA' },

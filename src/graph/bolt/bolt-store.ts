@@ -80,6 +80,7 @@ import {
   kindOf,
   limitParam,
   linkSchema,
+  loginSchema,
   monitoredSchema,
   nameSchema,
   offsetParams,
@@ -679,6 +680,17 @@ export class BoltGraphStore implements GraphStore {
       );
       return rows.sort((a, b) => compareNames(a.login, b.login));
     });
+  }
+
+  async presentIn(streamerId: string, logins: readonly string[]): Promise<string[]> {
+    const rows = await this.read('reading who is in a channel', async (tx) =>
+      parseAll(
+        loginSchema,
+        'present logins',
+        await run(tx, Q.PRESENT_IN, { id: streamerId, logins: unique(logins) }),
+      ),
+    );
+    return rows.map((r) => r.login).sort(compareNames);
   }
 
   async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {

@@ -88,6 +88,8 @@ const gameKey = (name: string) => `g:${name}`;
 const languageKey = (name: string) => `l:${name}`;
 const teamKey = (name: string) => `t:${name}`;
 const edgeKey = (type: RelationshipType, source: string, target: string) => `${type}|${source}|${target}`;
+/** The relationships that put an account in a channel's audience. */
+const PRESENCE_TYPES: ReadonlySet<RelationshipType> = new Set(['CHATTER', 'VIP', 'MODERATOR']);
 
 export class EmbeddedGraph {
   readonly graph: Graph = new MultiDirectedGraph<NodeAttrs, EdgeAttrs>({ allowSelfLoops: true });
@@ -553,6 +555,20 @@ export class EmbeddedGraph {
       }
     }
     return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  presentIn(streamerId: string, logins: readonly string[]): string[] {
+    const stream = this.streamKeyById.get(streamerId);
+    if (stream === undefined) return [];
+    return [...new Set(logins)]
+      .filter((login) => {
+        const key = userKey(login);
+        return (
+          this.graph.hasNode(key) &&
+          this.graph.someOutEdge(key, stream, (_edge, attrs) => PRESENCE_TYPES.has(attrs.type))
+        );
+      })
+      .sort(compareNames);
   }
 
   channelAudience(streamerId: string): AudienceRecord[] | null {
