@@ -173,7 +173,13 @@ export async function benchBolt(): Promise<BenchRow[]> {
         },
         async () =>
           graph.applyChatActivity(await chatBatch(graph, 1_000, round), [
-            { group: 'bench', topic: 'chatters', partition: 0, offset: String(round * 1_000) },
+            {
+              group: 'bench',
+              topic: 'chatters',
+              partition: 0,
+              from: String((round - 1) * 1_000),
+              offset: String(round * 1_000),
+            },
           ]),
         { runs: 20, warmup: 2, note: 'steady state: channels known under their logins' },
       ),

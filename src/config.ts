@@ -78,6 +78,7 @@ const envSchema = z.object({
   INGEST_BATCH_SIZE: wholeNumber(1_000, 1, 1_000_000),
   INGEST_BATCH_MAX_WAIT_MS: wholeNumber(500, 1),
   INGEST_QUEUE_CAPACITY: wholeNumber(100_000, 1),
+  INGEST_MESSAGE_ID_WINDOW: wholeNumber(100_000, 0, 10_000_000),
   // --- Twitch ---
   TWITCH_CHANNELS: list(),
   TWITCH_USERNAME: optionalText(),
@@ -164,6 +165,7 @@ function shape(env: Env, cwd: string) {
       batchSize: env.INGEST_BATCH_SIZE,
       batchMaxWaitMs: env.INGEST_BATCH_MAX_WAIT_MS,
       queueCapacity: env.INGEST_QUEUE_CAPACITY,
+      messageIdWindow: env.INGEST_MESSAGE_ID_WINDOW,
     },
     twitch: {
       channels: env.TWITCH_CHANNELS.map((c) => c.replace(/^#/, '').toLowerCase()),

@@ -7,6 +7,7 @@
  *   broadcaster id), read as a chat event without roles, message id or time.
  */
 import { z } from 'zod';
+import { isJsonObject, plainChatEvent, plainSeedMessage } from './chat-event-fast-path.js';
 import { loginSchema, twitchIdSchema } from './login.js';
 
 export const CHAT_EVENT_VERSION = 1;
@@ -110,12 +111,25 @@ export function decodeChatEvent(raw: Uint8Array | string | null): DecodeResult {
       reason: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
-  if (typeof json === 'object' && json !== null && 'v' in json) {
+  return chatEventFromJson(json, true);
+}
+
+/**
+ * A parsed message → a chat event. `fastPath: false` (tests only) leaves every decision to the zod schemas,
+ * the reference the fast path is checked against.
+ */
+export function chatEventFromJson(json: unknown, fastPath: boolean): DecodeResult {
+  const object = isJsonObject(json) ? json : undefined;
+  if (object !== undefined && 'v' in object) {
+    const plain = fastPath ? plainChatEvent(object) : undefined;
+    if (plain !== undefined) return { ok: true, event: plain };
     const parsed = chatEventSchema.safeParse(json);
     return parsed.success
       ? { ok: true, event: parsed.data }
       : { ok: false, code: DECODE_FAILURE.invalid, reason: describeIssues(parsed.error) };
   }
+  const plainSeed = fastPath && object !== undefined ? plainSeedMessage(object) : undefined;
+  if (plainSeed !== undefined) return { ok: true, event: chatEventFromSeed(plainSeed) };
   const seed = seedChatterMessageSchema.safeParse(json);
   return seed.success
     ? { ok: true, event: chatEventFromSeed(seed.data) }

@@ -74,6 +74,15 @@ export interface ConsumerOffset {
   offset: string;
 }
 
+/**
+ * An offset recorded together with a batch (`GraphStore.applyChatActivity`): compare-and-set. `from` is the
+ * batch's first offset in this partition; the write goes through only while the stored offset (the next one
+ * to read) is absent or at most `from`, i.e. nobody has applied any message of this batch yet.
+ */
+export interface OffsetUpdate extends ConsumerOffset {
+  from: string;
+}
+
 export interface WriteResult {
   /** Rows applied (created or already present). */
   written: number;

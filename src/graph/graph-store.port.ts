@@ -10,6 +10,7 @@ import type {
   ChatterPresence,
   ConsumerOffset,
   NodeLabel,
+  OffsetUpdate,
   RelationshipType,
   Role,
   RoleGrant,
@@ -195,8 +196,17 @@ export interface GraphStore {
    * Apply aggregated chat activity and record consumer offsets in one atomic write, so a batch is counted
    * exactly once even if the events are delivered again after a crash. Channels not yet in the graph are
    * created from `channelId` (and `channelLogin` when known).
+   *
+   * Offsets are compare-and-set, checked in the same atomic write: for every `OffsetUpdate`, the offset
+   * stored for its (group, topic, partition) must be absent or at most `from` (the batch's first offset
+   * there). Stored offsets are the next offset to read, so a stored offset above `from` means that some
+   * message of this batch was already applied — by another worker that held the partition before a
+   * consumer-group rebalance, or by this one before a lost acknowledgement. Then nothing is written (no row,
+   * no offset) and the write fails with `OffsetConflictError` (code `OFFSET_CONFLICT`, not retryable: the
+   * same write would fail again); the caller re-reads the offsets and drops what they cover. A stored offset
+   * below `from` is accepted: Kafka offsets may have gaps (transaction markers, compaction).
    */
-  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): Promise<void>;
+  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): Promise<void>;
   /** Offsets recorded by `applyChatActivity` for a consumer group and topic. */
   readOffsets(group: string, topic: string): Promise<ConsumerOffset[]>;
 
@@ -269,4 +279,33 @@ export class GraphStoreError extends Error {
     super(message, options);
     this.name = 'GraphStoreError';
   }
+}
+
+export const OFFSET_CONFLICT = 'OFFSET_CONFLICT';
+
+/** Where `applyChatActivity`'s compare-and-set failed: the stored offset was above the batch's first. */
+export interface OffsetConflict {
+  group: string;
+  topic: string;
+  partition: number;
+  stored: string;
+  from: string;
+}
+
+/** Part of a batch was already applied (see `applyChatActivity`); nothing of this write was applied. */
+export class OffsetConflictError extends GraphStoreError {
+  constructor(readonly conflicts: readonly OffsetConflict[]) {
+    super(
+      `consumer offsets moved on meanwhile: ${conflicts
+        .map((c) => `${c.topic}/${c.partition} stored ${c.stored} > batch start ${c.from}`)
+        .join(', ')}`,
+      OFFSET_CONFLICT,
+      false,
+    );
+    this.name = 'OffsetConflictError';
+  }
+}
+
+export function isOffsetConflict(error: unknown): error is OffsetConflictError {
+  return error instanceof OffsetConflictError;
 }

@@ -19,6 +19,10 @@ export interface IngestMetrics {
   deadLettered: Counter<'code'>;
   /** Redelivered messages skipped because the graph already holds them. */
   duplicatesSkipped: Counter;
+  /** Valid events dropped because their message id was applied already (at another offset). */
+  repeatedMessageIds: Counter;
+  /** Batch writes refused because another worker had applied part of the batch (offset compare-and-set). */
+  offsetConflicts: Counter;
   /** Graph writes retried after a retryable failure. */
   writeRetries: Counter;
   /** Messages per batch. */
@@ -78,6 +82,26 @@ export function ingestMetrics(registry: Registry = metricsRegistry): IngestMetri
         new Counter({
           name: name('ingest_duplicates_skipped_total'),
           help: 'Redelivered messages skipped because the graph already holds them (offset below the stored one).',
+          registers,
+        }),
+    ),
+    repeatedMessageIds: getOrCreate(
+      registry,
+      name('ingest_repeated_message_ids_total'),
+      () =>
+        new Counter({
+          name: name('ingest_repeated_message_ids_total'),
+          help: 'Chat events dropped because an event with the same message id was applied already (Twitch re-sends, producer retries), within the last INGEST_MESSAGE_ID_WINDOW ids.',
+          registers,
+        }),
+    ),
+    offsetConflicts: getOrCreate(
+      registry,
+      name('ingest_offset_conflicts_total'),
+      () =>
+        new Counter({
+          name: name('ingest_offset_conflicts_total'),
+          help: 'Batch writes refused because the stored offsets had moved past the batch start (another worker applied it); the batch was re-read against them.',
           registers,
         }),
     ),

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatActivity, StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
+import { OFFSET_CONFLICT, OffsetConflictError } from '../../src/graph/graph-store.port.js';
 
 export interface ContractOptions {
   /** Largest allowed difference from the in-process algorithms (MAGE on Memgraph: 1e-6). */
@@ -486,7 +487,7 @@ export function graphStoreContract(
               subscriber: true,
             }),
           ],
-          [{ group: 'g', topic: 't', partition: 0, offset: '3' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '3' }],
         );
         await store.applyChatActivity(
           [
@@ -498,7 +499,7 @@ export function graphStoreContract(
               moderator: true,
             }),
           ],
-          [{ group: 'g', topic: 't', partition: 0, offset: '5' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '3', offset: '5' }],
         );
         const hood = await store.neighbourhood('1', { chatterLimit: 5 });
         expect(hood?.chatters).toEqual([{ login: 'kim', messages: 5 }]);
@@ -513,10 +514,10 @@ export function graphStoreContract(
         await store.applyChatActivity(
           [],
           [
-            { group: 'g', topic: 't', partition: 1, offset: '10' },
-            { group: 'g', topic: 't', partition: 0, offset: '9007199254740993' },
-            { group: 'g', topic: 'other', partition: 0, offset: '1' },
-            { group: 'h', topic: 't', partition: 0, offset: '2' },
+            { group: 'g', topic: 't', partition: 1, from: '0', offset: '10' },
+            { group: 'g', topic: 't', partition: 0, from: '9007199254740000', offset: '9007199254740993' },
+            { group: 'g', topic: 'other', partition: 0, from: '0', offset: '1' },
+            { group: 'h', topic: 't', partition: 0, from: '0', offset: '2' },
           ],
         );
         expect(await store.readOffsets('g', 't')).toEqual([
@@ -526,6 +527,83 @@ export function graphStoreContract(
         expect(await store.readOffsets('nobody', 't')).toEqual([]);
         // Offsets are bookkeeping: they are not part of the graph.
         expect((await store.counts()).nodes).toBe(0);
+      });
+
+      it('refuses a batch the stored offset has passed, applying nothing of it (offset compare-and-set)', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [activity('1', 'kim', { messages: 2 })],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '10' }],
+        );
+        // Partition 1 is new and partition 0 overlaps: one conflicting partition refuses the whole write.
+        const refused: unknown = await store
+          .applyChatActivity(
+            [activity('1', 'kim', { messages: 5 }), activity('9', 'lee', { channelLogin: 'nine' })],
+            [
+              { group: 'g', topic: 't', partition: 0, from: '9', offset: '12' },
+              { group: 'g', topic: 't', partition: 1, from: '0', offset: '3' },
+            ],
+          )
+          .catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(OffsetConflictError);
+        expect(refused).toMatchObject({
+          code: OFFSET_CONFLICT,
+          canRetry: false,
+          conflicts: [{ group: 'g', topic: 't', partition: 0, stored: '10', from: '9' }],
+        });
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'kim', messages: 2 },
+        ]);
+        expect(await store.findStreamer('nine')).toBeNull();
+        expect((await store.counts()).byLabel).toMatchObject({ User: 2, Stream: 1 });
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '10' },
+        ]);
+      });
+
+      it('accepts a batch that starts at the stored offset or after a gap, per group', async () => {
+        const at = (from: string, offset: string, group = 'g') => [
+          { group, topic: 't', partition: 0, from, offset },
+        ];
+        await store.applyChatActivity([], at('9007199254740000', '9007199254740993'));
+        // 64-bit exact: as a double, 9007199254740992 would equal the stored offset and pass.
+        await expect(store.applyChatActivity([], at('9007199254740992', '9007199254741000'))).rejects.toThrow(
+          OffsetConflictError,
+        );
+        await store.applyChatActivity([], at('9007199254740993', '9007199254741000'));
+        await store.applyChatActivity([], at('9007199254741500', '9007199254741501'));
+        await store.applyChatActivity([], at('0', '1', 'other-group'));
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '9007199254741501' },
+        ]);
+        expect(await store.readOffsets('other-group', 't')).toEqual([
+          { group: 'other-group', topic: 't', partition: 0, offset: '1' },
+        ]);
+      });
+
+      it('lets exactly one of several concurrent writers of the same batch through', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        const sameBatch = () =>
+          store.applyChatActivity(
+            [activity('1', 'kim', { messages: 3 }), activity('1', 'lee', { messages: 1 })],
+            [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '4' }],
+          );
+        const outcomes = await Promise.allSettled([sameBatch(), sameBatch(), sameBatch(), sameBatch()]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes)
+          if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(OffsetConflictError);
+        expect((await store.neighbourhood('1', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'kim', messages: 3 },
+          { login: 'lee', messages: 1 },
+        ]);
+        // Offsets alone (a batch of dead letters): no other node to contend for, only the offset's lock.
+        const advance = () =>
+          store.applyChatActivity([], [{ group: 'g', topic: 't', partition: 0, from: '4', offset: '9' }]);
+        const again = await Promise.allSettled([advance(), advance(), advance(), advance()]);
+        expect(again.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.readOffsets('g', 't')).toEqual([
+          { group: 'g', topic: 't', partition: 0, offset: '9' },
+        ]);
       });
 
       it('creates a channel known only by id, then completes it when the streamer is imported', async () => {
@@ -586,7 +664,7 @@ export function graphStoreContract(
               days: [Math.floor((T0 + DAY) / DAY)],
             }),
             activity('9', 'lee'), // channel 9 first seen by id…
-            activity('9', 'dora', { channelLogin: 'dora' }), // …then by login: dora chats in her own channel
+            activity('9', 'dora', { channelLogin: 'dora' }), // …then by login: dora's own channel (no CHATTER)
             activity('1', 'dora', { messages: 4, vip: true }),
           ],
           [],
@@ -597,14 +675,41 @@ export function graphStoreContract(
         ]);
         const nine = await store.neighbourhood('9', { chatterLimit: 5 });
         expect(nine?.streamer.login).toBe('dora');
-        expect(nine?.chatters).toEqual([
-          { login: 'dora', messages: 1 },
-          { login: 'lee', messages: 1 },
-        ]);
+        expect(nine?.chatters).toEqual([{ login: 'lee', messages: 1 }]);
         expect(await store.topRoleHolders('VIP', 5)).toEqual([{ name: 'dora', count: 1 }]);
         const counts = await store.counts();
         expect(counts.byLabel).toEqual({ User: 4, Stream: 2, Game: 1, Language: 1, Team: 0 });
-        expect(counts.byType.CHATTER).toBe(4);
+        expect(counts.byType.CHATTER).toBe(3);
+      });
+
+      it('records no CHATTER or badge of a broadcaster in their own channel (no self-loop)', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha')]);
+        await store.applyChatActivity(
+          [
+            activity('1', 'alpha', { channelLogin: 'alpha', messages: 3, moderator: true, vip: true }),
+            activity('1', 'alpha', { messages: 2 }), // a seed message: channel by id, the graph knows the login
+            activity('1', 'kim', { channelLogin: 'alpha' }),
+            activity('77', 'dora'), // channel 77 known by id only; dora chats there…
+            activity('77', 'lee'),
+            activity('78', 'eve', { messages: 2 }),
+            activity('78', 'sam', { channelLogin: 'eve' }), // …channel 78 turns out to be eve's
+          ],
+          [],
+        );
+        await store.upsertStreamers([streamer('77', 'dora')]); // …and 77 is dora's, as the CSV import says
+        const alpha = await store.neighbourhood('1', { chatterLimit: 5 });
+        expect(alpha).toMatchObject({ chatters: [{ login: 'kim', messages: 1 }], vips: [], moderators: [] });
+        expect((await store.neighbourhood('77', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'lee', messages: 1 },
+        ]);
+        expect((await store.neighbourhood('78', { chatterLimit: 5 }))?.chatters).toEqual([
+          { login: 'sam', messages: 1 },
+        ]);
+        const counts = await store.counts();
+        expect(counts.byType).toMatchObject({ CHATTER: 3, VIP: 0, MODERATOR: 0 });
+        const { offsets, targets } = await store.projection();
+        for (let node = 0; node + 1 < offsets.length; node += 1)
+          expect([...targets.subarray(offsets[node], offsets[node + 1])]).not.toContain(node);
       });
 
       it('keeps what an old login holder did before the login changed hands within one batch', async () => {
@@ -802,7 +907,7 @@ export function graphStoreContract(
         await seedSmallGraph(store);
         await store.applyChatActivity(
           [activity('2', 'vince', { messages: 3 })],
-          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '1' }],
         );
         const reference = await sameOnEmbedded();
         const expected = await reference.pagerank({ limit: 50 });
@@ -845,7 +950,7 @@ export function graphStoreContract(
       it('projects a stream known only by id under #<id>, and no bookkeeping', async () => {
         await store.applyChatActivity(
           [activity('55', 'kim')],
-          [{ group: 'g', topic: 't', partition: 0, offset: '1' }],
+          [{ group: 'g', topic: 't', partition: 0, from: '0', offset: '1' }],
         );
         const projection = await store.projection();
         expect(projection.nodes).toEqual([

@@ -31,7 +31,7 @@ describe('embedded store on disk', () => {
     await seedSmallGraph(store);
     await store.applyChatActivity(
       [activity('1', 'kim', { messages: 7 })],
-      [{ group: 'g', topic: 't', partition: 2, offset: '42' }],
+      [{ group: 'g', topic: 't', partition: 2, from: '41', offset: '42' }],
     );
     const counts = await store.counts();
     const hood = await store.neighbourhood('1', { chatterLimit: 10 });

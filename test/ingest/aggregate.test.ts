@@ -55,4 +55,19 @@ describe('batch aggregation', () => {
     expect(eventTime(live, T0 + 99)).toBe(T0);
     expect(eventTime(seed, T0 + 99)).toBe(T0 + 99);
   });
+
+  it("leaves out a broadcaster's messages in their own channel, by badge, user id or login", () => {
+    const rows = aggregateBatch([
+      { event: chatEvent('1', 'alpha', { roles: { broadcaster: true } }), at: T0 },
+      { event: chatEvent('1', 'alpha', { user: { id: '1', login: 'alpha', displayName: null } }), at: T0 },
+      { event: chatEvent('1', 'alpha', { channel: { id: '1', login: 'alpha' } }), at: T0 },
+      // The same person chatting in someone else's channel is a chatter there.
+      { event: chatEvent('2', 'alpha', { user: { id: '1', login: 'alpha', displayName: null } }), at: T0 },
+      { event: chatEvent('1', 'ann', { channel: { id: '1', login: 'alpha' } }), at: T0 },
+    ]);
+    expect(rows.map((r) => [r.channelId, r.login, r.messages])).toEqual([
+      ['2', 'alpha', 1],
+      ['1', 'ann', 1],
+    ]);
+  });
 });

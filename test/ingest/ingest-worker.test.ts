@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DECODE_FAILURE, MAX_EVENT_BYTES } from '../../src/domain/chat-event.js';
-import type { ChatActivity, ConsumerOffset } from '../../src/domain/graph-records.js';
+import type { ChatActivity, OffsetUpdate } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
@@ -69,7 +69,7 @@ function harness(bus: EventBus, graph: GraphStore, options: Partial<IngestWorker
 /** A store that behaves like `inner` except for `applyChatActivity`. */
 function wrapStore(
   inner: GraphStore,
-  apply: (rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]) => Promise<void>,
+  apply: (rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]) => Promise<void>,
 ): GraphStore {
   return new Proxy(inner, {
     get(target, prop) {
@@ -81,8 +81,14 @@ function wrapStore(
 }
 
 /** 1,000 events over 5 channels × 40 chatters, in a fixed order. */
-function manyEvents(n = 1_000): OutgoingMessage[] {
-  return Array.from({ length: n }, (_, i) => eventMessage(chatEvent(String(100 + (i % 5)), `u${i % 40}`)));
+function manyEvents(n = 1_000, options: { withIds?: boolean } = {}): OutgoingMessage[] {
+  return Array.from({ length: n }, (_, i) =>
+    eventMessage(
+      chatEvent(String(100 + (i % 5)), `u${i % 40}`, {
+        messageId: options.withIds === true ? `m${i}` : null,
+      }),
+    ),
+  );
 }
 const CHANNELS = ['100', '101', '102', '103', '104'];
 
@@ -98,7 +104,7 @@ describe('ingest worker (in-process bus)', () => {
   it('applies valid events in one write per batch and dead-letters malformed ones with a reason', async () => {
     const bus = newBus();
     const store = EmbeddedGraphStore.inMemory();
-    const writes: { rows: number; offsets: readonly ConsumerOffset[] }[] = [];
+    const writes: { rows: number; offsets: readonly OffsetUpdate[] }[] = [];
     const graph = wrapStore(store, async (rows, offsets) => {
       writes.push({ rows: rows.length, offsets });
       await store.applyChatActivity(rows, offsets);
@@ -130,7 +136,7 @@ describe('ingest worker (in-process bus)', () => {
 
     expect(stats).toMatchObject({ eventsIn: 9, applied: 4, deadLettered: 5, duplicatesSkipped: 0 });
     expect(writes).toHaveLength(1);
-    expect(writes[0]?.offsets).toEqual([{ group: 'g', topic: TOPIC, partition: 0, offset: '9' }]);
+    expect(writes[0]?.offsets).toEqual([{ group: 'g', topic: TOPIC, partition: 0, from: '0', offset: '9' }]);
     expect(await graph.readOffsets('g', TOPIC)).toEqual([
       { group: 'g', topic: TOPIC, partition: 0, offset: '9' },
     ]);
@@ -252,6 +258,96 @@ describe('ingest worker (in-process bus)', () => {
     const stats = await harness(bus, store).runUntil(300);
     expect(stats).toMatchObject({ eventsIn: 300, applied: 300, duplicatesSkipped: 0 });
     expect(await totalMessages(store, CHANNELS)).toBe(500);
+  });
+
+  // Two workers of one group see the same partition (one Kafka partition; here two in-process buses holding
+  // the same messages at the same offsets): B takes a batch and reads the stored offsets, then, before its
+  // write lands, A applies an overlapping range — the window a rebalance leaves open.
+  it.each([
+    { label: 'the whole batch and beyond', appliedByA: 600 },
+    { label: 'half of the batch', appliedByA: 50 },
+  ])('counts every message once when another worker applied $label first', async ({ appliedByA }) => {
+    // With message ids: a batch prepared again after the conflict must not take its own ids for repeats.
+    const messages = manyEvents(1_000, { withIds: true });
+    const store = EmbeddedGraphStore.inMemory();
+    const busA = newBus();
+    const busB = newBus();
+    await (await busA.publisher()).publish(TOPIC, messages.slice(0, appliedByA));
+    await (await busB.publisher()).publish(TOPIC, messages);
+
+    let blocked!: () => void;
+    const bIsWriting = new Promise<void>((resolve) => (blocked = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let firstWrite = true;
+    const heldBack = wrapStore(store, async (rows, offsets) => {
+      if (firstWrite) {
+        firstWrite = false;
+        blocked();
+        await released;
+      }
+      await store.applyChatActivity(rows, offsets);
+    });
+    const b = harness(busB, heldBack, { batchSize: 100 });
+    const runningB = b.runUntil(1_000);
+    await bIsWriting;
+    const statsA = await harness(busA, store, { batchSize: 100 }).runUntil(appliedByA);
+    release();
+    const statsB = await runningB;
+
+    expect(await totalMessages(store, CHANNELS)).toBe(1_000);
+    expect(statsA.applied + statsB.applied).toBe(1_000);
+    expect(statsB).toMatchObject({ offsetConflicts: 1, duplicatesSkipped: appliedByA });
+    expect(await metricValue(b.registry, 'twitchgraph_ingest_offset_conflicts_total')).toBe(1);
+    expect(await store.readOffsets('g', TOPIC)).toEqual([
+      { group: 'g', topic: TOPIC, partition: 0, offset: '1000' },
+    ]);
+  });
+
+  it('counts a message once when its id comes again at another offset, within the id window', async () => {
+    const bus = newBus();
+    const store = EmbeddedGraphStore.inMemory();
+    const withId = (login: string, id: string | null) =>
+      eventMessage(chatEvent('100', login, { messageId: id }));
+    const first = [withId('ann', 'a'), withId('bob', 'b'), withId('ann', 'a'), withId('cat', null)];
+    // Next batch: `b` again (a re-send after a reconnect), unseen `c`, and id-less events that never match.
+    const second = [withId('bob', 'b'), withId('cat', null), withId('cat', null), withId('dan', 'c')];
+    const publisher = await bus.publisher();
+    await publisher.publish(TOPIC, first);
+    const { worker, registry } = harness(bus, store, { batchSize: 4, messageIdWindow: 10 });
+    const running = worker.run();
+    await publisher.publish(TOPIC, second);
+    while (worker.stats.eventsIn < 8) await new Promise((r) => setTimeout(r, 5));
+    worker.stop();
+    const stats = await running;
+
+    expect(stats).toMatchObject({ eventsIn: 8, applied: 6, repeatedMessageIds: 2, duplicatesSkipped: 0 });
+    expect(Object.fromEntries(await chatterEdges(store, ['100']))).toEqual({
+      '100 ann': 1,
+      '100 bob': 1,
+      '100 cat': 3,
+      '100 dan': 1,
+    });
+    expect(await metricValue(registry, 'twitchgraph_ingest_repeated_message_ids_total')).toBe(2);
+    expect(await store.readOffsets('g', TOPIC)).toEqual([
+      { group: 'g', topic: TOPIC, partition: 0, offset: '8' },
+    ]);
+  });
+
+  it('forgets the oldest ids beyond the window (bounded memory), so a late repeat counts again', async () => {
+    const bus = newBus();
+    const store = EmbeddedGraphStore.inMemory();
+    const ids = ['a', 'b', 'c', 'a', 'c'];
+    await (
+      await bus.publisher()
+    ).publish(
+      TOPIC,
+      ids.map((id) => eventMessage(chatEvent('100', 'ann', { messageId: id }))),
+    );
+    // One message per batch; a window of 2 holds b and c when `a` comes again.
+    const stats = await harness(bus, store, { batchSize: 1, messageIdWindow: 2 }).runUntil(ids.length);
+    expect(stats).toMatchObject({ applied: 4, repeatedMessageIds: 1 });
+    expect(await totalMessages(store, ['100'])).toBe(4);
   });
 
   it('retries a write that fails with canRetry and applies the batch once', async () => {

@@ -23,6 +23,7 @@ import type {
   ChatActivity,
   ChatterPresence,
   ConsumerOffset,
+  OffsetUpdate,
   Role,
   RoleGrant,
   StreamerRecord,
@@ -32,7 +33,7 @@ import type {
 import { betweenness } from '../algorithms/betweenness.js';
 import { pagerank } from '../algorithms/pagerank.js';
 import { topScored } from '../algorithms/top-scores.js';
-import { byCountThenName, compareNames } from '../graph-order.js';
+import { byCountThenName, compareNames, offsetKey } from '../graph-order.js';
 import type {
   AccountPresence,
   AlgorithmOptions,
@@ -54,6 +55,7 @@ import type {
 import { GraphStoreError } from '../graph-store.port.js';
 import type { OutLink, ResolvedRef } from '../graph-views.js';
 import { connectionsView, neighbourhoodOf } from '../graph-views.js';
+import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 import type { OpenGraphStoreOptions } from '../open-graph-store.js';
 import { GRAPH_ERROR_CODES, isAuthError, shortReason, toGraphStoreError } from './bolt-errors.js';
 import * as Q from './cypher.js';
@@ -81,6 +83,7 @@ import {
   limitParam,
   linkSchema,
   loginSchema,
+  lockedOffsetSchema,
   monitoredSchema,
   nameSchema,
   offsetParams,
@@ -365,13 +368,25 @@ export class BoltGraphStore implements GraphStore {
     });
   }
 
-  async applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): Promise<void> {
+  async applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): Promise<void> {
     this.checkOpen();
     if (rows.length === 0 && offsets.length === 0) return;
+    for (const offset of offsets) checkOffsetUpdate(offset);
     const offsetRows = offsets.map(offsetParams);
     // One transaction for the rows and the offsets: a redelivered batch is then either fully counted
-    // with its offsets stored, or not at all.
+    // with its offsets stored, or not at all. The compare-and-set comes first, so a batch another worker
+    // already applied costs one statement; throwing rolls the transaction back.
     await this.write('applying chat activity', async (tx) => {
+      if (offsetRows.length > 0) {
+        const stored = new Map<string, bigint | null>();
+        for (const row of parseAll(
+          lockedOffsetSchema,
+          'locked offsets',
+          await run(tx, Q.LOCK_OFFSETS, { offsets: offsetRows }),
+        ))
+          stored.set(offsetKey(row), row.offset);
+        assertNoOffsetConflict(offsets, (o) => stored.get(offsetKey(o)) ?? undefined);
+      }
       const state = await this.streamState(
         tx,
         unique(rows.map((r) => r.channelId)),

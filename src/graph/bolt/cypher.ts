@@ -41,7 +41,9 @@ REMOVE h:User, h.name`;
 /**
  * A stream that gets the login of a plain user absorbs that user: the user's relationships move to the
  * stream, merging with ones it already has (CHATTER properties combine as in embedded-graph.ts
- * `combineChatter`). A plain user only has outgoing CHATTER, VIP and MODERATOR relationships.
+ * `combineChatter`). A plain user only has outgoing CHATTER, VIP and MODERATOR relationships. Those into
+ * the absorbing stream itself would become self-loops (the broadcaster chatting in their own channel, seen
+ * while it was known by id only); they are not moved, and ENSURE_DELETE_ABSORBED removes them.
  */
 export const ENSURE_ABSORB_CHATTER = `
 UNWIND $rows AS row
@@ -49,6 +51,7 @@ MATCH (s:Stream {id: row.id})
 MATCH (w:User {name: row.login})
 WHERE NOT w:Stream
 MATCH (w)-[r:CHATTER]->(t)
+WHERE t <> s
 MERGE (s)-[m:CHATTER]->(t)
 SET m.messages = CASE WHEN m.messages IS NULL THEN r.messages WHEN r.messages IS NULL THEN m.messages ELSE m.messages + r.messages END,
     m.firstSeen = CASE WHEN m.firstSeen IS NULL OR r.firstSeen < m.firstSeen THEN r.firstSeen ELSE m.firstSeen END,
@@ -64,6 +67,7 @@ MATCH (s:Stream {id: row.id})
 MATCH (w:User {name: row.login})
 WHERE NOT w:Stream
 MATCH (w)-[r:VIP]->(t)
+WHERE t <> s
 MERGE (s)-[:VIP]->(t)
 DELETE r`;
 
@@ -73,6 +77,7 @@ MATCH (s:Stream {id: row.id})
 MATCH (w:User {name: row.login})
 WHERE NOT w:Stream
 MATCH (w)-[r:MODERATOR]->(t)
+WHERE t <> s
 MERGE (s)-[:MODERATOR]->(t)
 DELETE r`;
 
@@ -181,12 +186,14 @@ MERGE (u)-[:CHATTER]->(s)`;
  * Chat activity of one round (no (login, channel) pair twice). `daysSeen` counts the batch's days after
  * the day of the previous `lastSeen`, so it is computed from the values before this row's update; both are
  * epoch milliseconds / day numbers sent as Integers, so `/` is integer division. Badges only ever add a
- * role edge.
+ * role edge. A broadcaster's own chat in their channel (the user is the stream node) is left out, as in
+ * embedded-graph.ts.
  */
 export const APPLY_CHAT_ACTIVITY = `
 UNWIND $rows AS row
 MATCH (s:Stream {id: row.channelId})
 MERGE (u:User {name: row.login})
+WITH row, u, s WHERE u <> s
 MERGE (u)-[c:CHATTER]->(s)
 WITH row, u, s, c, c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen, c.daysSeen AS daysSeen
 WITH row, u, s, c, messages, firstSeen, lastSeen, daysSeen,
@@ -203,10 +210,27 @@ FOREACH (_ IN CASE WHEN row.vip THEN [1] ELSE [] END | MERGE (u)-[:VIP]->(s))`;
 
 // Property names in backticks: words like OFFSET and GROUP are keywords in some Cypher versions, and a
 // quoted name is the same property on both servers.
+
+/**
+ * The first statement of a chat-activity transaction: the stored offsets of the batch's partitions, read
+ * after taking each offset node's write lock (the SET), so the compare-and-set cannot race. Neo4j reads
+ * committed data without locking: a plain read could see an offset that a concurrent writer is about to
+ * move, and both writers would apply the batch. Holding the lock first, a second writer waits and then
+ * reads the first one's committed offset (Neo4j's documented cure for lost updates). Memgraph (snapshot
+ * isolation) refuses the second concurrent write to the node as a transient conflict; the retried
+ * transaction reads the committed offset. `locked` is removed again by SAVE_OFFSETS.
+ */
+export const LOCK_OFFSETS = `
+UNWIND $offsets AS o
+MERGE (x:IngestOffset {\`group\`: o.\`group\`, \`topic\`: o.\`topic\`, \`partition\`: o.\`partition\`})
+SET x.locked = true
+RETURN x.\`group\` AS \`group\`, x.\`topic\` AS \`topic\`, x.\`partition\` AS \`partition\`, x.\`offset\` AS \`offset\``;
+
 export const SAVE_OFFSETS = `
 UNWIND $offsets AS o
 MERGE (x:IngestOffset {\`group\`: o.\`group\`, \`topic\`: o.\`topic\`, \`partition\`: o.\`partition\`})
-SET x.\`offset\` = o.\`offset\``;
+SET x.\`offset\` = o.\`offset\`
+REMOVE x.locked`;
 
 export const READ_OFFSETS = `
 MATCH (x:IngestOffset {\`group\`: $group, \`topic\`: $topic})

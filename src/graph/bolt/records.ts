@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import type {
   ChatActivity,
-  ConsumerOffset,
   NodeLabel,
+  OffsetUpdate,
   RelationshipType,
   StreamerRecord,
 } from '../../domain/graph-records.js';
@@ -177,6 +177,17 @@ export const offsetSchema = z.object({
   offset: z.union([z.bigint(), z.number().int()]).transform((v) => BigInt(v).toString()),
 });
 
+/** A stored offset read under the write lock of `LOCK_OFFSETS`; null for an offset node just created. */
+export const lockedOffsetSchema = z.object({
+  group: text,
+  topic: text,
+  partition: safeInteger,
+  offset: z
+    .union([z.bigint(), z.number().int()])
+    .nullable()
+    .transform((v) => (v === null ? null : BigInt(v))),
+});
+
 export const monitoredSchema = z.object({ login: text, requestedBy: text, since: safeInteger });
 export const changedSchema = z.object({ changed: safeInteger });
 
@@ -305,13 +316,8 @@ export function activityParams(row: ChatActivity): Record<string, unknown> {
   };
 }
 
-export function offsetParams(offset: ConsumerOffset): Record<string, unknown> {
-  if (!/^-?\d{1,19}$/.test(offset.offset))
-    throw new GraphStoreError(
-      `Consumer offset ${JSON.stringify(offset.offset)} for ${offset.topic}/${offset.partition} is not a whole number`,
-      'GRAPH_BAD_INPUT',
-      false,
-    );
+/** Checked by `checkOffsetUpdate` first: both offsets are whole numbers. */
+export function offsetParams(offset: OffsetUpdate): Record<string, unknown> {
   return {
     group: offset.group,
     topic: offset.topic,

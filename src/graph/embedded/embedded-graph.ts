@@ -13,6 +13,7 @@ import type {
   ChatterPresence,
   ConsumerOffset,
   NodeLabel,
+  OffsetUpdate,
   RelationshipType,
   Role,
   RoleGrant,
@@ -40,6 +41,7 @@ import type {
 import { byCountThenName, compareNames, offsetKey, streamDisplayName } from '../graph-order.js';
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
+import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 
 const { MultiDirectedGraph } = graphology;
 
@@ -178,11 +180,16 @@ export class EmbeddedGraph {
     for (const [source, target, edgeAttrs] of edges) this.mergeEdgeRaw(source, target, edgeAttrs);
   }
 
-  /** Fold node `from` into node `into`: its relationships move (merging with existing ones), it disappears. */
+  /**
+   * Fold node `from` into node `into`: its relationships move (merging with existing ones), it disappears.
+   * Relationships between the two are dropped: a user who chatted in a channel known only by id, and turns
+   * out to be its broadcaster, does not chat in their own channel (see `applyChatActivity`).
+   */
   private absorb(from: string, into: string): void {
     const edges: [string, string, EdgeAttrs][] = [];
     this.graph.forEachEdge(from, (_edge, edgeAttrs, source, target) => {
-      edges.push([source === from ? into : source, target === from ? into : target, edgeAttrs]);
+      const moved: [string, string] = [source === from ? into : source, target === from ? into : target];
+      if (moved[0] !== moved[1]) edges.push([...moved, edgeAttrs]);
     });
     this.dropNodeRaw(from);
     for (const [source, target, edgeAttrs] of edges) this.mergeEdgeRaw(source, target, edgeAttrs);
@@ -315,26 +322,65 @@ export class EmbeddedGraph {
     });
   }
 
-  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): void {
+  /**
+   * Checks every offset before touching anything, so a refused batch leaves the graph as it was. A
+   * broadcaster's own chat in their channel is left out (the user node is the stream node): the seed's
+   * chatter lists never name the broadcaster, and a self-loop would count them in their own audience.
+   */
+  applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): void {
+    for (const offset of offsets) checkOffsetUpdate(offset);
+    assertNoOffsetConflict(offsets, (o) => {
+      const stored = this.offsets.get(offsetKey(o));
+      return stored === undefined ? undefined : BigInt(stored.offset);
+    });
     for (const row of rows) {
       const streamKey = this.ensureStream(row.channelId, row.channelLogin);
-      const user = this.mergeUser(row.login);
-      const key = edgeKey('CHATTER', user, streamKey);
-      const previousLast = this.graph.hasEdge(key) ? this.graph.getEdgeAttribute(key, 'lastSeen') : undefined;
-      const lastDay = previousLast === undefined ? -1 : Math.floor(previousLast / DAY_MS);
-      this.mergeEdgeRaw(user, streamKey, {
+      if (streamKey === userKey(row.login)) continue;
+      const user = userKey(row.login);
+      const isNewUser = !this.graph.hasNode(user);
+      if (isNewUser) this.addNodeRaw(user, { kind: 'User', name: row.login });
+      this.addChatActivity(user, streamKey, row, isNewUser);
+      if (row.moderator) this.mergeEdgeRaw(user, streamKey, { type: 'MODERATOR' });
+      if (row.vip) this.mergeEdgeRaw(user, streamKey, { type: 'VIP' });
+    }
+    for (const { group, topic, partition, offset } of offsets)
+      this.offsets.set(offsetKey({ group, topic, partition }), { group, topic, partition, offset });
+    this.touch();
+  }
+
+  /**
+   * The CHATTER part of `applyChatActivity`: `combineChatter` of the edge with the row, done in place on
+   * the edge's attributes. This runs once per row of every batch; building the key once, not looking up
+   * edges of a new user and not copying the attributes spares most of the hashing and garbage of
+   * `mergeEdgeRaw`.
+   */
+  private addChatActivity(user: string, stream: string, row: ChatActivity, isNewUser: boolean): void {
+    const key = edgeKey('CHATTER', user, stream);
+    // A user created just now has no edge yet (a replay of new chatters: every row).
+    const edge = !isNewUser && this.graph.hasEdge(key) ? this.graph.getEdgeAttributes(key) : undefined;
+    // Days after the day of the previous lastSeen are new days (rows of a batch never overlap in time with
+    // what came before in a partition's order).
+    const lastDay = edge?.lastSeen === undefined ? -1 : Math.floor(edge.lastSeen / DAY_MS);
+    let newDays = 0;
+    for (const day of row.days) if (day > lastDay) newDays += 1;
+    if (edge === undefined) {
+      this.graph.addDirectedEdgeWithKey(key, user, stream, {
         type: 'CHATTER',
         messages: row.messages,
         firstSeen: row.firstSeen,
         lastSeen: row.lastSeen,
-        daysSeen: row.days.filter((d) => d > lastDay).length,
+        daysSeen: newDays,
         subscriber: row.subscriber,
       });
-      if (row.moderator) this.mergeEdgeRaw(user, streamKey, { type: 'MODERATOR' });
-      if (row.vip) this.mergeEdgeRaw(user, streamKey, { type: 'VIP' });
+      this.typeSet('CHATTER').add(key);
+      this.countChatter(stream, 1);
+      return;
     }
-    for (const offset of offsets) this.offsets.set(offsetKey(offset), { ...offset });
-    this.touch();
+    edge.messages = (edge.messages ?? 0) + row.messages;
+    if (edge.firstSeen === undefined || row.firstSeen < edge.firstSeen) edge.firstSeen = row.firstSeen;
+    if (edge.lastSeen === undefined || row.lastSeen > edge.lastSeen) edge.lastSeen = row.lastSeen;
+    edge.daysSeen = (edge.daysSeen ?? 0) + newDays;
+    edge.subscriber = edge.subscriber === true || row.subscriber;
   }
 
   monitoredChannels(): MonitoredChannel[] {

@@ -14,6 +14,7 @@ import type {
   ChatActivity,
   ChatterPresence,
   ConsumerOffset,
+  OffsetUpdate,
   Role,
   RoleGrant,
   StreamerRecord,
@@ -147,7 +148,7 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.write(() => this.model.addChatters(rows)));
   }
 
-  async applyChatActivity(rows: readonly ChatActivity[], offsets: readonly ConsumerOffset[]): Promise<void> {
+  async applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): Promise<void> {
     this.write(() => this.model.applyChatActivity(rows, offsets));
     return Promise.resolve();
   }

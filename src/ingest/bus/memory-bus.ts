@@ -67,11 +67,21 @@ function wait(waiters: Waiter[], timeoutMs = Number.POSITIVE_INFINITY): Promise<
 
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** One topic = one partition: an append-only log whose acknowledged prefix is dropped. */
+/**
+ * One topic = one partition: an append-only log whose acknowledged prefix is dropped. It keeps what was
+ * published (key, value, headers and time, in parallel columns; the publisher's own object is not kept,
+ * so changing it later changes nothing here) and makes the `BusMessage` a subscriber gets when it is
+ * read. A queue of up to `capacity` messages lives long enough to reach V8's old generation, so an object
+ * made per message at publish time is copied by the young-generation collector on the way; made at read
+ * time, it dies young and cheap.
+ */
 class MemoryTopic {
-  /** Offset of `messages[head]`. */
+  /** Offset of the message at index `head`. */
   private base: number;
-  private messages: BusMessage[] = [];
+  private keys: (string | null)[] = [];
+  private values: (Buffer | null)[] = [];
+  private headers: (Readonly<Record<string, string>> | undefined)[] = [];
+  private timestamps: number[] = [];
   private head = 0;
   readonly dataWaiters: Waiter[] = [];
   readonly spaceWaiters: Waiter[] = [];
@@ -91,11 +101,11 @@ class MemoryTopic {
   }
 
   get endOffset(): number {
-    return this.base + this.messages.length - this.head;
+    return this.base + this.keys.length - this.head;
   }
 
   get held(): number {
-    return this.messages.length - this.head;
+    return this.keys.length - this.head;
   }
 
   get isFull(): boolean {
@@ -103,15 +113,10 @@ class MemoryTopic {
   }
 
   append(message: OutgoingMessage, now: number): void {
-    this.messages.push({
-      topic: this.name,
-      partition: 0,
-      offset: String(this.endOffset),
-      key: message.key,
-      value: message.value,
-      timestamp: message.timestamp ?? now,
-      headers: message.headers ?? EMPTY_HEADERS,
-    });
+    this.keys.push(message.key);
+    this.values.push(message.value);
+    this.headers.push(message.headers);
+    this.timestamps.push(message.timestamp ?? now);
     if (this.keepLatestOnly && this.held > this.capacity) this.dropBefore(this.endOffset - this.capacity);
     wakeAll(this.dataWaiters);
   }
@@ -119,7 +124,20 @@ class MemoryTopic {
   /** Up to `max` messages from `offset` (which must be ≥ firstOffset). */
   read(offset: number, max: number): BusMessage[] {
     const start = this.head + (offset - this.base);
-    return this.messages.slice(start, Math.min(this.messages.length, start + max));
+    const end = Math.min(this.keys.length, start + max);
+    const batch: BusMessage[] = [];
+    for (let i = start; i < end; i += 1) {
+      batch.push({
+        topic: this.name,
+        partition: 0,
+        offset: String(offset + i - start),
+        key: this.keys[i] ?? null,
+        value: this.values[i] ?? null,
+        timestamp: this.timestamps[i] ?? 0,
+        headers: this.headers[i] ?? EMPTY_HEADERS,
+      });
+    }
+    return batch;
   }
 
   dropBefore(offset: number): void {
@@ -127,8 +145,11 @@ class MemoryTopic {
     if (drop <= 0) return;
     this.head += drop;
     this.base += drop;
-    if (this.head > 1024 && this.head * 2 > this.messages.length) {
-      this.messages = this.messages.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.keys.length) {
+      this.keys = this.keys.slice(this.head);
+      this.values = this.values.slice(this.head);
+      this.headers = this.headers.slice(this.head);
+      this.timestamps = this.timestamps.slice(this.head);
       this.head = 0;
     }
     wakeAll(this.spaceWaiters);

@@ -21,7 +21,8 @@ export function eventTime(event: ChatEvent, busTimestamp: number): number {
 /**
  * Folds events into rows as they come. Rows come out in the order their channel × chatter first appears in
  * the batch. The channel login is the last one the batch carried (null when only seed messages named the
- * channel); role flags are OR-ed: a badge seen once is a role held.
+ * channel); role flags are OR-ed: a badge seen once is a role held. A broadcaster's messages in their own
+ * channel make no row (`isOwnChannel`).
  */
 export class BatchAggregator {
   /** channel id → login → row; nested maps spare a key string per event. */
@@ -29,6 +30,7 @@ export class BatchAggregator {
   private readonly order: Accumulated[] = [];
 
   add(event: ChatEvent, at: number): void {
+    if (isOwnChannel(event)) return;
     const day = Math.floor(at / DAY_MS);
     let chatters = this.byChannel.get(event.channel.id);
     if (chatters === undefined) {
@@ -76,6 +78,19 @@ export class BatchAggregator {
       return row;
     });
   }
+}
+
+/**
+ * The broadcaster chatting in their own channel. The graph model has the streamer as the same node as the
+ * user, so that would be a CHATTER self-loop; the seed's chatter lists never name the broadcaster either.
+ * The stores drop such rows too (when the login is the stream's); this also catches the badge and the id.
+ */
+export function isOwnChannel(event: ChatEvent): boolean {
+  return (
+    event.roles.broadcaster ||
+    (event.user.id !== null && event.user.id === event.channel.id) ||
+    event.user.login === event.channel.login
+  );
 }
 
 interface Accumulated {

@@ -10,16 +10,20 @@
  * `applyChatActivity` is atomic), and whenever the worker is given partitions it resumes from the offsets
  * stored in the graph, not from the bus's own bookkeeping. A message delivered again after a crash (written
  * but not acknowledged) has an offset below the stored one and is skipped. The bus acknowledgement (Kafka
- * offset commit) only helps monitoring tools.
+ * offset commit) only helps monitoring tools. The write is compare-and-set on the offsets: when another
+ * worker of the group applied part of the batch after this one read the offsets (a rebalance), the store
+ * refuses it whole, and the worker re-reads the offsets and writes only what they do not cover.
  *
  * Failures: a graph write that fails with `canRetry` is retried with backoff and the batch is not
  * acknowledged meanwhile; any other failure stops the worker with an `IngestError`, nothing acknowledged.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config.js';
+import type { DecodeResult } from '../../domain/chat-event.js';
 import { decodeChatEvent } from '../../domain/chat-event.js';
-import type { ChatActivity, ConsumerOffset } from '../../domain/graph-records.js';
+import type { ChatActivity, OffsetUpdate } from '../../domain/graph-records.js';
 import type { GraphStore } from '../../graph/graph-store.port.js';
+import { isOffsetConflict } from '../../graph/graph-store.port.js';
 import type { Logger } from '../../logging.js';
 import type { IngestMetrics } from '../../observability/metrics.js';
 import { ingestMetrics } from '../../observability/metrics.js';
@@ -28,12 +32,12 @@ import type {
   EventBus,
   EventPublisher,
   EventSubscription,
-  OutgoingMessage,
   PartitionOffset,
   TopicPartition,
 } from '../bus/event-bus.port.js';
 import { BatchAggregator, eventTime } from './aggregate.js';
 import { deadLetterFor } from './dead-letter.js';
+import { RecentMessageIds } from './recent-message-ids.js';
 
 export interface IngestWorkerOptions {
   group: string;
@@ -52,6 +56,8 @@ export interface IngestWorkerOptions {
   stopGraceMs?: number;
   /** How often consumer lag is refreshed while idle. */
   lagIntervalMs?: number;
+  /** How many applied message ids are remembered to drop repeats (see recent-message-ids.ts); 0 = off. */
+  messageIdWindow?: number;
 }
 
 export interface IngestWorkerDeps {
@@ -68,7 +74,27 @@ export interface IngestStats {
   applied: number;
   deadLettered: number;
   duplicatesSkipped: number;
+  /** Batch writes refused by the offset compare-and-set (part of the batch was applied elsewhere). */
+  offsetConflicts: number;
+  /** Valid events dropped because their message id was applied already (at another offset). */
+  repeatedMessageIds: number;
 }
+
+/** A batch ready to write: its rows and offsets, what it skipped, and its invalid messages. */
+interface PreparedBatch {
+  rows: ChatActivity[];
+  offsets: OffsetUpdate[];
+  /** Valid events in `rows`. */
+  applied: number;
+  /** Messages below the stored positions (already in the graph). */
+  duplicates: number;
+  /** Ids of the events in `rows`, remembered once the write is done; and events dropped as repeats. */
+  messageIds: string[];
+  repeatedIds: number;
+  deadLetters: { message: BusMessage; failure: DecodeFailure }[];
+}
+
+type DecodeFailure = Extract<DecodeResult, { ok: false }>;
 
 /** Largest message a dead-letter topic takes: any source message (1 MiB broker default) plus headers. */
 export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
@@ -124,6 +150,7 @@ export class IngestWorker {
   private stopAskedAt = 0;
   private readonly wakeRetry = new AbortController();
   private lastLagUpdate = 0;
+  private readonly recentIds: RecentMessageIds;
   private readonly lagLabels = new Set<string>();
   readonly stats: IngestStats = {
     batches: 0,
@@ -131,6 +158,8 @@ export class IngestWorker {
     applied: 0,
     deadLettered: 0,
     duplicatesSkipped: 0,
+    offsetConflicts: 0,
+    repeatedMessageIds: 0,
   };
 
   constructor(
@@ -146,8 +175,10 @@ export class IngestWorker {
       retryMaxMs: 15_000,
       stopGraceMs: 15_000,
       lagIntervalMs: 5_000,
+      messageIdWindow: 100_000,
       ...options,
     };
+    this.recentIds = new RecentMessageIds(this.options.messageIdWindow);
   }
 
   /** Create the topics, subscribe, and process batches until `stop()`; resolves with the totals. */
@@ -267,15 +298,8 @@ export class IngestWorker {
     });
   }
 
-  private async process(batch: BusMessage[], subscription: EventSubscription, publisher: EventPublisher) {
-    const started = performance.now();
-    const { metrics } = this;
-    metrics.eventsIn.inc(batch.length);
-    metrics.batchSize.observe(batch.length);
-    this.stats.eventsIn += batch.length;
-
-    // Stored offsets may have moved since this worker was assigned (another worker of the group wrote the
-    // partition before a rebalance gave it here): read them again right before deciding what is new.
+  /** Stored offsets may have moved since this worker was assigned (another worker of the group wrote). */
+  private async refreshPositions(): Promise<void> {
     const stored = await this.withRetry(INGEST_ERROR.readOffsets, 'reading stored offsets', () =>
       this.deps.graph.readOffsets(this.options.group, this.options.topic),
     );
@@ -283,72 +307,157 @@ export class IngestWorker {
       const offset = BigInt(o.offset);
       if (offset > (this.positions.get(o.partition) ?? -1n)) this.positions.set(o.partition, offset);
     }
+  }
 
+  /**
+   * What the batch adds to the graph, given the positions known now: messages below them are skipped, the
+   * rest decoded and aggregated. No side effects, so a batch refused by the offset compare-and-set is
+   * simply prepared again after the positions are re-read.
+   */
+  private prepare(batch: readonly BusMessage[]): PreparedBatch {
     const aggregator = new BatchAggregator();
-    let applied = 0;
-    const deadLetters: OutgoingMessage[] = [];
-    // Per partition: the last offset taken, and whether the batch is past the stored position already
-    // (offsets only grow within a partition, so after the first new message every later one is new too).
-    const last = new Map<number, string>();
-    const pastPosition = new Set<number>();
-    let duplicates = 0;
+    const prepared: PreparedBatch = {
+      rows: [],
+      offsets: [],
+      applied: 0,
+      duplicates: 0,
+      messageIds: [],
+      repeatedIds: 0,
+      deadLetters: [],
+    };
+    const idsInBatch = new Set<string>();
+    // Per partition: the first and last offsets taken. Offsets only grow within a partition, so once one
+    // message is past the stored position every later one is too; batches come in runs of one partition,
+    // so the map is only consulted when the partition changes.
+    const ranges = new Map<number, { first: string; last: string }>();
+    let partition = -1;
+    let range: { first: string; last: string } | undefined;
     for (const message of batch) {
-      const { partition } = message;
-      if (!pastPosition.has(partition)) {
+      if (message.partition !== partition) {
+        partition = message.partition;
+        range = ranges.get(partition);
+      }
+      if (range === undefined) {
         const position = this.positions.get(partition);
         if (position !== undefined && BigInt(message.offset) < position) {
-          duplicates += 1;
+          prepared.duplicates += 1;
           continue;
         }
-        pastPosition.add(partition);
+        range = { first: message.offset, last: message.offset };
+        ranges.set(partition, range);
+      } else {
+        range.last = message.offset;
       }
-      last.set(partition, message.offset);
       const decoded = decodeChatEvent(message.value);
       if (decoded.ok) {
+        const id = decoded.event.messageId;
+        if (id !== null) {
+          if (this.recentIds.has(id) || idsInBatch.has(id)) {
+            prepared.repeatedIds += 1;
+            continue;
+          }
+          idsInBatch.add(id);
+        }
         aggregator.add(decoded.event, eventTime(decoded.event, message.timestamp));
-        applied += 1;
+        prepared.applied += 1;
       } else {
-        deadLetters.push(deadLetterFor(message, decoded));
-        metrics.deadLettered.inc({ code: decoded.code });
-        this.deps.logger.warn(
-          { topic: message.topic, partition: message.partition, offset: message.offset, code: decoded.code },
-          `dead letter: ${decoded.reason.slice(0, 200)}`,
-        );
+        prepared.deadLetters.push({ message, failure: decoded });
       }
     }
-    const next = new Map([...last].map(([partition, offset]) => [partition, BigInt(offset) + 1n]));
-    if (duplicates > 0) {
-      metrics.duplicatesSkipped.inc(duplicates);
-      this.stats.duplicatesSkipped += duplicates;
-      this.deps.logger.info({ duplicates }, 'skipped redelivered messages the graph already holds');
+    const { group, topic } = this.options;
+    for (const [p, { first, last }] of ranges) {
+      prepared.offsets.push({
+        group,
+        topic,
+        partition: p,
+        from: first,
+        offset: (BigInt(last) + 1n).toString(),
+      });
     }
-    if (next.size === 0) {
-      this.onBatch?.(this.stats);
-      return;
-    }
+    prepared.rows = aggregator.result();
+    prepared.messageIds = [...idsInBatch];
+    return prepared;
+  }
+
+  private async process(batch: BusMessage[], subscription: EventSubscription, publisher: EventPublisher) {
+    const started = performance.now();
+    const { metrics } = this;
+    metrics.eventsIn.inc(batch.length);
+    metrics.batchSize.observe(batch.length);
+    this.stats.eventsIn += batch.length;
+
+    await this.refreshPositions();
+    let prepared = this.prepare(batch);
 
     // Dead letters first: if the worker dies between the two, the batch comes again and its dead letters are
     // published twice — a duplicate dead letter is better than a lost one.
+    const { deadLetters } = prepared;
     if (deadLetters.length > 0) {
       await this.withRetry(INGEST_ERROR.deadLetter, 'publishing dead letters', () =>
-        publisher.publish(this.options.dlqTopic, deadLetters),
+        publisher.publish(
+          this.options.dlqTopic,
+          deadLetters.map((d) => deadLetterFor(d.message, d.failure)),
+        ),
+      );
+      for (const { message, failure } of deadLetters) {
+        metrics.deadLettered.inc({ code: failure.code });
+        this.deps.logger.warn(
+          { topic: message.topic, partition: message.partition, offset: message.offset, code: failure.code },
+          `dead letter: ${failure.reason.slice(0, 200)}`,
+        );
+      }
+      this.stats.deadLettered += deadLetters.length;
+    }
+
+    let written = false;
+    while (prepared.offsets.length > 0 && !written) {
+      const { rows, offsets } = prepared;
+      const conflict = await this.withRetry(INGEST_ERROR.graphWrite, 'writing the batch to the graph', () =>
+        this.deps.graph.applyChatActivity(rows, offsets).then(
+          () => null,
+          (error: unknown) => {
+            if (isOffsetConflict(error)) return error;
+            throw error;
+          },
+        ),
+      );
+      written = conflict === null;
+      if (conflict !== null) {
+        // Another worker (before a rebalance moved the partition here, or while it still thought it owned
+        // it) applied part of this batch. Nothing of ours was written: drop what it covers, keep the rest.
+        metrics.offsetConflicts.inc();
+        this.stats.offsetConflicts += 1;
+        this.deps.logger.warn(
+          { conflicts: conflict.conflicts },
+          'batch already applied elsewhere (offset compare-and-set refused it); re-reading stored offsets',
+        );
+        await this.refreshPositions();
+        prepared = this.prepare(batch);
+      }
+    }
+
+    if (prepared.duplicates > 0) {
+      metrics.duplicatesSkipped.inc(prepared.duplicates);
+      this.stats.duplicatesSkipped += prepared.duplicates;
+      this.deps.logger.info(
+        { duplicates: prepared.duplicates },
+        'skipped redelivered messages the graph already holds',
       );
     }
-    const offsets: ConsumerOffset[] = [...next].map(([partition, offset]) => ({
-      group: this.options.group,
-      topic: this.options.topic,
-      partition,
-      offset: offset.toString(),
-    }));
-    const rows = aggregator.result();
-    await this.withRetry(INGEST_ERROR.graphWrite, 'writing the batch to the graph', () =>
-      this.deps.graph.applyChatActivity(rows, offsets),
-    );
-    for (const [partition, offset] of next) this.positions.set(partition, offset);
+    if (!written) {
+      this.onBatch?.(this.stats);
+      return;
+    }
+    const { rows, offsets, applied, messageIds, repeatedIds } = prepared;
+    for (const o of offsets) this.positions.set(o.partition, BigInt(o.offset));
+    for (const id of messageIds) this.recentIds.add(id);
+    if (repeatedIds > 0) {
+      metrics.repeatedMessageIds.inc(repeatedIds);
+      this.stats.repeatedMessageIds += repeatedIds;
+    }
 
     this.stats.batches += 1;
     this.stats.applied += applied;
-    this.stats.deadLettered += deadLetters.length;
     metrics.eventsApplied.inc(applied);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     metrics.lastBatchTime.set(Date.now() / 1000);
@@ -444,5 +553,6 @@ export function workerOptionsFrom(config: Config): IngestWorkerOptions {
     partitions: config.kafka.partitions,
     batchSize: config.ingest.batchSize,
     batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+    messageIdWindow: config.ingest.messageIdWindow,
   };
 }

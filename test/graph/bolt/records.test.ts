@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphStoreError } from '../../../src/graph/graph-store.port.js';
+import { checkOffsetUpdate } from '../../../src/graph/offset-cas.js';
 import {
   activityParams,
   countsSchema,
@@ -34,13 +35,18 @@ describe('Bolt records', () => {
       partition: 0,
       offset: '9007199254740993',
     });
-    expect(offsetParams({ group: 'g', topic: 't', partition: 2, offset: '9007199254740993' })).toMatchObject({
+    expect(
+      offsetParams({ group: 'g', topic: 't', partition: 2, from: '0', offset: '9007199254740993' }),
+    ).toMatchObject({
       partition: 2n,
       offset: 9_007_199_254_740_993n,
     });
-    expect(() => offsetParams({ group: 'g', topic: 't', partition: 0, offset: 'x' })).toThrow(
+    expect(() => checkOffsetUpdate({ group: 'g', topic: 't', partition: 0, from: '0', offset: 'x' })).toThrow(
       GraphStoreError,
     );
+    expect(() =>
+      checkOffsetUpdate({ group: 'g', topic: 't', partition: 0, from: '1e3', offset: '1' }),
+    ).toThrow(GraphStoreError);
   });
 
   it('sends counts and timestamps as Integers and ids as strings', () => {
