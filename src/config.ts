@@ -75,7 +75,7 @@ const envSchema = z.object({
   KAFKA_GROUP_ID: text('twitchgraph-ingest'),
   KAFKA_PARTITIONS: wholeNumber(3, 1, 10_000),
   KAFKA_SESSION_TIMEOUT_MS: wholeNumber(30_000, 6_000, 300_000),
-  INGEST_BATCH_SIZE: wholeNumber(1_000, 1, 1_000_000),
+  INGEST_BATCH_SIZE: wholeNumber(5_000, 1, 1_000_000),
   INGEST_BATCH_MAX_WAIT_MS: wholeNumber(500, 1),
   INGEST_QUEUE_CAPACITY: wholeNumber(100_000, 1),
   INGEST_MESSAGE_ID_WINDOW: wholeNumber(100_000, 0, 10_000_000),
