@@ -36,7 +36,7 @@ async function ask(graph: GraphStore, line: string): Promise<void> {
 }
 
 /** The Neo4j to measure on, and how to leave it as it was found. */
-async function neo4jServer(): Promise<{ url: string; release: () => Promise<void> }> {
+export async function neo4jServer(): Promise<{ url: string; release: () => Promise<void> }> {
   const given = process.env.NEO4J_URL;
   if (given !== undefined && given !== '') return { url: given, release: () => Promise.resolve() };
   const wasRunning = (await neo4jScript('status')).code === 0;

@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   render: async () => (await import('./render.bench.js')).benchRender,
   pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
   bolt: async () => (await import('./bolt.bench.js')).benchBolt,
+  'pipeline-bolt': async () => (await import('./pipeline-bolt.bench.js')).benchPipelineBolt,
   twitch: async () => (await import('./twitch.bench.js')).benchTwitch,
 };
 

@@ -78,6 +78,18 @@ function invokedDirectly(): boolean {
   }
 }
 
+/**
+ * `twitchgraph ask … | head` closes the pipe early: that is the reader being done, not an error worth a stack
+ * trace.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 if (invokedDirectly()) {
+  exitQuietlyOnClosedPipe();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -75,7 +75,7 @@ const envSchema = z.object({
   KAFKA_GROUP_ID: text('twitchgraph-ingest'),
   KAFKA_PARTITIONS: wholeNumber(3, 1, 10_000),
   KAFKA_SESSION_TIMEOUT_MS: wholeNumber(30_000, 6_000, 300_000),
-  INGEST_BATCH_SIZE: wholeNumber(1_000, 1, 1_000_000),
+  INGEST_BATCH_SIZE: wholeNumber(5_000, 1, 1_000_000),
   INGEST_BATCH_MAX_WAIT_MS: wholeNumber(500, 1),
   INGEST_QUEUE_CAPACITY: wholeNumber(100_000, 1),
   INGEST_MESSAGE_ID_WINDOW: wholeNumber(100_000, 0, 10_000_000),
@@ -88,6 +88,18 @@ const envSchema = z.object({
   TWITCH_JOIN_WINDOW_MS: wholeNumber(10_000, 100, 3_600_000),
   TWITCH_MONITOR_POLL_MS: wholeNumber(5_000, 100, 3_600_000),
   TWITCH_BUFFER_EVENTS: wholeNumber(50_000, 1, 10_000_000),
+  TWITCH_SHARD: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+\/\d+$/, 'expected i/n, e.g. 2/3 for the second of three listeners')
+      .transform((value) => value.split('/').map(Number) as [number, number])
+      .refine(([index, count]) => count >= 1 && index >= 1 && index <= count, {
+        message: 'expected i/n with 1 ≤ i ≤ n, e.g. 2/3 for the second of three listeners',
+      })
+      .default([1, 1]),
+  ),
   TWITCH_CLIENT_ID: optionalText(),
   TWITCH_CLIENT_SECRET: optionalText(),
   TWITCH_HELIX_URL: text('https://api.twitch.tv/helix'),
@@ -164,6 +176,7 @@ function shape(env: Env, cwd: string) {
       joinWindowMs: env.TWITCH_JOIN_WINDOW_MS,
       monitorPollMs: env.TWITCH_MONITOR_POLL_MS,
       bufferEvents: env.TWITCH_BUFFER_EVENTS,
+      shard: { index: env.TWITCH_SHARD[0], count: env.TWITCH_SHARD[1] },
       clientId: env.TWITCH_CLIENT_ID,
       clientSecret: env.TWITCH_CLIENT_SECRET,
       helixUrl: env.TWITCH_HELIX_URL,

@@ -124,7 +124,11 @@ export function registerCollect(
         '(needs TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET)',
     )
     .option('--top <n>', 'how many of the top live streams', wholeNumberOption(1, 10_000), 100)
-    .option('--out <dir>', 'directory for the CSV files', 'collected')
+    .option(
+      '--out <dir>',
+      'directory for the CSV files (replaces the seed files there, keeps others)',
+      'collected',
+    )
     .option('--concurrency <n>', 'Helix requests in flight at once', wholeNumberOption(1, 16), 4)
     .action(async (options: CollectCliOptions) => setExit(await runCollect(context(), options)));
 }

@@ -35,6 +35,7 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
+import { recordReplayed, replayedSoFar } from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
 
 export interface StartOptions {
@@ -168,23 +169,33 @@ export async function runStart(
     } else if (existsSync(chatters)) {
       const publisher = await bus.publisher();
       closers.push(() => publisher.close());
+      const earlier = await replayedSoFar(config.dataDir, chatters);
       const replaying = replayChatters(publisher, {
         file: chatters,
         topic: config.kafka.topic,
         intervalMs: 1000 / options.rate,
+        skipEvents: earlier,
         signal: replayStop.signal,
         onReject: (r) => logger.warn(r, 'replay: bad line skipped'),
       })
-        .then((summary) => {
-          if (!summary.stopped)
-            logger.info({ published: summary.published }, 'replay of the sample chatters finished');
+        .then(async (summary) => {
+          await recordReplayed(config.dataDir, chatters, earlier + summary.published);
+          if (summary.stopped) return;
+          logger.info(
+            { published: summary.published, earlier },
+            summary.published === 0
+              ? 'the sample chatters were all replayed by earlier starts; set TWITCH_CHANNELS for live chat'
+              : 'replay of the sample chatters finished',
+          );
         })
         .catch((error: unknown) => logger.error({ err: error }, 'replay failed'));
       closers.push(async () => {
         replayStop.abort();
         await replaying;
       });
-      source = `replaying ${chatters} at ${formatCount(options.rate)} events/s`;
+      source =
+        `replaying ${chatters} at ${formatCount(options.rate)} events/s` +
+        (earlier > 0 ? `, after the ${formatCount(earlier)} events earlier starts replayed` : '');
     } else {
       source = 'no chat source (set TWITCH_CHANNELS, or keep data/chatters.csv for a replay)';
     }

@@ -19,9 +19,17 @@ export interface ReplyField {
   inline?: boolean;
 }
 
+/** What a reply picture shows: a node-link graph, a chart, or the reply's table drawn whole. */
+export type ReplyImageKind = 'graph' | 'chart' | 'table';
+
 export interface ReplyImage {
   /** File name with extension, e.g. `streamer-lck_korea.png`; unique within the reply. */
   name: string;
+  /**
+   * Set by whoever draws the picture. Front ends go by it, never by the file name: a `table` picture stands
+   * in for the reply's table when the table is too wide to show as text.
+   */
+  kind?: ReplyImageKind;
   png: Buffer;
   width: number;
   height: number;

@@ -52,10 +52,10 @@ export const streamerCommand = defineCommand({
       hood.view.nodes.find((n) => n.id === `Stream:${s.login}`) ??
       hood.view.nodes.find((n) => n.kind === 'Stream');
     const drawnChatters = hood.chatters.length;
-    const bots = await botsOf(ports).flags();
-    const botsHere = [...new Set([...hood.moderators, ...hood.vips, ...hood.chatters.map((c) => c.login)])]
-      .filter((login) => bots.has(login))
-      .sort();
+    // Every flagged account in the channel's audience, not only those drawn: bots with no message counts
+    // sort among the quiet chatters, far below the ones shown.
+    const bots = await botsOf(ports).logins();
+    const botsHere = await graph.presentIn(found.id, bots);
     const { images, notes } = await drawReplyImages([
       {
         what: 'graph',

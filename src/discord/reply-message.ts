@@ -226,8 +226,6 @@ function chunkRows(text: TableText): [number, number][] {
 // ---------------------------------------------------------------------------------------------------
 // images
 
-const TABLE_PICTURE = /(^|[-_])table\.png$/i;
-
 const safeFileName = (name: string) => {
   const base =
     name
@@ -343,9 +341,9 @@ export class PagedReply {
     // The adapter's own notes (cut cells, left-out pictures) come first: the reply's may be cut.
     const notes: string[] = [];
     const measured = reply.table === undefined ? undefined : tableLines(reply.table);
-    // A command may draw its whole table itself (render's `imageName(…, 'table')` names it `*-table.png`);
-    // a table too wide for text is then shown by that picture, first, and is not drawn again.
-    const provided = reply.images.find((image) => TABLE_PICTURE.test(image.name));
+    // A command may draw its whole table itself (an image of kind `table`); a table too wide for text is
+    // then shown by that picture, first, and is not drawn again.
+    const provided = reply.images.find((image) => image.kind === 'table');
     const showProvided = measured !== undefined && !measured.fits && provided !== undefined;
     const text = showProvided ? undefined : measured;
     const asImage = text !== undefined && !text.fits && options.tableImage !== undefined;

@@ -254,6 +254,11 @@ export interface GraphStore {
   accountPresence(options: { minChannels: number; logins: readonly string[] }): Promise<AccountPresence[]>;
   /** Everyone who chats, moderates or is VIP in the channel, sorted by login; null for an unknown channel. */
   channelAudience(streamerId: string): Promise<AudienceRecord[] | null>;
+  /**
+   * Which of `logins` chat, moderate or are VIP in the channel, sorted; none for an unknown channel. For a
+   * few named accounts (the flagged bots) without reading a big channel's whole audience.
+   */
+  presentIn(streamerId: string, logins: readonly string[]): Promise<string[]>;
   /** Which channels share the channel's chatters; null for an unknown channel. */
   audienceOverlap(streamerId: string): Promise<AudienceOverlap | null>;
 

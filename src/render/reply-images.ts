@@ -3,7 +3,7 @@
  * only say what to draw. A picture that fails to draw costs the reply its picture, not its answer.
  */
 import stringWidth from 'string-width';
-import type { ReplyImage, ReplyTable } from '../commands/reply.js';
+import type { ReplyImage, ReplyImageKind, ReplyTable } from '../commands/reply.js';
 import type { GraphView } from '../graph/graph-store.port.js';
 import type { BarChartInput, BarChartOptions } from './bar-chart.js';
 import { renderBarChart } from './bar-chart.js';
@@ -57,18 +57,25 @@ export function weighView(
   });
 }
 
-const asReplyImage = (name: string, description: string, image: RenderedImage): ReplyImage => ({
-  name,
-  description,
-  png: image.png,
-  width: image.width,
-  height: image.height,
-});
-
 export type ImageJob =
   | { what: 'graph'; name: string; description: string; input: GraphImageInput; options?: GraphImageOptions }
   | { what: 'bars'; name: string; description: string; input: BarChartInput; options?: BarChartOptions }
   | { what: 'table'; name: string; description: string; input: TableImageInput; options?: TableImageOptions };
+
+/** What each job draws, as front ends know pictures (see `ReplyImage.kind`). */
+const KIND_OF_JOB = { graph: 'graph', bars: 'chart', table: 'table' } as const satisfies Record<
+  ImageJob['what'],
+  ReplyImageKind
+>;
+
+const asReplyImage = (job: ImageJob, image: RenderedImage): ReplyImage => ({
+  name: job.name,
+  kind: KIND_OF_JOB[job.what],
+  description: job.description,
+  png: image.png,
+  width: image.width,
+  height: image.height,
+});
 
 async function render(job: ImageJob): Promise<RenderedImage> {
   switch (job.what) {
@@ -93,7 +100,7 @@ export async function drawReplyImages(
   for (const job of jobs) {
     try {
       const image = await render(job);
-      images.push(asReplyImage(job.name, job.description, image));
+      images.push(asReplyImage(job, image));
     } catch (error) {
       notes.push(
         `The picture ${job.name} could not be drawn (${error instanceof Error ? error.message : String(error)}).`,

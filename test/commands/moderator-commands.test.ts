@@ -107,10 +107,17 @@ describe('moderator commands on the demo dataset', () => {
   it('marks bots in the pictures and can leave them out of PageRank', async () => {
     const excluded = await run('/pagerank 50 exclude_bots:true', ports);
     expect(excluded.reply.notes.join(' ')).toMatch(/Computed without the \d+ accounts flagged as bots/);
+  });
+
+  it('/streamer lists every flagged account in the audience, also those too far down to be drawn', async () => {
     const hood = await run('/streamer lck_korea', ports);
-    // Bots among the VIPs, moderators and chatters the reply shows (aten and 2020 chat there too, further down).
-    expect((hood.reply.data as { bots: string[] }).bots).toEqual(['moobot']);
-    expect(hood.reply.fields?.find((f) => f.name === 'Bots (1)')?.value).toBe('moobot');
+    // From the demo CSVs: moobot moderates lck_korea (a known bot); 2020 and aten chat there and sit in 45
+    // and 51 of the 57 channels. By login they are chatters no. 124 and 1,009 of 1,704, below the 100 drawn.
+    expect((hood.reply.data as { bots: string[] }).bots).toEqual(['2020', 'aten', 'moobot']);
+    expect(hood.reply.fields?.find((f) => f.name.startsWith('Bots'))).toEqual({
+      name: 'Bots (3)',
+      value: '2020, aten, moobot',
+    });
   });
 });
 

@@ -310,19 +310,9 @@ export function graphStoreContract(
           { login: 'xena', messages: null },
         ]);
         expect(hood?.chatterCount).toBe(3);
+        // Which nodes, in which order: 'orders neighbourhood nodes and links alike on every backend'.
         const ids = new Set(hood?.view.nodes.map((n) => n.id));
-        for (const id of [
-          'Stream:alpha',
-          'Game:Chess',
-          'Language:en',
-          'Team:red',
-          'User:vince',
-          'User:mia',
-          'User:nightbot',
-          'User:xena',
-        ]) {
-          expect(ids.has(id), id).toBe(true);
-        }
+        expect(ids.size).toBe(9);
         expect(hood?.view.links).toContainEqual({
           source: 'User:vince',
           target: 'Stream:alpha',
@@ -344,8 +334,8 @@ export function graphStoreContract(
         }
       });
 
-      it('limits chatters in a neighbourhood, most messages first', async () => {
-        await store.applyChatActivity(
+      const chatInAlpha = () =>
+        store.applyChatActivity(
           [
             activity('1', 'xena', { messages: 5 }),
             activity('1', 'vince', { messages: 2 }),
@@ -353,6 +343,9 @@ export function graphStoreContract(
           ],
           [],
         );
+
+      it('limits chatters in a neighbourhood, most messages first', async () => {
+        await chatInAlpha();
         const hood = await store.neighbourhood('1', { chatterLimit: 2 });
         expect(hood?.chatters).toEqual([
           { login: 'xena', messages: 5 },
@@ -360,6 +353,37 @@ export function graphStoreContract(
         ]);
         expect(hood?.chatterCount).toBe(4);
         expect(hood?.view.omitted).toBe(2);
+      });
+
+      it('orders neighbourhood nodes and links alike on every backend', async () => {
+        await chatInAlpha();
+        const hood = await store.neighbourhood('1', { chatterLimit: 10 });
+        // vince is drawn once, where he first appears (as a VIP), so his node has no message weight.
+        expect(hood?.view.nodes.map((n) => n.id)).toEqual([
+          'Stream:alpha',
+          'Game:Chess',
+          'Language:en',
+          'Team:red',
+          'User:vince',
+          'User:mia',
+          'User:nightbot',
+          'User:xena',
+          'User:zed',
+          'User:charlie',
+        ]);
+        expect(hood?.view.nodes.find((n) => n.id === 'User:xena')?.weight).toBe(5);
+        expect(hood?.view.links.map((l) => `${l.source} ${l.type} ${l.target}`)).toEqual([
+          'Stream:alpha PLAYS Game:Chess',
+          'Stream:alpha SPEAKS Language:en',
+          'Stream:alpha IS_PART_OF Team:red',
+          'User:vince VIP Stream:alpha',
+          'User:mia MODERATOR Stream:alpha',
+          'User:nightbot MODERATOR Stream:alpha',
+          'User:xena CHATTER Stream:alpha',
+          'User:vince CHATTER Stream:alpha',
+          'User:zed CHATTER Stream:alpha',
+          'User:charlie CHATTER Stream:alpha',
+        ]);
       });
 
       it('lists streamers by language and game, case-insensitively', async () => {
@@ -410,6 +434,43 @@ export function graphStoreContract(
         });
         expect(view.links).toContainEqual({ source: 'User:vince', target: 'Stream:alpha', type: 'VIP' });
         expect(view.links).not.toContainEqual(expect.objectContaining({ target: 'Stream:bravo' }));
+      });
+
+      it('orders connection nodes alike on every backend: given ones as given, then the rest by id', async () => {
+        const view = await store.connections([
+          { kind: 'Stream', name: 'charlie' },
+          { kind: 'User', name: 'vince' },
+          { kind: 'Stream', name: 'alpha' },
+          { kind: 'Stream', name: 'bravo' },
+        ]);
+        expect(view.nodes).toEqual([
+          { id: 'Stream:charlie', kind: 'Stream', label: 'CHARLIE' },
+          { id: 'User:vince', kind: 'User', label: 'vince' },
+          { id: 'Stream:alpha', kind: 'Stream', label: 'ALPHA' },
+          { id: 'Stream:bravo', kind: 'Stream', label: 'BRAVO' },
+          { id: 'Game:Chess', kind: 'Game', label: 'Chess' },
+          { id: 'Game:Go', kind: 'Game', label: 'Go' },
+          { id: 'Language:en', kind: 'Language', label: 'en' },
+          { id: 'Language:ko', kind: 'Language', label: 'ko' },
+          { id: 'Team:blue', kind: 'Team', label: 'blue' },
+          { id: 'Team:red', kind: 'Team', label: 'red' },
+        ]);
+        expect(view.links.map((l) => `${l.source} ${l.type} ${l.target}`)).toEqual([
+          'Stream:alpha PLAYS Game:Chess',
+          'Stream:alpha SPEAKS Language:en',
+          'Stream:alpha IS_PART_OF Team:red',
+          'Stream:bravo PLAYS Game:Chess',
+          'Stream:bravo SPEAKS Language:ko',
+          'Stream:bravo IS_PART_OF Team:red',
+          'Stream:charlie PLAYS Game:Go',
+          'Stream:charlie SPEAKS Language:en',
+          'Stream:charlie CHATTER Stream:alpha',
+          'Stream:charlie IS_PART_OF Team:blue',
+          'User:vince CHATTER Stream:alpha',
+          'User:vince VIP Stream:alpha',
+          'User:vince VIP Stream:bravo',
+        ]);
+        expect(view.omitted).toBe(0);
       });
     });
 
@@ -735,6 +796,16 @@ export function graphStoreContract(
           },
         ]);
         expect(await store.channelAudience('404')).toBeNull();
+      });
+
+      it('tells which of the named accounts chat, moderate or are VIP in a channel', async () => {
+        // Each way in: vince VIP (and chatter), nightbot and mia moderators, xena chatter, charlie a
+        // streamer who chats; wanda and yuri are only in channel 3; nightbot is asked twice.
+        const asked = ['nightbot', 'xena', 'wanda', 'yuri', 'charlie', 'nobody', 'vince', 'mia', 'nightbot'];
+        expect(await store.presentIn('1', asked)).toEqual(['charlie', 'mia', 'nightbot', 'vince', 'xena']);
+        expect(await store.presentIn('3', asked)).toEqual(['nightbot', 'wanda', 'yuri']);
+        expect(await store.presentIn('1', [])).toEqual([]);
+        expect(await store.presentIn('404', asked)).toEqual([]);
       });
 
       it('finds the channels that share an audience', async () => {

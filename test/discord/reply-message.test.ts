@@ -4,7 +4,7 @@
  * the reply says may be lost silently: rows, fields and description text all appear across the pages.
  */
 import { describe, expect, it } from 'vitest';
-import type { Reply, ReplyImage } from '../../src/commands/reply.js';
+import type { Reply, ReplyImage, ReplyImageKind } from '../../src/commands/reply.js';
 import { errorReply, reply } from '../../src/commands/reply.js';
 import type { ReplyPage, TableImageRenderer } from '../../src/discord/reply-message.js';
 import { clip, pageReply, splitText } from '../../src/discord/reply-message.js';
@@ -31,8 +31,9 @@ const text = (pages: readonly ReplyPage[]) =>
     .join('\n');
 
 const png = (bytes: number): Buffer => Buffer.alloc(bytes, 1);
-const image = (name: string, bytes = 100): ReplyImage => ({
+const image = (name: string, bytes = 100, kind?: ReplyImageKind): ReplyImage => ({
   name,
+  ...(kind === undefined ? {} : { kind }),
   png: png(bytes),
   width: 10,
   height: 10,
@@ -197,7 +198,8 @@ describe('Reply → Discord message', () => {
       reply({
         title: 'Wide',
         table: { columns: [{ header: 'Name' }, { header: 'Description' }], rows },
-        images: [image('streamers-graph.png'), image('streamers-any-any-table.png')],
+        // The file name does not matter; the kind does.
+        images: [image('streamers-graph.png', 100, 'graph'), image('streamers-wide.png', 100, 'table')],
       }),
       renderer,
     );
@@ -205,8 +207,30 @@ describe('Reply → Discord message', () => {
     expect(drawn).toBe(0);
     expect(pages).toHaveLength(1);
     expect(pages[0]?.embeds.map((e) => e.image?.url)).toEqual([
-      'attachment://streamers-any-any-table.png',
+      'attachment://streamers-wide.png',
       'attachment://streamers-graph.png',
+    ]);
+  });
+
+  it('draws a wide table itself when no reply picture is of kind table, whatever the pictures are named', async () => {
+    let drawn = 0;
+    const renderer: TableImageRenderer = () => {
+      drawn += 1;
+      return Promise.resolve({ png: png(64), width: 800, height: 600 });
+    };
+    const pages = await allPages(
+      reply({
+        title: 'Wide',
+        table: { columns: [{ header: 'A' }], rows: [['x'.repeat(100)]] },
+        images: [image('streamers-any-any-table.png', 100, 'chart')],
+      }),
+      renderer,
+    );
+    expectAccepted(pages);
+    expect(drawn).toBe(1);
+    expect(pages[0]?.embeds.map((e) => e.image?.url)).toEqual([
+      'attachment://table.png',
+      'attachment://streamers-any-any-table.png',
     ]);
   });
 
@@ -223,8 +247,8 @@ describe('Reply → Discord message', () => {
     expectAccepted(pages);
     const names = pages[0]?.files.map((f) => f.name) ?? [];
     expect(new Set(names).size).toBe(names.length);
-    // A reply picture named like a table picture is taken as the table's picture.
-    expect(names).toEqual(['table.png', 'table-2.png', 'table_.png']);
+    // None is of kind table, so the adapter draws the table, first, under a name none of them has.
+    expect(names).toEqual(['table__.png', 'table.png', 'table-2.png', 'table_.png']);
   });
 
   it('falls back to text when drawing the table picture fails', async () => {

@@ -84,6 +84,23 @@ describe('replay', () => {
     expect(decoded.every((d) => d.ok && d.event.sentAt !== null)).toBe(true);
   });
 
+  it('passes over the first skipEvents valid lines, so a stopped replay can go on where it was', async () => {
+    const bus = new MemoryEventBus({ capacity: 100, firstOffset: 0 });
+    const path = file('user_id,chatter_login\n7,ann\nbad\n8,bob\n7,cat\n9,dan\n');
+    const summary = await replayChatters(await bus.publisher(), {
+      file: path,
+      topic: 'chatters',
+      intervalMs: 0,
+      skipEvents: 2,
+    });
+    expect(summary).toMatchObject({ published: 2, rejected: 1 });
+    const logins = bus.peek('chatters').map((m) => {
+      const decoded = decodeChatEvent(m.value);
+      return decoded.ok ? decoded.event.user.login : decoded.reason;
+    });
+    expect(logins).toEqual(['cat', 'dan']);
+  });
+
   it('stops when its signal is aborted', async () => {
     const bus = new MemoryEventBus({ capacity: 100, firstOffset: 0 });
     const abort = new AbortController();

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -33,6 +33,21 @@ const loadedWidth = (element: unknown): number => {
   const img = element as { complete: boolean; naturalWidth: number };
   return img.complete ? img.naturalWidth : 0;
 };
+
+/**
+ * Submits the command line with `submit` and gives the message that answers it. Earlier answers stay on
+ * the page and look alike, so the new one is found by position (the first past those already there) and
+ * checked to echo `line`, never taken as "the last message", which may still be the previous answer.
+ */
+async function answerTo(page: Page, line: string, submit: () => Promise<void>): Promise<Locator> {
+  const messages = page.locator('.message');
+  const before = await messages.count();
+  await submit();
+  const message = messages.nth(before);
+  await message.waitFor();
+  expect(await message.locator('.used .cmd').textContent()).toBe(line);
+  return message;
+}
 
 /** A reply with a picture, so the page's image path is checked whatever the commands draw today. */
 const pictureCommand = defineCommand({
@@ -108,17 +123,16 @@ describe('playground in headless Chromium', () => {
     expect(labels.every((l) => l.toLowerCase().includes('lc'))).toBe(true);
     await choice.click();
     expect(await line.inputValue()).toBe('/streamer lck_korea');
-    await line.press('Enter');
+    const message = await answerTo(page, '/streamer lck_korea', () => line.press('Enter'));
 
-    const title = page.locator('.message .embed-title').last();
-    await title.waitFor();
+    const title = message.locator('.embed-title').first();
     expect(await title.textContent()).toBe('LCK_Korea (lck_korea)');
     expect(await title.locator('a').getAttribute('href')).toBe('https://www.twitch.tv/lck_korea');
-    const fieldNames = await page.locator('.message').last().locator('.field-name').allTextContents();
+    const fieldNames = await message.locator('.field-name').allTextContents();
     expect(fieldNames).toContain('Followers');
     expect(fieldNames.some((n) => n.startsWith('Chatters ('))).toBe(true);
     // The channel's graph picture (drawn by src/render) loads from the playground's image endpoint.
-    const picture = page.locator('.message').last().locator('.embed-image img');
+    const picture = message.locator('.embed-image img');
     expect(await picture.count()).toBe(1);
     expect(await picture.getAttribute('alt')).toContain("Graph of LCK_Korea's channel");
     await expect.poll(() => picture.evaluate(loadedWidth), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -142,8 +156,9 @@ describe('playground in headless Chromium', () => {
     const line = page.locator('#line');
     await line.fill('/picture');
     await line.press('Escape');
-    await line.press('Enter');
-    const img = page.locator('.message').last().locator('.embed-image img');
+    const message = await answerTo(page, '/picture', () => line.press('Enter'));
+    // The answer before this one has a picture too: this must be the new answer's.
+    const img = message.locator('.embed-image img');
     await img.waitFor();
     expect(await img.getAttribute('src')).toMatch(/^\/api\/replies\/[\w-]+\/files\/0\/purple\.png$/);
     await expect.poll(() => img.evaluate(loadedWidth)).toBe(320);
@@ -153,8 +168,7 @@ describe('playground in headless Chromium', () => {
     const line = page.locator('#line');
     await line.fill('/top vips 50');
     await line.press('Escape');
-    await line.press('Enter');
-    const message = page.locator('.message').last();
+    const message = await answerTo(page, '/top vips 50', () => line.press('Enter'));
     await message.locator('.embed-footer', { hasText: 'Page 1 of 3' }).waitFor();
     await message.locator('button', { hasText: 'Next' }).click();
     await message.locator('.embed-footer', { hasText: 'Page 2 of 3' }).waitFor();

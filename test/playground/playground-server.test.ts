@@ -58,6 +58,18 @@ describe('playground server', () => {
     expect(((await second.json()) as { index: number }).index).toBe(1);
   });
 
+  it("shows a wide table by the command's own table picture, first", async () => {
+    const answer = (await (await run('/streamers')).json()) as {
+      embeds: { image?: { url: string } }[];
+      files: { name: string }[];
+    };
+    expect(answer.embeds.map((e) => e.image?.url)).toEqual([
+      'attachment://streamers-any-any-table.png',
+      'attachment://streamers-any-any.png',
+    ]);
+    expect(answer.files.map((f) => f.name)).toEqual(['streamers-any-any-table.png', 'streamers-any-any.png']);
+  });
+
   it('answers typing mistakes as an error card, and refuses cross-site posts', async () => {
     const bad = (await (await run('/streamer "unclosed')).json()) as { status: string; outcome: string };
     expect(bad).toMatchObject({ status: 'error', outcome: 'bad-arguments' });

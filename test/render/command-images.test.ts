@@ -7,7 +7,7 @@ import { runAsk } from '../../src/cli/ask.cli.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { dispatch } from '../../src/commands/dispatcher.js';
 import { buildRegistry } from '../../src/commands/registry.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply, ReplyImageKind } from '../../src/commands/reply.js';
 import { loadConfig } from '../../src/config.js';
 import type { StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
@@ -88,8 +88,9 @@ async function ask(line: string): Promise<Reply> {
   return result.reply;
 }
 
-async function expectPictures(reply: Reply, names: string[]): Promise<void> {
-  expect(reply.images.map((i) => i.name)).toEqual(names);
+/** `pictures`: each picture's file name and what it shows, in order. */
+async function expectPictures(reply: Reply, pictures: [string, ReplyImageKind][]): Promise<void> {
+  expect(reply.images.map((i) => [i.name, i.kind])).toEqual(pictures);
   for (const image of reply.images) {
     const decoded = await decode(image.png);
     expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
@@ -100,7 +101,7 @@ async function expectPictures(reply: Reply, names: string[]): Promise<void> {
 describe('command pictures', () => {
   it('/streamer draws the ego network with moderators, VIPs and chatters, the rest counted', async () => {
     const reply = await ask('/streamer lck_korea');
-    await expectPictures(reply, ['streamer-lck_korea.png']);
+    await expectPictures(reply, [['streamer-lck_korea.png', 'graph']]);
     expect(reply.images[0]?.description).toContain('1 VIP, 1 moderator and 100 of 400 chatters');
     // The text still lists 25 chatters, as before pictures.
     expect((reply.data as { chatters: unknown[] }).chatters).toHaveLength(25);
@@ -108,18 +109,21 @@ describe('command pictures', () => {
 
   it('/top draws a bar chart', async () => {
     const reply = await ask('/top games');
-    await expectPictures(reply, ['top-games.png']);
+    await expectPictures(reply, [['top-games.png', 'chart']]);
     expect(reply.table?.rows).toHaveLength(3);
   });
 
   it('/pagerank and /betweenness draw the top nodes and the links among them', async () => {
-    await expectPictures(await ask('/pagerank 5'), ['pagerank-top5.png']);
-    await expectPictures(await ask('/betweenness 5'), ['betweenness-top5.png']);
+    await expectPictures(await ask('/pagerank 5'), [['pagerank-top5.png', 'graph']]);
+    await expectPictures(await ask('/betweenness 5'), [['betweenness-top5.png', 'graph']]);
   });
 
   it('/streamers draws the matching streamers, and a table image when the table is too wide', async () => {
-    await expectPictures(await ask('/streamers ko'), ['streamers-ko-any.png']);
-    await expectPictures(await ask('/streamers'), ['streamers-any-any.png', 'streamers-any-any-table.png']);
+    await expectPictures(await ask('/streamers ko'), [['streamers-ko-any.png', 'graph']]);
+    await expectPictures(await ask('/streamers'), [
+      ['streamers-any-any.png', 'graph'],
+      ['streamers-any-any-table.png', 'table'],
+    ]);
   });
 
   it('ask --out writes the images and prints their paths', async () => {

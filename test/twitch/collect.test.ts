@@ -3,13 +3,14 @@
  * 429 and 5xx, a token renewal, response validation — shown by the server's request log — and CSV files
  * that the seed importer reads without a rejected row.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/cli-context.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { importSeedDirectory } from '../../src/ingest/csv/seed-importer.js';
 import { runCli } from '../support/cli-harness.js';
+import { demoDatasetDir } from '../support/demo-dataset.js';
 import type { FixtureBroadcaster, HelixRequestRecord, HelixServerOptions } from '../support/helix-server.js';
 import { fixtureChannels, HelixTestServer } from '../support/helix-server.js';
 import { useTempDirs } from '../support/temp-dir.js';
@@ -226,6 +227,34 @@ describe('twitchgraph collect', () => {
     expect(run.err).toContain('lacks channel:read:vips: no vips.csv');
     expect(existsSync(join(out, 'vips.csv'))).toBe(false);
     expect(readFileSync(join(out, 'moderators.csv'), 'utf8')).toBe('user_id,moderator_login\n77,b\n');
+  });
+
+  it('replaces a whole earlier seed in --out, keeping other files; a failed run changes nothing', async () => {
+    const out = tempDir();
+    const demo = demoDatasetDir();
+    for (const file of readdirSync(demo)) copyFileSync(join(demo, file), join(out, file));
+    writeFileSync(join(out, 'notes.txt'), 'mine\n');
+    const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
+
+    const broken = await helix({ channels: fixtureChannels(5), malformed: '/users' });
+    expect((await runCli(['collect', '--top', '5', '--out', out], env(broken))).code).toBe(EXIT.failed);
+    expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
+
+    const server = await helix({ channels: fixtureChannels(5) });
+    const run = await runCli(['collect', '--top', '5', '--out', out], env(server));
+    expect(run.code).toBe(EXIT.ok);
+    // No vips.csv, moderators.csv or chatters.csv of the demo's channels is left to be imported with the
+    // new streamers, and no staging folder is left behind.
+    expect(readdirSync(out).sort()).toEqual(['LICENSE', 'notes.txt', 'streamers.csv', 'teams.csv']);
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(out, 'LICENSE'), 'utf8')).toBe(readFileSync(join(demo, 'LICENSE'), 'utf8'));
+
+    const store = EmbeddedGraphStore.inMemory();
+    expect((await importSeedDirectory(out, store)).rejected).toBe(0);
+    const counts = await store.counts();
+    expect(counts.byLabel.Stream).toBe(5);
+    expect([counts.byType.VIP, counts.byType.MODERATOR, counts.byType.CHATTER]).toEqual([0, 0, 0]);
+    expect(await store.findStreamer('lck_korea')).toBeNull();
   });
 
   it('stops with a clear error naming the endpoint when a response has an unexpected shape', async () => {

@@ -282,7 +282,11 @@ describe('chat listener: join pacing', () => {
     expect(await metricValue(registry, 'twitchgraph_listener_joins_pending')).toBe(25);
     for (let step = 0; step < 200 && server.joins.length < 45; step += 1) {
       clock.advance(250);
-      await sleep(5); // let the JOINs of a wave that came due reach the server
+      await sleep(5); // the listener sends a wave that came due before this ends
+      // The server stamps each JOIN with the fake time it arrives at: time must not move on while a wave is
+      // still on the wire, however slow the machine.
+      const sent = listener.channels().filter((c) => c.state !== 'waiting').length;
+      await server.waitFor(`${sent} joins`, () => server.joins.length >= sent);
     }
     await server.waitFor('45 joins', () => server.joins.length === 45);
     const times = server.joins.map((j) => j.at);

@@ -53,6 +53,8 @@ import type {
   StreamerSummary,
 } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
+import type { OutLink, ResolvedRef } from '../graph-views.js';
+import { connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 import type { OpenGraphStoreOptions } from '../open-graph-store.js';
 import { GRAPH_ERROR_CODES, isAuthError, shortReason, toGraphStoreError } from './bolt-errors.js';
@@ -80,6 +82,7 @@ import {
   kindOf,
   limitParam,
   linkSchema,
+  loginSchema,
   lockedOffsetSchema,
   monitoredSchema,
   nameSchema,
@@ -97,8 +100,6 @@ import {
   toGraphCounts,
   toStreamerSummary,
 } from './records.js';
-import type { OutLink, ResolvedRef } from './views.js';
-import { connectionsView, neighbourhoodOf } from './views.js';
 import type { EnsureStep, StreamState } from './write-plan.js';
 import {
   chunks,
@@ -694,6 +695,17 @@ export class BoltGraphStore implements GraphStore {
       );
       return rows.sort((a, b) => compareNames(a.login, b.login));
     });
+  }
+
+  async presentIn(streamerId: string, logins: readonly string[]): Promise<string[]> {
+    const rows = await this.read('reading who is in a channel', async (tx) =>
+      parseAll(
+        loginSchema,
+        'present logins',
+        await run(tx, Q.PRESENT_IN, { id: streamerId, logins: unique(logins) }),
+      ),
+    );
+    return rows.map((r) => r.login).sort(compareNames);
   }
 
   async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {

@@ -460,6 +460,12 @@ RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipHere, moderatorHere,
        size([(u)-[:MODERATOR]->(o:Stream) WHERE o <> s | o]) AS moderatorElsewhere,
        size([(u)-[:CHATTER]->(o:Stream) WHERE o <> s | o]) AS chatsElsewhere`;
 
+/** Which of the named accounts chat, moderate or are VIP in the channel (by the login index, not the audience). */
+export const PRESENT_IN = `
+UNWIND $logins AS login
+MATCH (u:User {name: login})-[:CHATTER|VIP|MODERATOR]->(:Stream {id: $id})
+RETURN DISTINCT login`;
+
 /** A channel and the size of its audience (its chatters). */
 export const CHANNEL_WITH_AUDIENCE = `
 MATCH (a:Stream {id: $id})

@@ -118,6 +118,7 @@ export const streamIdNameSchema = z.object({ id: text, name: optionalText });
 export const holderSchema = z.object({ login: text, streamId: optionalText, isStream: z.boolean() });
 export const idSchema = z.object({ id: text });
 export const nameSchema = z.object({ name: text });
+export const loginSchema = z.object({ login: text });
 export const countSchema = z.object({ count: safeInteger });
 export const displayNameSchema = z.object({ id: text, name: optionalText, displayName: text });
 

@@ -26,8 +26,6 @@ import type {
   GraphCounts,
   GraphProjection,
   GraphView,
-  GraphViewLink,
-  GraphViewNode,
   AccountPresence,
   AudienceOverlap,
   AudienceRecord,
@@ -41,6 +39,8 @@ import type {
   StreamerSummary,
 } from '../graph-store.port.js';
 import { byCountThenName, compareNames, offsetKey, streamDisplayName } from '../graph-order.js';
+import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
+import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 
 const { MultiDirectedGraph } = graphology;
@@ -90,6 +90,8 @@ const gameKey = (name: string) => `g:${name}`;
 const languageKey = (name: string) => `l:${name}`;
 const teamKey = (name: string) => `t:${name}`;
 const edgeKey = (type: RelationshipType, source: string, target: string) => `${type}|${source}|${target}`;
+/** The relationships that put an account in a channel's audience. */
+const PRESENCE_TYPES: ReadonlySet<RelationshipType> = new Set(['CHATTER', 'VIP', 'MODERATOR']);
 
 export class EmbeddedGraph {
   readonly graph: Graph = new MultiDirectedGraph<NodeAttrs, EdgeAttrs>({ allowSelfLoops: true });
@@ -508,15 +510,10 @@ export class EmbeddedGraph {
   neighbourhood(streamerId: string, chatterLimit: number): StreamerNeighbourhood | null {
     const key = this.streamKeyById.get(streamerId);
     if (key === undefined) return null;
-    const streamer = this.summary(key);
     const vips: string[] = [];
     const moderators: string[] = [];
     // Only the top `chatterLimit` chatters are kept (a bounded sorted list): big channels have 100k+.
-    const shown: { login: string; messages: number | null }[] = [];
-    const before = (
-      a: { login: string; messages: number | null },
-      b: { login: string; messages: number | null },
-    ) => (b.messages ?? -1) - (a.messages ?? -1) || compareNames(a.login, b.login);
+    const shown: ChatterRow[] = [];
     let chatterCount = 0;
     this.graph.forEachInEdge(key, (_edge, attrs, source) => {
       // User keys are `u:<login>`; a stream known only by id (`s:<id>`) has no login to show.
@@ -529,90 +526,49 @@ export class EmbeddedGraph {
         const entry = { login, messages: attrs.messages ?? null };
         if (
           shown.length === chatterLimit &&
-          (chatterLimit === 0 || before(entry, shown[chatterLimit - 1] as typeof entry) >= 0)
+          (chatterLimit === 0 || compareChatters(entry, shown[chatterLimit - 1] as ChatterRow) >= 0)
         )
           return;
         let at = shown.length;
-        while (at > 0 && before(entry, shown[at - 1] as typeof entry) < 0) at -= 1;
+        while (at > 0 && compareChatters(entry, shown[at - 1] as ChatterRow) < 0) at -= 1;
         shown.splice(at, 0, entry);
         if (shown.length > chatterLimit) shown.pop();
       }
     });
-    vips.sort(compareNames);
-    moderators.sort(compareNames);
-
-    const center = streamer.login === '' ? `#${streamer.id}` : streamer.login;
-    const nodes = new Map<string, GraphViewNode>();
-    const links: GraphViewLink[] = [];
-    const node = (id: string, kind: GraphViewNode['kind'], label: string, weight?: number) => {
-      if (!nodes.has(id))
-        nodes.set(id, weight === undefined ? { id, kind, label } : { id, kind, label, weight });
-      return id;
-    };
-    const centerId = node(`Stream:${center}`, 'Stream', streamer.displayName, streamer.followers);
-    if (streamer.game !== null)
-      links.push({
-        source: centerId,
-        target: node(`Game:${streamer.game}`, 'Game', streamer.game),
-        type: 'PLAYS',
-      });
-    if (streamer.language !== null) {
-      links.push({
-        source: centerId,
-        target: node(`Language:${streamer.language}`, 'Language', streamer.language),
-        type: 'SPEAKS',
-      });
-    }
-    for (const team of streamer.teams)
-      links.push({ source: centerId, target: node(`Team:${team}`, 'Team', team), type: 'IS_PART_OF' });
-    for (const login of vips)
-      links.push({ source: node(`User:${login}`, 'User', login), target: centerId, type: 'VIP' });
-    for (const login of moderators)
-      links.push({ source: node(`User:${login}`, 'User', login), target: centerId, type: 'MODERATOR' });
-    for (const c of shown) {
-      links.push({
-        source: node(`User:${c.login}`, 'User', c.login, c.messages ?? undefined),
-        target: centerId,
-        type: 'CHATTER',
-      });
-    }
-    const view: GraphView = { nodes: [...nodes.values()], links, omitted: chatterCount - shown.length };
-    return { streamer, vips, moderators, chatters: shown, chatterCount, view };
+    return neighbourhoodOf(this.summary(key), vips, moderators, shown, chatterCount, chatterLimit);
   }
 
   connections(refs: readonly NodeRef[]): GraphView {
-    const nodes = new Map<string, GraphViewNode>();
-    const links: GraphViewLink[] = [];
-    const keys = new Map<string, string>();
+    // Identities are node keys: `u:<login>` and `s:<id>`, as graph-views.ts expects.
+    const resolved: ResolvedRef[] = [];
     for (const ref of refs) {
       const key = ref.name.startsWith('#') ? this.streamKeyById.get(ref.name.slice(1)) : userKey(ref.name);
       if (key === undefined || !this.graph.hasNode(key)) continue;
       const attrs = this.graph.getNodeAttributes(key);
-      const kind = attrs.kind === 'Stream' ? 'Stream' : 'User';
-      const id = `${kind}:${ref.name}`;
-      keys.set(key, id);
-      const label = attrs.kind === 'Stream' ? (attrs.displayName ?? ref.name) : ref.name;
-      nodes.set(id, { id, kind, label });
-    }
-    for (const [key, id] of keys) {
-      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
-        const inView = keys.get(target);
-        if (inView !== undefined) {
-          links.push({ source: id, target: inView, type: attrs.type });
-          return;
-        }
-        const t = this.graph.getNodeAttributes(target);
-        if (t.kind !== 'Game' && t.kind !== 'Language' && t.kind !== 'Team') return;
-        const targetId = `${t.kind}:${t.name}`;
-        if (!nodes.has(targetId)) nodes.set(targetId, { id: targetId, kind: t.kind, label: t.name });
-        links.push({ source: id, target: targetId, type: attrs.type });
+      resolved.push({
+        ref: ref.name,
+        identity: key,
+        isStream: attrs.kind === 'Stream',
+        displayName: attrs.kind === 'Stream' ? attrs.displayName : null,
       });
     }
-    links.sort(
-      (a, b) =>
-        compareNames(a.source, b.source) || compareNames(a.target, b.target) || compareNames(a.type, b.type),
-    );
-    return { nodes: [...nodes.values()], links, omitted: 0 };
+    const links: OutLink[] = [];
+    for (const key of new Set(resolved.map((r) => r.identity))) {
+      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
+        const t = this.graph.getNodeAttributes(target);
+        links.push(
+          t.kind === 'User' || t.kind === 'Stream'
+            ? { sourceIdentity: key, type: attrs.type, targetIdentity: target, target: null }
+            : {
+                sourceIdentity: key,
+                type: attrs.type,
+                targetIdentity: null,
+                target: { kind: t.kind, name: t.name },
+              },
+        );
+      });
+    }
+    return connectionsView(resolved, links);
   }
 
   accountPresence(minChannels: number, logins: readonly string[]): AccountPresence[] {
@@ -645,6 +601,20 @@ export class EmbeddedGraph {
       }
     }
     return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
+  presentIn(streamerId: string, logins: readonly string[]): string[] {
+    const stream = this.streamKeyById.get(streamerId);
+    if (stream === undefined) return [];
+    return [...new Set(logins)]
+      .filter((login) => {
+        const key = userKey(login);
+        return (
+          this.graph.hasNode(key) &&
+          this.graph.someOutEdge(key, stream, (_edge, attrs) => PRESENCE_TYPES.has(attrs.type))
+        );
+      })
+      .sort(compareNames);
   }
 
   channelAudience(streamerId: string): AudienceRecord[] | null {

@@ -229,6 +229,10 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.model.channelAudience(streamerId));
   }
 
+  async presentIn(streamerId: string, logins: readonly string[]): Promise<string[]> {
+    return Promise.resolve(this.model.presentIn(streamerId, logins));
+  }
+
   async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {
     return Promise.resolve(this.model.audienceOverlap(streamerId));
   }

@@ -25,7 +25,7 @@ import {
   validateTokenResponse,
 } from './helix-responses.schema.js';
 import type { SeedCsvRow } from './seed-csv-writer.js';
-import { writeSeedCsv } from './seed-csv-writer.js';
+import { replaceSeedDirectory } from './seed-csv-writer.js';
 
 export const COLLECT_STEPS = ['streams', 'users', 'followers', 'teams', 'vips', 'moderators'] as const;
 export type CollectStep = (typeof COLLECT_STEPS)[number];
@@ -295,14 +295,12 @@ export async function collectSeed(client: HelixClient, options: CollectOptions):
   return { streamers, teams, vips, moderators, notes };
 }
 
-/** Write the collected files into `directory`; returns the paths written. */
+/** Write the collected files into `directory` in place of any seed there; returns the paths written. */
 export async function writeCollectedSeed(directory: string, collected: CollectedSeed): Promise<string[]> {
-  const written = [
-    await writeSeedCsv(directory, 'streamers', collected.streamers),
-    await writeSeedCsv(directory, 'teams', collected.teams),
-  ];
-  if (collected.vips !== null) written.push(await writeSeedCsv(directory, 'vips', collected.vips));
-  if (collected.moderators !== null)
-    written.push(await writeSeedCsv(directory, 'moderators', collected.moderators));
-  return written;
+  return replaceSeedDirectory(directory, {
+    streamers: collected.streamers,
+    teams: collected.teams,
+    ...(collected.vips === null ? {} : { vips: collected.vips }),
+    ...(collected.moderators === null ? {} : { moderators: collected.moderators }),
+  });
 }

@@ -24,6 +24,8 @@ export interface ReplayOptions {
   intervalMs: number;
   /** Events per publish call when there is no pause between them. */
   chunkSize?: number;
+  /** Valid lines to pass over first: where an earlier, stopped replay of the same file got to. */
+  skipEvents?: number;
   signal?: AbortSignal;
   onReject?: (rejection: { file: string; line: number; reason: string }) => void;
   onProgress?: (progress: ReplayProgress) => void;
@@ -62,6 +64,7 @@ export async function replayChatters(
   let published = 0;
   let rejected = 0;
   let index = 0;
+  let toSkip = options.skipEvents ?? 0;
   const progress = () =>
     options.onProgress?.({ published, rejected, bytesRead: file.bytesRead, size: file.size });
   const flush = async () => {
@@ -78,6 +81,10 @@ export async function replayChatters(
     if (!line.ok) {
       rejected += 1;
       options.onReject?.({ file: options.file, line: line.line, reason: line.reason });
+      continue;
+    }
+    if (toSkip > 0) {
+      toSkip -= 1;
       continue;
     }
     if (options.intervalMs > 0) {

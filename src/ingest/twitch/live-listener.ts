@@ -14,6 +14,8 @@ import type { ForwarderStats } from './event-forwarder.js';
 import { EventForwarder } from './event-forwarder.js';
 import type { ChatIdentity } from './tmi-connection.js';
 import { anonymousIdentity, ircEndpoint } from './tmi-connection.js';
+import type { ChannelShard } from './channel-shard.js';
+import { inShard } from './channel-shard.js';
 
 /** OAuth when TWITCH_USERNAME and TWITCH_OAUTH_TOKEN are set (config checks they come together), else anonymous. */
 export function chatIdentity(config: Config): ChatIdentity {
@@ -42,6 +44,15 @@ export interface LiveListener {
   close(graceMs?: number): Promise<{ listener: ListenerStats; forwarder: ForwarderStats }>;
 }
 
+/** TWITCH_CHANNELS are always joined; the shared /monitor set is split between the shards. */
+function shardedReader(
+  read: () => Promise<readonly string[]>,
+  shard: ChannelShard,
+): () => Promise<readonly string[]> {
+  if (shard.count <= 1) return read;
+  return async () => (await read()).filter((login) => inShard(login, shard));
+}
+
 export async function startLiveListener(config: Config, deps: LiveListenerDeps): Promise<LiveListener> {
   const metrics = deps.metrics ?? listenerMetrics();
   const forwarder = new EventForwarder(
@@ -66,7 +77,12 @@ export async function startLiveListener(config: Config, deps: LiveListenerDeps):
       join: { limit: config.twitch.joinLimit, windowMs: config.twitch.joinWindowMs },
       ...(deps.readMonitored === undefined
         ? {}
-        : { monitored: { read: deps.readMonitored, pollMs: config.twitch.monitorPollMs } }),
+        : {
+            monitored: {
+              read: shardedReader(deps.readMonitored, config.twitch.shard),
+              pollMs: config.twitch.monitorPollMs,
+            },
+          }),
     },
     { sink: forwarder, logger: deps.logger, metrics },
   );

@@ -3,7 +3,7 @@
  * stop with SIGTERM. In each, every event produced must be counted exactly once in the graph: the sum of
  * CHATTER `messages` equals the number of events produced (and the topic holds no duplicates either).
  *
- * The worker runs against an embedded store: the Bolt adapter is not on main yet.
+ * The worker runs against an embedded store here; test/integration/compose.test.ts runs it into Neo4j.
  */
 import { describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore } from '../../../src/graph/embedded/embedded-store.js';
@@ -19,7 +19,7 @@ import {
   testLogger,
   useKafka,
 } from '../support/kafka.js';
-import type { IngestProcess } from '../support/pipeline.js';
+import { untilExit } from '../../support/spawn-cli.js';
 import { produceSteadily, readStore, spawnIngest, STREAM_CHANNELS, waitFor } from '../support/pipeline.js';
 
 const kafka = useKafka();
@@ -44,15 +44,6 @@ function ingestEnv(names: { topic: string; dlq: string; group: string }, dataDir
     // A snapshot after every write, so the kill below can land anywhere around one.
     SNAPSHOT_MIN_INTERVAL_MS: '0',
   };
-}
-
-async function untilExit(proc: IngestProcess, timeoutMs = 60_000) {
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
-  try {
-    return await proc.exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('pipeline faults', () => {

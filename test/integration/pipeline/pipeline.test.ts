@@ -1,6 +1,6 @@
 /**
  * The pipeline end to end on a real Kafka broker: replay → Kafka → ingest worker → graph (embedded store;
- * the Bolt adapter is not on main yet), dead letters, timestamps of seed messages, and a rebalance between
+ * compose.test.ts does the same into Neo4j), dead letters, timestamps of seed messages, and a rebalance between
  * two workers of one group.
  */
 import { join } from 'node:path';

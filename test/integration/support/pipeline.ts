@@ -2,15 +2,12 @@
  * Pieces the pipeline's integration tests share: deterministic event streams, a paced producer, waiting
  * with a deadline, the worker as a child process (`twitchgraph ingest`), and reading its store from outside.
  */
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { EmbeddedGraphStore } from '../../../src/graph/embedded/embedded-store.js';
 import type { EventPublisher, OutgoingMessage } from '../../../src/ingest/bus/event-bus.port.js';
 import { chatEvent, eventMessage, seedMessage, totalMessages } from '../../support/chat-events.js';
-import { REPO_ROOT } from '../setup/kafka.global.js';
+import type { CliProcess } from '../../support/spawn-cli.js';
+import { spawnCli } from '../../support/spawn-cli.js';
 
 /** Channels the generated streams use. */
 export const STREAM_CHANNELS = ['9001', '9002', '9003', '9004', '9005', '9006', '9007'];
@@ -80,27 +77,9 @@ export async function readStore(dataDir: string, group: string, topic: string): 
   }
 }
 
-export interface IngestProcess {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
-}
-
-const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+export type IngestProcess = CliProcess;
 
 /** `twitchgraph ingest` as its own process (one process, no wrapper, so signals reach the worker). */
 export function spawnIngest(env: Record<string, string>): IngestProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, 'src/cli.ts'), 'ingest'], {
-    // The data dir, not the repository: no developer .env is picked up.
-    cwd: env.TWITCHGRAPH_DATA_DIR ?? REPO_ROOT,
-    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  return { child, exited, output: () => output };
+  return spawnCli(['ingest'], env);
 }

@@ -1,30 +1,44 @@
 /**
- * Pictures and tables assembled from rows read over Bolt, node ids and link order as the embedded store
- * makes them (embedded-graph.ts `neighbourhood` and `connections`), so every backend draws the same view.
+ * The pictures and tables behind `neighbourhood()` and `connections()`, assembled from plain rows that each
+ * GraphStore adapter reads its own way (graphology in `embedded/`, Cypher in `bolt/`). Both adapters build
+ * their views here, so node ids (`<kind>:<name>`), node order and link order cannot drift between backends.
  */
-import type { RelationshipType } from '../../domain/graph-records.js';
-import { compareNames } from '../graph-order.js';
+import type { RelationshipType } from '../domain/graph-records.js';
+import { compareNames } from './graph-order.js';
 import type {
   GraphView,
   GraphViewLink,
   GraphViewNode,
   StreamerNeighbourhood,
   StreamerSummary,
-} from '../graph-store.port.js';
+} from './graph-store.port.js';
 
+export interface ChatterRow {
+  login: string;
+  /** Null for a CHATTER relationship without counts (from a CSV). */
+  messages: number | null;
+}
+
+/** The order of chatters in a neighbourhood: most messages first (CSV edges, without counts, last), then by login. */
+export function compareChatters(a: ChatterRow, b: ChatterRow): number {
+  return (b.messages ?? -1) - (a.messages ?? -1) || compareNames(a.login, b.login);
+}
+
+/**
+ * A streamer's neighbourhood from what an adapter read: the streamer, its VIPs and moderators, and its
+ * chatters (all of them, or at least the top `chatterLimit` by `compareChatters`), of `chatterCount` in all.
+ */
 export function neighbourhoodOf(
   streamer: StreamerSummary,
   vipsIn: readonly string[],
   moderatorsIn: readonly string[],
-  chattersIn: readonly { login: string; messages: number | null }[],
+  chattersIn: readonly ChatterRow[],
   chatterCount: number,
   chatterLimit: number,
 ): StreamerNeighbourhood {
   const vips = [...vipsIn].sort(compareNames);
   const moderators = [...moderatorsIn].sort(compareNames);
-  const shown = [...chattersIn]
-    .sort((a, b) => (b.messages ?? -1) - (a.messages ?? -1) || compareNames(a.login, b.login))
-    .slice(0, chatterLimit);
+  const shown = [...chattersIn].sort(compareChatters).slice(0, chatterLimit);
 
   const center = streamer.login === '' ? `#${streamer.id}` : streamer.login;
   const nodes = new Map<string, GraphViewNode>();
@@ -69,15 +83,20 @@ export function neighbourhoodOf(
   };
 }
 
+/** A `connections()` reference the adapter found in the graph. */
 export interface ResolvedRef {
   /** The reference as given (`login` or `#<stream id>`). */
   ref: string;
-  /** Identity of the node (see records.ts `identityOf`). */
+  /**
+   * The node's identity in the adapter, the same for every reference to that node and in `OutLink`s:
+   * `u:<login>` for named users and streams, `s:<id>` for streams known only by id.
+   */
   identity: string;
   isStream: boolean;
   displayName: string | null;
 }
 
+/** One out-relationship of a resolved node. */
 export interface OutLink {
   sourceIdentity: string;
   type: RelationshipType;
@@ -87,7 +106,11 @@ export interface OutLink {
   target: { kind: 'Game' | 'Language' | 'Team'; name: string } | null;
 }
 
-/** `refs` in the caller's order; unresolved ones were left out by the caller. */
+/**
+ * The view of `connections()`. `refs` in the caller's order (unresolved ones left out); `outLinks` in any
+ * order. Nodes: the references in the caller's order, then the games, languages and teams they link to,
+ * by id; links by source, target and type. Neither depends on the order a backend returned rows in.
+ */
 export function connectionsView(refs: readonly ResolvedRef[], outLinks: readonly OutLink[]): GraphView {
   const nodes = new Map<string, GraphViewNode>();
   const viewIdByIdentity = new Map<string, string>();
@@ -97,6 +120,7 @@ export function connectionsView(refs: readonly ResolvedRef[], outLinks: readonly
     viewIdByIdentity.set(r.identity, id);
     nodes.set(id, { id, kind, label: r.isStream ? (r.displayName ?? r.ref) : r.ref });
   }
+  const linked = new Map<string, GraphViewNode>();
   const links: GraphViewLink[] = [];
   for (const link of outLinks) {
     const source = viewIdByIdentity.get(link.sourceIdentity);
@@ -108,13 +132,14 @@ export function connectionsView(refs: readonly ResolvedRef[], outLinks: readonly
     }
     if (link.target === null) continue;
     const targetId = `${link.target.kind}:${link.target.name}`;
-    if (!nodes.has(targetId))
-      nodes.set(targetId, { id: targetId, kind: link.target.kind, label: link.target.name });
+    if (!linked.has(targetId))
+      linked.set(targetId, { id: targetId, kind: link.target.kind, label: link.target.name });
     links.push({ source, target: targetId, type: link.type });
   }
   links.sort(
     (a, b) =>
       compareNames(a.source, b.source) || compareNames(a.target, b.target) || compareNames(a.type, b.type),
   );
-  return { nodes: [...nodes.values()], links, omitted: 0 };
+  const others = [...linked.values()].sort((a, b) => compareNames(a.id, b.id));
+  return { nodes: [...nodes.values(), ...others], links, omitted: 0 };
 }
