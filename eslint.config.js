@@ -4,18 +4,34 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'scratch/', 'node_modules/', '.cache/', '.twitchgraph/', 'bench/results/', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'scratch/',
+      'node_modules/',
+      '.cache/',
+      '.twitchgraph/',
+      'bench/results/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       // Layering rules from ARCHITECTURE.md: commands never see discord.js, only config.ts reads the environment.
       'no-restricted-imports': ['error', { paths: [] }],
     },
@@ -23,14 +39,20 @@ export default tseslint.config(
   {
     files: ['src/commands/**/*.ts', 'src/graph/**/*.ts', 'src/domain/**/*.ts', 'src/render/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'discord.js', message: 'Only src/discord/ talks to discord.js.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'discord.js', message: 'Only src/discord/ talks to discord.js.' }] },
+      ],
     },
   },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/config.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through src/config.ts.' },
+      ],
     },
   },
   {
