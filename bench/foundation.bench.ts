@@ -20,8 +20,8 @@ import { measure, round, rssMiB } from './bench-kit.js';
 const registry = buildRegistry();
 const definitions = new Map([...registry].map(([name, c]) => [name, c.definition]));
 
-async function ask(graph: GraphStore, line: string): Promise<void> {
-  const result = await dispatch(parseCommandLine(line, definitions), registry, { graph });
+async function ask(graph: GraphStore, line: string, pictures = true): Promise<void> {
+  const result = await dispatch(parseCommandLine(line, definitions), registry, { graph, pictures });
   if (result.outcome !== 'ok')
     throw new Error(`${line}: ${result.outcome} ${result.reply.description ?? ''}`);
 }
@@ -31,10 +31,18 @@ async function commandRows(
   label: string,
   lines: readonly string[],
   runs: number,
+  pictures = true,
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const what = pictures ? label : `${label}, text only`;
   for (const line of lines)
-    rows.push(await measure(`${line} (${label})`, () => ask(graph, line), { runs, warmup: 2 }));
+    rows.push(
+      await measure(`${line} (${what})`, () => ask(graph, line, pictures), {
+        runs,
+        warmup: 2,
+        ...(pictures ? {} : { note: 'the reply without drawing its pictures (what a text front end needs)' }),
+      }),
+    );
   return rows;
 }
 
@@ -84,6 +92,13 @@ export async function benchFoundation(): Promise<BenchRow[]> {
       ],
       50,
     )),
+    ...(await commandRows(
+      demoStore,
+      'demo',
+      ['/top games 10', '/top vips 10', '/top streamers-by-views 10', '/streamer lck_korea', '/streamers en'],
+      50,
+      false,
+    )),
     ...(await commandRows(demoStore, 'demo', ['/pagerank 50', '/betweenness 50'], 5)),
     ...(await commandRows(
       demoStore,
@@ -126,6 +141,23 @@ export async function benchFoundation(): Promise<BenchRow[]> {
         '/stats',
       ],
       20,
+    )),
+  );
+  rows.push(
+    ...(await commandRows(
+      big,
+      '1M edges',
+      [
+        '/top games 10',
+        '/top vips 10',
+        '/top moderators 10',
+        '/top streamers-by-followers 10',
+        `/streamer ${topStreamer?.login ?? 'x'}`,
+        '/streamers en',
+        `/overlap ${topStreamer?.login ?? 'x'}`,
+      ],
+      20,
+      false,
     )),
   );
   rows.push(

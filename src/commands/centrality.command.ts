@@ -25,7 +25,9 @@ async function centralityPicture(
   measure: 'PageRank' | 'Betweenness',
   rows: readonly ScoredNode[],
   bots: ReadonlySet<string>,
+  draw: boolean,
 ) {
+  if (!draw) return drawReplyImages([], false);
   const view = await graph.connections(rows.map((row) => ({ kind: row.kind, name: row.name })));
   const scores = new Map(rows.map((row) => [`${row.kind}:${row.name}`, row.score]));
   return drawReplyImages([
@@ -88,7 +90,7 @@ export const pagerankCommand = defineCommand({
     notes.push(
       'PageRank as Memgraph MAGE computes it: damping 0.85, up to 100 iterations, ranks sum to 1 over the whole graph.',
     );
-    const picture = await centralityPicture(graph, 'PageRank', rows, bots.marked);
+    const picture = await centralityPicture(graph, 'PageRank', rows, bots.marked, ports.pictures !== false);
     return reply({
       title: `PageRank: top ${rows.length}`,
       table: scoreTable('PageRank', rows),
@@ -129,7 +131,13 @@ export const betweennessCommand = defineCommand({
         ? `Exact betweenness over ${formatCount(result.nodeCount)} nodes (directed, normalized as in Memgraph MAGE).`
         : `Estimated from ${formatCount(result.pivots)} sampled sources of ${formatCount(result.nodeCount)} nodes: the graph is too large for an exact answer in chat time.`,
     );
-    const picture = await centralityPicture(graph, 'Betweenness', result.rows, bots.marked);
+    const picture = await centralityPicture(
+      graph,
+      'Betweenness',
+      result.rows,
+      bots.marked,
+      ports.pictures !== false,
+    );
     return reply({
       title: `Betweenness: top ${result.rows.length}`,
       table: scoreTable('Betweenness', result.rows),

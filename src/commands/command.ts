@@ -54,6 +54,8 @@ export interface CommandPorts {
   caller?: string;
   /** Bot flags (with BOT_LOGINS_EXTRA); the built-in list alone when absent. */
   bots?: BotDetector;
+  /** False: answer without drawing pictures (a caller that shows none, or measures the text alone). */
+  pictures?: boolean;
 }
 
 export function botsOf(ports: CommandPorts): BotDetector {

@@ -86,7 +86,7 @@ export const overlapCommand = defineCommand({
     ],
   },
   args: z.object({ a: nameArg('a'), b: nameArg('b').optional(), limit: limitArg(10) }),
-  async run(args, { graph }): Promise<Reply> {
+  async run(args, { graph, pictures }): Promise<Reply> {
     const a = await graph.findStreamer(args.a);
     if (a === null) return notFound(graph, args.a);
     const overlap = await graph.audienceOverlap(a.id);
@@ -120,23 +120,26 @@ export const overlapCommand = defineCommand({
         data,
       });
     }
-    const drawn = await drawReplyImages([
-      {
-        what: 'bars',
-        name: imageName('overlap', a.login === '' ? a.id : a.login),
-        description: `Bar chart: channels sharing the most chatters with ${a.displayName}.`,
-        input: {
-          title,
-          subtitle: `Shared chatters, of ${formatCount(overlap.audience)}`,
-          rows: rows.map((r) => ({
-            label: r.channel.displayName,
-            value: r.shared,
-            valueText: `${formatCount(r.shared)} · ${percent(r.shareOfA)}`,
-          })),
-          kind: 'Stream',
+    const drawn = await drawReplyImages(
+      [
+        {
+          what: 'bars',
+          name: imageName('overlap', a.login === '' ? a.id : a.login),
+          description: `Bar chart: channels sharing the most chatters with ${a.displayName}.`,
+          input: {
+            title,
+            subtitle: `Shared chatters, of ${formatCount(overlap.audience)}`,
+            rows: rows.map((r) => ({
+              label: r.channel.displayName,
+              value: r.shared,
+              valueText: `${formatCount(r.shared)} · ${percent(r.shareOfA)}`,
+            })),
+            kind: 'Stream',
+          },
         },
-      },
-    ]);
+      ],
+      pictures !== false,
+    );
     return reply({
       title,
       description: `${a.displayName} has ${formatCount(overlap.audience)} chatters; ${formatCount(overlap.others.length)} other channels share some of them.`,

@@ -56,27 +56,30 @@ export const streamerCommand = defineCommand({
     // sort among the quiet chatters, far below the ones shown.
     const bots = await botsOf(ports).logins();
     const botsHere = await graph.presentIn(found.id, bots);
-    const { images, notes } = await drawReplyImages([
-      {
-        what: 'graph',
-        name: imageName('streamer', s.login === '' ? s.id : s.login),
-        description:
-          `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
-          `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')} and ` +
-          `${formatCount(drawnChatters)} of ${counted(hood.chatterCount, 'chatter')}.`,
-        input: {
-          title: `${s.displayName} (${s.login})`,
-          // The view sizes the streamer by followers and chatters by messages; the centre is drawn at a
-          // fixed size, so only the chatters' messages set sizes.
-          nodes: weighView(hood.view, undefined, new Set(botsHere)),
-          links: hood.view.links,
-          omitted: hood.view.omitted,
-          ...(center === undefined ? {} : { centerId: center.id }),
-          measure: 'messages',
-          caption: `Game, language, teams, VIPs, moderators and top chatters`,
+    const { images, notes } = await drawReplyImages(
+      [
+        {
+          what: 'graph',
+          name: imageName('streamer', s.login === '' ? s.id : s.login),
+          description:
+            `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
+            `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')} and ` +
+            `${formatCount(drawnChatters)} of ${counted(hood.chatterCount, 'chatter')}.`,
+          input: {
+            title: `${s.displayName} (${s.login})`,
+            // The view sizes the streamer by followers and chatters by messages; the centre is drawn at a
+            // fixed size, so only the chatters' messages set sizes.
+            nodes: weighView(hood.view, undefined, new Set(botsHere)),
+            links: hood.view.links,
+            omitted: hood.view.omitted,
+            ...(center === undefined ? {} : { centerId: center.id }),
+            measure: 'messages',
+            caption: `Game, language, teams, VIPs, moderators and top chatters`,
+          },
         },
-      },
-    ]);
+      ],
+      ports.pictures !== false,
+    );
     return reply({
       title: `${s.displayName} (${s.login})`,
       url: s.url,

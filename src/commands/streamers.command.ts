@@ -31,7 +31,7 @@ export const streamersCommand = defineCommand({
     ],
   },
   args: z.object({ language: optionalName, game: optionalName }),
-  async run(args, { graph }): Promise<Reply> {
+  async run(args, { graph, pictures }): Promise<Reply> {
     const rows = await graph.streamersBy({ language: args.language, game: args.game });
     const filters = [
       args.language === null ? null : `language ${args.language}`,
@@ -97,7 +97,7 @@ export const streamersCommand = defineCommand({
         description: `Table of ${formatCount(shown.length)} streamers with language, game and followers.`,
         input: { title: `${title}: ${formatCount(rows.length)}`, table },
       });
-    const drawn = await drawReplyImages(jobs);
+    const drawn = await drawReplyImages(jobs, pictures !== false);
     return reply({
       title: `${title}: ${formatCount(rows.length)}`,
       table,

@@ -166,14 +166,17 @@ export const topCommand = defineCommand({
       });
     }
     const title = `Top ${count} ${args.subcommand}`;
-    const drawn = await drawReplyImages([
-      {
-        what: 'bars',
-        name: imageName('top', args.subcommand),
-        description: `Bar chart: ${description.toLowerCase()}, top ${count} by ${measure.toLowerCase()}.`,
-        input: { title, subtitle: description, rows: bars, kind },
-      },
-    ]);
+    const drawn = await drawReplyImages(
+      [
+        {
+          what: 'bars',
+          name: imageName('top', args.subcommand),
+          description: `Bar chart: ${description.toLowerCase()}, top ${count} by ${measure.toLowerCase()}.`,
+          input: { title, subtitle: description, rows: bars, kind },
+        },
+      ],
+      ports.pictures !== false,
+    );
     return reply({
       title,
       description,

@@ -94,9 +94,11 @@ async function render(job: ImageJob): Promise<RenderedImage> {
  */
 export async function drawReplyImages(
   jobs: readonly ImageJob[],
+  draw = true,
 ): Promise<{ images: ReplyImage[]; notes: string[] }> {
   const images: ReplyImage[] = [];
   const notes: string[] = [];
+  if (!draw) return { images, notes };
   for (const job of jobs) {
     try {
       const image = await render(job);

@@ -37,6 +37,25 @@ describe('commands on the demo dataset', () => {
     expect(reply.table?.rows[2]).toEqual(['3', 'Just Chatting', '6']);
   });
 
+  it('with pictures off, answers the same text and draws nothing', async () => {
+    for (const line of [
+      '/top games 5',
+      '/streamer lck_korea',
+      '/streamers en',
+      '/pagerank 10',
+      '/betweenness 10',
+      '/overlap lck_korea',
+    ]) {
+      const drawn = await dispatch(parseCommandLine(line, definitions), registry, { graph });
+      const text = await dispatch(parseCommandLine(line, definitions), registry, { graph, pictures: false });
+      expect(drawn.reply.images.length, line).toBeGreaterThan(0);
+      expect(text.reply.images, line).toEqual([]);
+      const { images: _a, ...withPictures } = drawn.reply;
+      const { images: _b, ...withoutPictures } = text.reply;
+      expect(withoutPictures, line).toEqual(withPictures);
+    }
+  });
+
   it('clamps limits with a note instead of failing', async () => {
     const big = await run('/top teams 500');
     expect(big.outcome).toBe('ok');
