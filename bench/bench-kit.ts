@@ -51,3 +51,24 @@ export function round(ms: number): number {
 export function rssMiB(): number {
   return Math.round(process.memoryUsage().rss / 1024 / 1024);
 }
+
+/** `measure`, plus the median CPU time of this process per run (the machine is shared). */
+export async function measureWithCpu(
+  name: string,
+  fn: () => unknown,
+  options: { runs: number; warmup: number },
+): Promise<{ row: BenchRow; cpuMs: number }> {
+  const cpu: number[] = [];
+  const row = await measure(
+    name,
+    async () => {
+      const before = process.cpuUsage();
+      await fn();
+      const used = process.cpuUsage(before);
+      cpu.push((used.user + used.system) / 1000);
+    },
+    options,
+  );
+  const measured = cpu.slice(options.warmup).sort((a, b) => a - b);
+  return { row, cpuMs: measured[Math.floor(measured.length / 2)] ?? Number.NaN };
+}

@@ -30,7 +30,7 @@ import { silentLogger } from '../src/logging.js';
 import { ingestMetrics } from '../src/observability/metrics.js';
 import { seededRandom } from '../src/util/seeded-random.js';
 import type { BenchRow } from './bench-kit.js';
-import { measure, round } from './bench-kit.js';
+import { measureWithCpu, round } from './bench-kit.js';
 
 const EVENTS = 200_000;
 const CHANNELS = 500;
@@ -77,31 +77,6 @@ function describeWorkload(w: Workload): string {
 }
 
 const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en-US');
-
-/**
- * Measure like `measure`, and also the process's CPU time per run: the machine is shared, so wall time
- * depends on what else runs; CPU time says what the pipeline itself costs (this process only — the Kafka
- * broker is another process).
- */
-async function measureWithCpu(
-  name: string,
-  fn: () => Promise<unknown>,
-  options: { runs: number; warmup: number },
-): Promise<{ row: BenchRow; cpuMs: number }> {
-  const cpu: number[] = [];
-  const row = await measure(
-    name,
-    async () => {
-      const before = process.cpuUsage();
-      await fn();
-      const used = process.cpuUsage(before);
-      cpu.push((used.user + used.system) / 1000);
-    },
-    options,
-  );
-  const measured = cpu.slice(options.warmup).sort((a, b) => a - b);
-  return { row, cpuMs: measured[Math.floor(measured.length / 2)] ?? Number.NaN };
-}
 
 function throughputNote(ms: number, cpuMs: number, goal: number): string {
   const [one, five] = loadavg();

@@ -26,7 +26,7 @@ import { listenerMetrics } from '../src/observability/metrics.js';
 import { seededRandom } from '../src/util/seeded-random.js';
 import { TwitchIrcTestServer, privmsgLine } from '../test/support/twitch-irc-server.js';
 import type { BenchRow } from './bench-kit.js';
-import { measure } from './bench-kit.js';
+import { measureWithCpu } from './bench-kit.js';
 
 const LINES = 100_000;
 const E2E_LINES = 20_000;
@@ -97,27 +97,6 @@ function realisticLines(n: number, seed: number): string[] {
 }
 
 const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en-US');
-
-/** `measure`, plus the median CPU time of this process per run (the machine is shared). */
-async function measureWithCpu(
-  name: string,
-  fn: () => unknown,
-  options: { runs: number; warmup: number },
-): Promise<{ row: BenchRow; cpuMs: number }> {
-  const cpu: number[] = [];
-  const row = await measure(
-    name,
-    async () => {
-      const before = process.cpuUsage();
-      await fn();
-      const used = process.cpuUsage(before);
-      cpu.push((used.user + used.system) / 1000);
-    },
-    options,
-  );
-  const measured = cpu.slice(options.warmup).sort((a, b) => a - b);
-  return { row, cpuMs: measured[Math.floor(measured.length / 2)] ?? Number.NaN };
-}
 
 function note(n: number, ms: number, cpuMs: number, extra = ''): string {
   const [one] = loadavg();
