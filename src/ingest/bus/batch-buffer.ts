@@ -3,13 +3,15 @@
  * The fetching side checks `hasSpace()` and waits with `waitForSpace()` (so it can keep a group heartbeat
  * going while it waits); the taking side gets batches by count and by time.
  */
+import type { Waiter } from './waiters.js';
+import { waitForWake, wakeAll } from './waiters.js';
 
 export class BatchBuffer<T> {
   private items: T[] = [];
   private head = 0;
   private stopped = false;
-  private dataWaiters: (() => void)[] = [];
-  private spaceWaiters: (() => void)[] = [];
+  private dataWaiters: Waiter[] = [];
+  private spaceWaiters: Waiter[] = [];
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be at least 1');
@@ -30,13 +32,13 @@ export class BatchBuffer<T> {
   /** Add without waiting; the caller keeps to the capacity with `hasSpace`/`waitForSpace`. */
   push(item: T): void {
     this.items.push(item);
-    wake(this.dataWaiters);
+    wakeAll(this.dataWaiters);
   }
 
   /** Resolves when there is space, the buffer is stopped, or `timeoutMs` has passed. */
   waitForSpace(timeoutMs: number): Promise<void> {
     if (this.hasSpace() || this.stopped) return Promise.resolve();
-    return waitFor(this.spaceWaiters, timeoutMs);
+    return waitForWake(this.spaceWaiters, timeoutMs);
   }
 
   /**
@@ -47,19 +49,19 @@ export class BatchBuffer<T> {
     for (;;) {
       while (this.size === 0) {
         if (this.stopped) return null;
-        await waitFor(this.dataWaiters, Number.POSITIVE_INFINITY);
+        await waitForWake(this.dataWaiters, Number.POSITIVE_INFINITY);
       }
       const deadline = performance.now() + maxWaitMs;
       while (this.size < max && !this.stopped) {
         const left = deadline - performance.now();
         if (left <= 0) break;
-        await waitFor(this.dataWaiters, left);
+        await waitForWake(this.dataWaiters, left);
       }
       const end = Math.min(this.items.length, this.head + max);
       const batch = this.items.slice(this.head, end);
       this.head = end;
       this.compact();
-      wake(this.spaceWaiters);
+      wakeAll(this.spaceWaiters);
       // Empty only when `clear()` ran while waiting: wait for the first item again.
       if (batch.length > 0) return batch;
     }
@@ -69,14 +71,14 @@ export class BatchBuffer<T> {
   clear(): void {
     this.items = [];
     this.head = 0;
-    wake(this.spaceWaiters);
+    wakeAll(this.spaceWaiters);
   }
 
   /** No more items will come: a waiting `take` returns what there is. */
   stop(): void {
     this.stopped = true;
-    wake(this.dataWaiters);
-    wake(this.spaceWaiters);
+    wakeAll(this.dataWaiters);
+    wakeAll(this.spaceWaiters);
   }
 
   private compact(): void {
@@ -86,27 +88,4 @@ export class BatchBuffer<T> {
       this.head = 0;
     }
   }
-}
-
-function wake(waiters: (() => void)[]): void {
-  const all = waiters.splice(0);
-  for (const w of all) w();
-}
-
-function waitFor(waiters: (() => void)[], timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const done = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      resolve();
-    };
-    waiters.push(done);
-    if (Number.isFinite(timeoutMs)) {
-      timer = setTimeout(() => {
-        const i = waiters.indexOf(done);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve();
-      }, timeoutMs);
-    }
-  });
 }

@@ -30,6 +30,8 @@ import type {
   SubscribeOptions,
   TopicSpec,
 } from './event-bus.port.js';
+import type { Waiter } from './waiters.js';
+import { waitForWake, wakeAll } from './waiters.js';
 import { BUS_ERROR, EventBusError } from './event-bus.port.js';
 
 export interface MemoryBusOptions {
@@ -39,30 +41,6 @@ export interface MemoryBusOptions {
   keepLatestOnly?: readonly string[];
   /** Offset of every topic's first message; default: now in microseconds (see above). Tests use 0. */
   firstOffset?: number;
-}
-
-type Waiter = () => void;
-
-function wakeAll(waiters: Waiter[]): void {
-  for (const w of waiters.splice(0)) w();
-}
-
-function wait(waiters: Waiter[], timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const done = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      resolve();
-    };
-    waiters.push(done);
-    if (Number.isFinite(timeoutMs)) {
-      timer = setTimeout(() => {
-        const i = waiters.indexOf(done);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve();
-      }, timeoutMs);
-    }
-  });
 }
 
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -187,13 +165,13 @@ class MemorySubscription implements EventSubscription {
     if (!this.assigned) throw new EventBusError('subscription not assigned yet', BUS_ERROR.closed, false);
     while (this.available === 0) {
       if (this.finished) return null;
-      await wait(this.topic.dataWaiters);
+      await waitForWake(this.topic.dataWaiters);
     }
     const deadline = performance.now() + options.maxWaitMs;
     while (this.available < options.maxMessages && !this.finished) {
       const left = deadline - performance.now();
       if (left <= 0) break;
-      await wait(this.topic.dataWaiters, left);
+      await waitForWake(this.topic.dataWaiters, left);
     }
     this.cursor = Math.max(this.cursor, this.topic.firstOffset);
     const batch = this.topic.read(this.cursor, options.maxMessages);
@@ -265,7 +243,7 @@ export class MemoryEventBus implements EventBus {
       const now = Date.now();
       for (const message of messages) {
         while (topic.isFull) {
-          await wait(topic.spaceWaiters);
+          await waitForWake(topic.spaceWaiters);
           this.assertOpen();
         }
         topic.append(message, now);
