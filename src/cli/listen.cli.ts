@@ -29,6 +29,7 @@ import { statsText } from './ingest.cli.js';
 import type { OpsServer } from '../observability/ops-server.js';
 import { startRoleOps } from './role-ops.js';
 import { onStopSignal } from './stop-signals.js';
+import { untilAborted } from './until-signal.js';
 
 export interface ListenCliOptions {
   /** Channels to join besides TWITCH_CHANNELS. */
@@ -84,13 +85,6 @@ async function externalMonitoredSource(config: Config): Promise<MonitoredSource>
     },
     close: async () => store?.close(),
   };
-}
-
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }
 
 /** Resolves once the worker has taken `target` messages, the worker ends, or `timeoutMs` passes. */
@@ -205,7 +199,7 @@ export async function runListen(
     progressTimer = progressLogger(logger, running);
     ops = await startRoleOps(context, 'listen', { bus, ...(graph === undefined ? {} : { graph }) });
 
-    await waitForAbort(stop.signal);
+    await untilAborted(stop.signal);
 
     const totals = await running.close(DRAIN_MS);
     live = undefined;

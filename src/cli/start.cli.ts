@@ -37,6 +37,7 @@ import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
 import { recordReplayed, replayedSoFar } from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
+import { untilAborted } from './until-signal.js';
 
 export interface StartOptions {
   data: string;
@@ -69,13 +70,6 @@ function channelNamer(graph: GraphStore): (rows: readonly ChatActivity[]) => Pro
     }
     return names;
   };
-}
-
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }
 
 export async function runStart(
@@ -227,7 +221,7 @@ export async function runStart(
         'Ctrl-C stops it; the graph is kept for the next start.\n',
     );
     control.onReady?.({ frontEnd, ops: ops?.url ?? '' });
-    await waitForAbort(stop.signal);
+    await untilAborted(stop.signal);
     io.err('twitchgraph: stopping: the chat source, then the queued events, then the store\n');
     return EXIT.ok;
   } finally {

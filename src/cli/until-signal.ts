@@ -10,3 +10,11 @@ export function untilSignal(
     for (const s of signals) process.on(s, stop);
   });
 }
+
+/** Resolves once `signal` is aborted (at once if it already is). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
