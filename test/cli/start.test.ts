@@ -13,6 +13,7 @@ import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { totalMessages } from '../support/chat-events.js';
 import type { CliProcess } from '../support/spawn-cli.js';
 import { spawnCli, untilExit } from '../support/spawn-cli.js';
+import { metricValue } from '../support/prometheus-text.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs('twitchgraph-start-');
@@ -43,13 +44,8 @@ function addresses(proc: CliProcess): { playground: string; ops: string } | unde
   return playground === undefined || ops === undefined ? undefined : { playground, ops };
 }
 
-function applied(metrics: string): number {
-  const line = metrics.split('\n').find((l) => l.startsWith('twitchgraph_ingest_events_applied_total'));
-  return Number(line?.split(' ').at(-1) ?? 0);
-}
-
 async function scrapeApplied(ops: string): Promise<number> {
-  return applied(await (await fetch(`${ops}/metrics`)).text());
+  return metricValue(await (await fetch(`${ops}/metrics`)).text(), 'twitchgraph_ingest_events_applied_total');
 }
 
 async function storedMessages(dataDir: string): Promise<number> {

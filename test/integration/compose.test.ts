@@ -15,6 +15,7 @@ import { CONFIG_VARIABLES } from '../../src/config.js';
 import { totalMessages } from '../support/chat-events.js';
 import { emptyBoltStore } from '../support/bolt.js';
 import { demoDatasetDir } from '../support/demo-dataset.js';
+import { metricValue } from '../support/prometheus-text.js';
 import { useTempDirs } from '../support/temp-dir.js';
 import { REPO_ROOT } from '../support/spawn-cli.js';
 import { kafkaBrokers, useKafka } from './support/kafka.js';
@@ -61,15 +62,6 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-/** The value of a counter or gauge (summed over its labels) in Prometheus text. */
-function metric(text: string, name: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.split(' ').at(-1));
-  }
-  return sum;
 }
 
 async function scrape(port: number): Promise<string> {
@@ -150,23 +142,23 @@ describe('docker-compose.yml', () => {
       );
       await waitFor('the worker to apply some events', async () => {
         const text = await scrape(workerPort).catch(() => '');
-        return metric(text, 'twitchgraph_ingest_events_applied_total') >= 3_000;
+        return metricValue(text, 'twitchgraph_ingest_events_applied_total') >= 3_000;
       });
       const before = await scrape(workerPort);
       await waitFor('more events to be applied', async () => {
         const text = await scrape(workerPort);
         return (
-          metric(text, 'twitchgraph_ingest_events_applied_total') >
-          metric(before, 'twitchgraph_ingest_events_applied_total') + 2_000
+          metricValue(text, 'twitchgraph_ingest_events_applied_total') >
+          metricValue(before, 'twitchgraph_ingest_events_applied_total') + 2_000
         );
       });
       const after = await scrape(workerPort);
       for (const name of ['twitchgraph_ingest_events_in_total', 'twitchgraph_ingest_events_applied_total'])
-        expect(metric(after, name), name).toBeGreaterThan(metric(before, name));
-      expect(metric(after, 'twitchgraph_ingest_batch_size_count')).toBeGreaterThan(
-        metric(before, 'twitchgraph_ingest_batch_size_count'),
+        expect(metricValue(after, name), name).toBeGreaterThan(metricValue(before, name));
+      expect(metricValue(after, 'twitchgraph_ingest_batch_size_count')).toBeGreaterThan(
+        metricValue(before, 'twitchgraph_ingest_batch_size_count'),
       );
-      const applied = metric(after, 'twitchgraph_ingest_events_applied_total');
+      const applied = metricValue(after, 'twitchgraph_ingest_events_applied_total');
       expect(applied).toBeLessThan(28_950);
 
       // Stop the worker in the middle of ingest (it has applied part of the events).
