@@ -41,6 +41,13 @@ export class HelixError extends Error {
   }
 }
 
+/** The request never got an answer (DNS, refused, timed out): worth retrying. */
+function unreachable(endpoint: string, cause: unknown): HelixError {
+  return new HelixError(`${endpoint}: Twitch is not reachable`, HELIX_ERROR.network, endpoint, null, true, {
+    cause,
+  });
+}
+
 /** What the client is doing besides plain requests, for progress output. */
 export type HelixNotice =
   | { kind: 'token'; reason: 'first' | 'expired' }
@@ -145,16 +152,7 @@ export class HelixClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      throw new HelixError(
-        `${endpoint}: Twitch is not reachable`,
-        HELIX_ERROR.network,
-        endpoint,
-        null,
-        true,
-        {
-          cause: error,
-        },
-      );
+      throw unreachable(endpoint, error);
     }
     if (response.status === 401) {
       throw new HelixError(
@@ -224,16 +222,7 @@ export class HelixClient {
         });
       } catch (error) {
         if (attempt >= this.options.maxAttempts) {
-          throw new HelixError(
-            `${endpoint}: Twitch is not reachable`,
-            HELIX_ERROR.network,
-            endpoint,
-            null,
-            true,
-            {
-              cause: error,
-            },
-          );
+          throw unreachable(endpoint, error);
         }
       }
       if (response !== undefined) {
@@ -355,16 +344,7 @@ export class HelixClient {
       } catch (error) {
         bucket.inFlight = Math.max(0, bucket.inFlight - 1);
         if (attempt >= this.options.maxAttempts) {
-          throw new HelixError(
-            `${endpoint}: Twitch is not reachable`,
-            HELIX_ERROR.network,
-            endpoint,
-            null,
-            true,
-            {
-              cause: error,
-            },
-          );
+          throw unreachable(endpoint, error);
         }
         const waitMs = this.backoff(attempt);
         this.notice({ kind: 'retry', endpoint, status: null, attempt, waitMs });
