@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,12 +57,13 @@ describe('embedded store on disk', () => {
     await store.close();
   });
 
-  it('refuses a corrupt snapshot with the file and line, never an empty graph', async () => {
+  it('refuses a corrupt snapshot with the file and line when no earlier one is kept, never an empty graph', async () => {
     const dir = tempDir();
     const store = await open(dir);
     await seedSmallGraph(store);
     await store.close();
     const file = join(dir, SNAPSHOT_FILE);
+    rmSync(`${file}.prev`, { force: true });
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[3] = '{not json';
     writeFileSync(file, lines.join('\n'));
@@ -74,12 +75,13 @@ describe('embedded store on disk', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 
-  it('refuses a truncated snapshot', async () => {
+  it('refuses a truncated snapshot when no earlier one is kept', async () => {
     const dir = tempDir();
     const store = await open(dir);
     await seedSmallGraph(store);
     await store.close();
     const file = join(dir, SNAPSHOT_FILE);
+    rmSync(`${file}.prev`, { force: true });
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, Math.floor(text.length / 2)).replace(/\n[^\n]*$/, '\n'));
     const error = await errorOf(EmbeddedGraphStore.open({ dataDir: dir, readOnly: true }));

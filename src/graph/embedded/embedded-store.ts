@@ -44,7 +44,16 @@ import type {
 } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import { EmbeddedGraph } from './embedded-graph.js';
-import { readSnapshotFile, serializeSnapshot, writeSnapshotFile } from './snapshot.js';
+import type { JournalEntry } from './journal.js';
+import { JournalWriter, replayJournal } from './journal.js';
+import type { LoadedSnapshot } from './snapshot.js';
+import {
+  previousSnapshotFile,
+  readSnapshotFile,
+  removeOrphanTempFiles,
+  serializeSnapshot,
+  writeSnapshotFile,
+} from './snapshot.js';
 import { WriterLock } from './writer-lock.js';
 
 export const SNAPSHOT_FILE = 'graph.ndjson';
@@ -60,6 +69,13 @@ export interface EmbeddedStoreOptions {
   betweennessSamplePivots?: number;
   /** Called after a snapshot fails to save in the background (the next write tries again). */
   onSaveError?: (error: unknown) => void;
+  /** Told when the store had to fall back (the newest snapshot unreadable, orphan files removed). */
+  onWarning?: (message: string) => void;
+  /**
+   * Sync every write to the journal before it counts (default). Off only for benchmarks that compare: a
+   * crash then loses what the last snapshot does not hold.
+   */
+  journal?: boolean;
 }
 
 export class EmbeddedGraphStore implements GraphStore {
@@ -69,13 +85,20 @@ export class EmbeddedGraphStore implements GraphStore {
   private saving: Promise<void> | undefined;
   private lastSaveMs = 0;
   private closed = false;
+  /** The journal entry the snapshot on disk holds up to. */
+  private snapshotSeq: number;
+  /** Set once a write could not be made durable: the graph in memory is ahead of the disk. */
+  private failure: GraphStoreError | undefined;
 
   private constructor(
     private readonly model: EmbeddedGraph,
     private readonly options: EmbeddedStoreOptions,
     private readonly lock: WriterLock | undefined,
+    private readonly journal: JournalWriter | undefined,
+    snapshotSeq: number,
   ) {
     this.savedVersion = model.version;
+    this.snapshotSeq = snapshotSeq;
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedGraphStore> {
@@ -86,8 +109,24 @@ export class EmbeddedGraphStore implements GraphStore {
       lock = WriterLock.acquire(options.dataDir, options.command ?? 'twitchgraph');
     }
     try {
-      const model = (await readSnapshotFile(file)) ?? new EmbeddedGraph();
-      return new EmbeddedGraphStore(model, options, lock);
+      if (lock !== undefined) {
+        const orphans = await removeOrphanTempFiles(file);
+        if (orphans.length > 0) {
+          options.onWarning?.(
+            `removed ${orphans.length} unfinished snapshot file(s) left by a process that died`,
+          );
+        }
+      }
+      const { model, snapshotSeq, lastSeq } = await loadWithRetry(file, options);
+      const journal =
+        lock !== undefined && options.journal !== false
+          ? new JournalWriter(options.dataDir, lastSeq)
+          : undefined;
+      // Without a journal writer the next snapshot is taken to hold every entry read here.
+      const store = new EmbeddedGraphStore(model, options, lock, journal, journal ? snapshotSeq : lastSeq);
+      // Entries applied from the journal are not in the snapshot yet: the next save folds them in.
+      if (lastSeq > snapshotSeq) store.savedVersion = -1;
+      return store;
     } catch (error) {
       lock?.release();
       throw error;
@@ -96,7 +135,7 @@ export class EmbeddedGraphStore implements GraphStore {
 
   /** A store that never touches the disk (tests, benchmarks). */
   static inMemory(options: Omit<EmbeddedStoreOptions, 'dataDir'> = {}): EmbeddedGraphStore {
-    return new EmbeddedGraphStore(new EmbeddedGraph(), { ...options, dataDir: '' }, undefined);
+    return new EmbeddedGraphStore(new EmbeddedGraph(), { ...options, dataDir: '' }, undefined, undefined, 0);
   }
 
   get snapshotFile(): string {
@@ -112,12 +151,34 @@ export class EmbeddedGraphStore implements GraphStore {
     return this.options.dataDir !== '' && this.options.readOnly !== true;
   }
 
-  private write<T>(apply: () => T): T {
+  /**
+   * Applies a write in memory, then makes it durable: it counts (the promise resolves) only once its journal
+   * entry is synced. A write that could not be saved leaves the store refusing further writes, since memory
+   * is then ahead of the disk; what it held is delivered again on the next start.
+   */
+  private async write<T>(entry: JournalEntry, apply: () => T): Promise<T> {
     if (this.closed) throw new GraphStoreError('The graph store is closed', 'STORE_CLOSED', false);
     if (this.options.readOnly === true) {
-      throw new GraphStoreError('This embedded store was opened read-only', 'STORE_READ_ONLY', false);
+      throw new GraphStoreError(
+        `The embedded store in ${this.options.dataDir} is open read-only here (another process holds it for writing), so this command cannot change it. ` +
+          'Run it in the process that holds the store (the playground or bot of `twitchgraph start`), or stop that process first.',
+        'STORE_READ_ONLY',
+        false,
+      );
     }
+    if (this.failure !== undefined) throw this.failure;
     const result = apply();
+    if (this.journal !== undefined) {
+      try {
+        await this.journal.append(entry);
+      } catch (error) {
+        this.failure =
+          error instanceof GraphStoreError
+            ? error
+            : new GraphStoreError(String(error), 'JOURNAL_WRITE_FAILED', false, { cause: error });
+        throw this.failure;
+      }
+    }
     this.scheduleSave();
     return result;
   }
@@ -133,24 +194,23 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async upsertStreamers(rows: readonly StreamerRecord[]): Promise<WriteResult> {
-    return Promise.resolve(this.write(() => this.model.upsertStreamers(rows)));
+    return this.write({ op: 'streamers', rows }, () => this.model.upsertStreamers(rows));
   }
 
   async addTeamMemberships(rows: readonly TeamMembership[]): Promise<WriteResult> {
-    return Promise.resolve(this.write(() => this.model.addTeamMemberships(rows)));
+    return this.write({ op: 'teams', rows }, () => this.model.addTeamMemberships(rows));
   }
 
   async addRoles(rows: readonly RoleGrant[]): Promise<WriteResult> {
-    return Promise.resolve(this.write(() => this.model.addRoles(rows)));
+    return this.write({ op: 'roles', rows }, () => this.model.addRoles(rows));
   }
 
   async addChatters(rows: readonly ChatterPresence[]): Promise<WriteResult> {
-    return Promise.resolve(this.write(() => this.model.addChatters(rows)));
+    return this.write({ op: 'chatters', rows }, () => this.model.addChatters(rows));
   }
 
   async applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): Promise<void> {
-    this.write(() => this.model.applyChatActivity(rows, offsets));
-    return Promise.resolve();
+    await this.write({ op: 'chat', rows, offsets }, () => this.model.applyChatActivity(rows, offsets));
   }
 
   async readOffsets(group: string, topic: string): Promise<ConsumerOffset[]> {
@@ -162,8 +222,9 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async setMonitoredChannel(login: string, wanted: boolean, requestedBy: string): Promise<boolean> {
-    return Promise.resolve(
-      this.write(() => this.model.setMonitoredChannel(login, wanted, requestedBy, Date.now())),
+    const at = Date.now();
+    return this.write({ op: 'monitor', login, wanted, requestedBy, at }, () =>
+      this.model.setMonitoredChannel(login, wanted, requestedBy, at),
     );
   }
 
@@ -269,13 +330,21 @@ export class EmbeddedGraphStore implements GraphStore {
     if (!this.persistent) return;
     while (this.saving !== undefined) await this.saving;
     if (this.model.version === this.savedVersion) return;
+    // Memory holds a write the journal refused: saving it would count what the bus will deliver again.
+    if (this.failure !== undefined) throw this.failure;
     const started = performance.now();
     const version = this.model.version;
-    const chunks = serializeSnapshot(this.model);
+    const seq = this.journal?.rotate() ?? this.snapshotSeq;
+    const chunks = serializeSnapshot(this.model, seq);
+    const demoted = this.snapshotSeq;
     this.saving = writeSnapshotFile(this.snapshotFile, chunks)
-      .then(() => {
+      .then(async () => {
         this.savedVersion = version;
+        this.snapshotSeq = seq;
         this.lastSaveMs = performance.now() - started;
+        // The snapshot now kept as `.prev` holds up to `demoted`: the journal after it stays, so falling
+        // back to `.prev` still recovers everything.
+        await this.journal?.removeUpTo(demoted);
       })
       .finally(() => {
         this.saving = undefined;
@@ -288,10 +357,71 @@ export class EmbeddedGraphStore implements GraphStore {
     if (this.saveTimer !== undefined) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     try {
-      await this.flush();
+      if (this.failure === undefined) await this.flush();
     } finally {
       this.closed = true;
+      await this.journal?.close();
       this.lock?.release();
     }
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+interface Loaded {
+  model: EmbeddedGraph;
+  snapshotSeq: number;
+  lastSeq: number;
+}
+
+/** The newest snapshot, or `.prev` when the newest cannot be read; then the journal after it. */
+async function loadSnapshotAndJournal(file: string, options: EmbeddedStoreOptions): Promise<Loaded> {
+  let loaded: LoadedSnapshot | null;
+  try {
+    loaded = await readSnapshotFile(file);
+  } catch (error) {
+    const previous = await readSnapshotFile(previousSnapshotFile(file)).catch(() => null);
+    if (previous === null) throw error;
+    options.onWarning?.(
+      `${(error as Error).message.split('. Nothing was loaded')[0]}; using the previous snapshot ${previousSnapshotFile(file)} and the journal after it`,
+    );
+    loaded = previous;
+  }
+  const model = loaded?.model ?? new EmbeddedGraph();
+  const snapshotSeq = loaded?.journalSeq ?? 0;
+  const lastSeq = await replayJournal(options.dataDir, snapshotSeq, (entry) => applyEntry(model, entry));
+  return { model, snapshotSeq, lastSeq };
+}
+
+/** A reader racing the writer can see a journal segment vanish (folded into a new snapshot): read again. */
+async function loadWithRetry(file: string, options: EmbeddedStoreOptions): Promise<Loaded> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loadSnapshotAndJournal(file, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+    }
+  }
+}
+
+function applyEntry(model: EmbeddedGraph, entry: JournalEntry): void {
+  switch (entry.op) {
+    case 'streamers':
+      model.upsertStreamers(entry.rows);
+      return;
+    case 'teams':
+      model.addTeamMemberships(entry.rows);
+      return;
+    case 'roles':
+      model.addRoles(entry.rows);
+      return;
+    case 'chatters':
+      model.addChatters(entry.rows);
+      return;
+    case 'chat':
+      model.applyChatActivity(entry.rows, entry.offsets);
+      return;
+    case 'monitor':
+      model.setMonitoredChannel(entry.login, entry.wanted, entry.requestedBy, entry.at);
+      return;
   }
 }

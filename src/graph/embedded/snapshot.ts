@@ -4,9 +4,11 @@
  * relationship and per consumer offset, then an end marker; a file that does not add up is refused with
  * its name and line, never read as an empty graph.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
@@ -28,13 +30,21 @@ interface Header {
   offsets: number;
   /** Absent in snapshots written before /monitor existed. */
   monitored?: number;
+  /** The last journal entry folded into this snapshot; absent before the journal existed (= 0). */
+  journalSeq?: number;
+}
+
+/** A snapshot as read: the graph and how much of the journal it already holds. */
+export interface LoadedSnapshot {
+  model: EmbeddedGraph;
+  journalSeq: number;
 }
 
 /**
  * Serialise synchronously: nothing else can change the graph meanwhile, so the file is one consistent
  * state (graph and consumer offsets together). Returns the text in chunks.
  */
-export function serializeSnapshot(model: EmbeddedGraph): string[] {
+export function serializeSnapshot(model: EmbeddedGraph, journalSeq = 0): string[] {
   const { graph } = model;
   const offsets = model.allOffsets();
   const monitored = model.monitoredChannels();
@@ -46,6 +56,7 @@ export function serializeSnapshot(model: EmbeddedGraph): string[] {
     relationships: graph.size,
     offsets: offsets.length,
     monitored: monitored.length,
+    journalSeq,
   };
   const chunks: string[] = [];
   let lines: string[] = [JSON.stringify(header)];
@@ -60,25 +71,114 @@ export function serializeSnapshot(model: EmbeddedGraph): string[] {
   graph.forEachEdge((_key, attrs, source, target) => push(JSON.stringify([source, target, attrs])));
   for (const offset of offsets) push(JSON.stringify(offset));
   for (const channel of monitored) push(JSON.stringify(channel));
-  push(JSON.stringify({ end: true }));
-  chunks.push(`${lines.join('\n')}\n`);
+  // The end marker carries a checksum of every line before it, so a file that was changed or cut and
+  // happens to still parse is refused too.
+  chunks.push(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  chunks.push(`${JSON.stringify({ end: true, sha256: hash.digest('hex') })}\n`);
   return chunks;
 }
 
+/** Snapshot kept beside the newest one: used (with a warning) when the newest cannot be read. */
+export function previousSnapshotFile(file: string): string {
+  return `${file}.prev`;
+}
+
+/**
+ * Every byte or an error: `FileHandle.write` may write less than asked (a full disk first shows up as a
+ * short write), so the loop goes on until all is written and treats no progress as the disk being full.
+ * The file is synced and its size checked before it replaces the current snapshot, which is kept as
+ * `.prev`; the directory is synced so the rename itself survives a power cut.
+ */
 export async function writeSnapshotFile(file: string, chunks: readonly string[]): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
+  let expected = 0;
   const handle = await open(temp, 'w');
   try {
-    for (const chunk of chunks) await handle.write(chunk);
+    for (const chunk of chunks) {
+      const bytes = Buffer.from(chunk, 'utf8');
+      expected += bytes.length;
+      await writeAll(handle, bytes);
+    }
     await handle.sync();
+    const { size } = await handle.stat();
+    if (size !== expected) {
+      throw Object.assign(new Error(`wrote ${size} of ${expected} bytes`), { code: 'EIO' });
+    }
   } catch (error) {
-    await handle.close();
+    await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
+    throw snapshotWriteError(file, error);
   }
   await handle.close();
-  await rename(temp, file);
+  try {
+    await rm(previousSnapshotFile(file), { force: true });
+    await link(file, previousSnapshotFile(file)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    });
+    await rename(temp, file);
+    await syncDirectory(dirname(file));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw snapshotWriteError(file, error);
+  }
+}
+
+export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+    if (bytesWritten <= 0) {
+      throw Object.assign(new Error('no space left on device (a write made no progress)'), {
+        code: 'ENOSPC',
+      });
+    }
+    written += bytesWritten;
+  }
+}
+
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** ENOSPC and EIO get a line that says what to do; the snapshot already on disk is untouched. */
+export function snapshotWriteError(file: string, error: unknown): GraphStoreError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EIO'
+        ? `an I/O error (${(error as Error).message})`
+        : (error as Error).message;
+  return new GraphStoreError(
+    `Could not save the embedded store's snapshot ${file}: ${why}. The previous snapshot is intact; ` +
+      'free some space (or fix the disk) and run the command again.',
+    'SNAPSHOT_WRITE_FAILED',
+    false,
+    { cause: error },
+  );
+}
+
+/** Temporary snapshots of processes that died mid-save; only the lock holder may remove them. */
+export async function removeOrphanTempFiles(file: string): Promise<string[]> {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const orphans = names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'));
+  for (const name of orphans) await rm(join(dir, name), { force: true });
+  return orphans;
 }
 
 function corrupt(file: string, line: number, why: string): GraphStoreError {
@@ -146,7 +246,7 @@ function isMonitoredLine(value: unknown): value is MonitoredChannel {
 }
 
 /** Read a snapshot; `null` when the file does not exist. */
-export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | null> {
+export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | null> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   try {
     await new Promise<void>((resolveOpen, rejectOpen) => {
@@ -171,6 +271,7 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
   let relationships = 0;
   let offsets = 0;
   let monitored = 0;
+  const hash = createHash('sha256');
   for await (const line of lines) {
     lineNo += 1;
     if (ended) {
@@ -195,6 +296,7 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
         );
       }
       header = h as Header;
+      hash.update(`${line}\n`);
       continue;
     }
     try {
@@ -217,14 +319,18 @@ export async function readSnapshotFile(file: string): Promise<EmbeddedGraph | nu
       } else {
         if (typeof value !== 'object' || value === null || !('end' in value))
           throw corrupt(file, lineNo, 'expected the end marker');
+        if ('sha256' in value && value.sha256 !== hash.digest('hex'))
+          throw corrupt(file, lineNo, 'the checksum does not match the content');
         ended = true;
+        continue;
       }
     } catch (error) {
       if (error instanceof GraphStoreError) throw error;
       throw corrupt(file, lineNo, (error as Error).message);
     }
+    hash.update(`${line}\n`);
   }
   if (header === undefined) throw corrupt(file, lineNo, 'the file is empty');
   if (!ended) throw corrupt(file, lineNo, 'the file ends early (truncated write?)');
-  return model;
+  return { model, journalSeq: header.journalSeq ?? 0 };
 }

@@ -1,8 +1,22 @@
 /**
  * One writer per embedded store: a lock file in the data directory names the process that holds it.
- * A lock left by a process that no longer runs (same host) is taken over.
+ *
+ * A process is named by more than its PID, because PIDs are reused: in a container the store's writer is
+ * PID 1 after every restart. The lock records the boot id and the process's start time (from /proc), so a
+ * lock whose PID now belongs to another process, or to this very process started anew, is known stale.
+ * Taking over a stale lock is serialised by a second, exclusive-create file: removing and re-creating the
+ * lock is not atomic, and without it several contenders could each remove the lock another just took.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { GraphStoreError } from '../graph-store.port.js';
@@ -12,9 +26,39 @@ export interface LockOwner {
   host: string;
   command: string;
   startedAt: string;
+  /** Absent in locks written before PID reuse was handled (and on systems without /proc). */
+  bootId?: string;
+  startTicks?: string;
 }
 
 export const LOCK_FILE = 'writer.lock';
+const TAKEOVER_FILE = 'writer.lock.takeover';
+/** A takeover file older than this was left by a contender that died in the middle of one. */
+const TAKEOVER_STALE_MS = 10_000;
+
+/** Lock files this process holds: a lock naming our PID that is not among them is an earlier life's. */
+const heldHere = new Set<string>();
+
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function bootId(): string | undefined {
+  return readProc('/proc/sys/kernel/random/boot_id')?.trim();
+}
+
+/** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
+export function processStartTicks(pid: number): string | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  // The command name (field 2) may hold spaces and parentheses: count fields after its closing paren.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -26,55 +70,148 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOwner(file: string): LockOwner | null {
+function readOwner(file: string): { owner: LockOwner | null; text: string } | undefined {
+  let text: string;
   try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof value === 'object' && value !== null && 'pid' in value && typeof value.pid === 'number') {
-      return value as LockOwner;
-    }
-    return null;
+    text = readFileSync(file, 'utf8');
   } catch {
-    return null;
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && 'pid' in value && typeof value.pid === 'number') {
+      return { owner: value as LockOwner, text };
+    }
+  } catch {
+    // A lock cut short by a crash while it was written: nobody holds it.
+  }
+  return { owner: null, text };
+}
+
+/** Whether the lock's owner is certainly gone; a lock of another host is never judged from here. */
+export function isStale(owner: LockOwner | null, file: string): boolean {
+  if (owner === null) return true;
+  if (owner.host !== hostname()) return false;
+  const boot = bootId();
+  if (owner.bootId !== undefined && boot !== undefined && owner.bootId !== boot) return true;
+  if (owner.pid === process.pid) return !heldHere.has(file);
+  if (!isAlive(owner.pid)) return true;
+  if (owner.startTicks !== undefined) {
+    const ticks = processStartTicks(owner.pid);
+    if (ticks !== undefined && ticks !== owner.startTicks) return true;
+  }
+  return false;
+}
+
+/**
+ * Creates `file` holding `text`, or returns false when it exists. The text is written to a file of our own
+ * first and linked into place, so nobody ever reads a lock that is there but still empty.
+ */
+function createExclusive(file: string, text: string): boolean {
+  const own = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  writeFileSync(own, text);
+  try {
+    linkSync(own, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(own, { force: true });
   }
 }
 
+function createMarker(file: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export class WriterLock {
-  private constructor(private readonly file: string) {}
+  private constructor(private readonly file: string) {
+    heldHere.add(file);
+  }
 
   static acquire(dataDir: string, command: string): WriterLock {
     const file = join(dataDir, LOCK_FILE);
+    const takeover = join(dataDir, TAKEOVER_FILE);
     const me: LockOwner = {
       pid: process.pid,
       host: hostname(),
       command,
       startedAt: new Date().toISOString(),
+      ...optional('bootId', bootId()),
+      ...optional('startTicks', processStartTicks(process.pid)),
     };
-    for (let attempt = 0; attempt < 3; attempt += 1) {
+    const myText = `${JSON.stringify(me)}\n`;
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      if (createExclusive(file, myText)) return new WriterLock(file);
+      const seen = readOwner(file);
+      if (seen === undefined) continue; // released meanwhile: try again
+      if (!isStale(seen.owner, file)) throw inUse(dataDir, seen.owner);
+      // Stale. Only the holder of the takeover file may remove it, and only if it is still the lock just
+      // judged stale (another contender may have replaced it with a live one meanwhile).
+      if (!createMarker(takeover, myText)) {
+        removeIfAbandoned(takeover);
+        sleepSync(5 + Math.random() * 20);
+        continue;
+      }
       try {
-        const fd = openSync(file, 'wx');
-        writeSync(fd, `${JSON.stringify(me)}\n`);
-        closeSync(fd);
-        return new WriterLock(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const again = readOwner(file);
+        if (again === undefined || again.text === seen.text) {
+          rmSync(file, { force: true });
+          if (createExclusive(file, myText)) return new WriterLock(file);
+        }
+      } finally {
+        rmSync(takeover, { force: true });
       }
-      const owner = readOwner(file);
-      const stale = owner === null || (owner.host === me.host && !isAlive(owner.pid));
-      if (!stale) {
-        throw new GraphStoreError(
-          `The embedded store in ${dataDir} is in use by process ${owner.pid} (${owner.command}, on ${owner.host}, since ${owner.startedAt}). ` +
-            'Stop that process first, or run this command inside it (e.g. `twitchgraph start` runs import, ingest and the front end together).',
-          'STORE_LOCKED',
-          false,
-        );
-      }
-      rmSync(file, { force: true });
     }
-    throw new GraphStoreError(`Could not take the writer lock ${file}`, 'STORE_LOCKED', true);
+    throw new GraphStoreError(`Could not take the writer lock ${file} (contended)`, 'STORE_LOCKED', true);
   }
 
   release(): void {
-    const owner = readOwner(this.file);
-    if (owner?.pid === process.pid) rmSync(this.file, { force: true });
+    heldHere.delete(this.file);
+    const seen = readOwner(this.file);
+    if (seen?.owner?.pid === process.pid) rmSync(this.file, { force: true });
   }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function removeIfAbandoned(takeover: string): void {
+  try {
+    if (Date.now() - statSync(takeover).mtimeMs > TAKEOVER_STALE_MS) rmSync(takeover, { force: true });
+  } catch {
+    // Gone already.
+  }
+}
+
+function inUse(dataDir: string, owner: LockOwner | null): GraphStoreError {
+  const who =
+    owner === null
+      ? 'another process'
+      : `process ${owner.pid} (${owner.command}, on ${owner.host}, since ${owner.startedAt})`;
+  return new GraphStoreError(
+    `The embedded store in ${dataDir} is in use by ${who}. ` +
+      'Stop that process first, or run this command inside it (e.g. `twitchgraph start` runs import, ingest and the front end together).',
+    'STORE_LOCKED',
+    false,
+  );
 }

@@ -1,0 +1,284 @@
+/**
+ * The embedded store's write-ahead journal: every write (an import batch, a chat batch with its bus offsets,
+ * a /monitor change) is appended as one line and synced before the write counts. A snapshot folds the
+ * journal in; on open, the snapshot is read and the journal entries after it are applied again. So a crash
+ * at any moment loses only writes that never returned, and those were never acknowledged to the bus or the
+ * replay, which deliver them again (docs/ARCHITECTURE.md, "Durability").
+ *
+ * Files: `journal-<first seq>.ndjson` segments in the data directory. A writer starts a new segment when it
+ * opens and whenever a snapshot is taken, so a segment can be dropped whole once a snapshot covers it.
+ * Writes that arrive while a sync is under way are written and synced together (group commit).
+ */
+import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type {
+  ChatActivity,
+  ChatterPresence,
+  OffsetUpdate,
+  RoleGrant,
+  StreamerRecord,
+  TeamMembership,
+} from '../../domain/graph-records.js';
+import { GraphStoreError } from '../graph-store.port.js';
+import { syncDirectory, writeAll } from './snapshot.js';
+
+export type JournalEntry =
+  | { op: 'streamers'; rows: readonly StreamerRecord[] }
+  | { op: 'teams'; rows: readonly TeamMembership[] }
+  | { op: 'roles'; rows: readonly RoleGrant[] }
+  | { op: 'chatters'; rows: readonly ChatterPresence[] }
+  | { op: 'chat'; rows: readonly ChatActivity[]; offsets: readonly OffsetUpdate[] }
+  | { op: 'monitor'; login: string; wanted: boolean; requestedBy: string; at: number };
+
+export interface JournalRecord {
+  seq: number;
+  entry: JournalEntry;
+}
+
+const SEGMENT = /^journal-(\d+)\.ndjson$/;
+const OPS = new Set(['streamers', 'teams', 'roles', 'chatters', 'chat', 'monitor']);
+
+function segmentName(firstSeq: number): string {
+  return `journal-${String(firstSeq).padStart(12, '0')}.ndjson`;
+}
+
+interface Segment {
+  file: string;
+  firstSeq: number;
+}
+
+export async function listSegments(dir: string): Promise<Segment[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .flatMap((name) => {
+      const match = SEGMENT.exec(name);
+      return match?.[1] === undefined ? [] : [{ file: join(dir, name), firstSeq: Number(match[1]) }];
+    })
+    .sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+function corrupt(file: string, line: number, why: string): GraphStoreError {
+  return new GraphStoreError(
+    `The embedded store's journal ${file} is unreadable at line ${line}: ${why}. ` +
+      'Nothing was loaded. Move the file away to start from the last snapshot, or restore a backup.',
+    'JOURNAL_CORRUPT',
+    false,
+  );
+}
+
+function parseRecord(line: string): JournalRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !('seq' in value) ||
+    typeof value.seq !== 'number' ||
+    !('op' in value) ||
+    typeof value.op !== 'string' ||
+    !OPS.has(value.op)
+  ) {
+    return undefined;
+  }
+  const { seq, ...entry } = value as { seq: number } & JournalEntry;
+  return { seq, entry: entry };
+}
+
+/**
+ * Applies, in order, every entry after `afterSeq`; returns the last sequence number seen (or `afterSeq`).
+ * A line that does not parse is accepted only as the last line of a segment: a write the crash cut short,
+ * which was never acknowledged. Anywhere else, or a gap in the sequence, is corruption.
+ */
+export async function replayJournal(
+  dir: string,
+  afterSeq: number,
+  apply: (entry: JournalEntry, seq: number) => void,
+): Promise<number> {
+  let last = afterSeq;
+  for (const segment of await listSegments(dir)) {
+    const stream = createReadStream(segment.file, { encoding: 'utf8' });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let lineNo = 0;
+    let torn: number | undefined;
+    try {
+      for await (const line of lines) {
+        lineNo += 1;
+        if (line === '') continue;
+        if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
+        const record = parseRecord(line);
+        if (record === undefined) {
+          torn = lineNo;
+          continue;
+        }
+        if (record.seq <= last) continue;
+        if (record.seq !== last + 1) {
+          throw corrupt(
+            segment.file,
+            lineNo,
+            `entry ${record.seq} follows entry ${last} (entries are missing)`,
+          );
+        }
+        apply(record.entry, record.seq);
+        last = record.seq;
+      }
+    } catch (error) {
+      // A segment removed by the writer meanwhile was folded into a newer snapshot: the caller reloads.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+      if (error instanceof GraphStoreError) throw error;
+      throw corrupt(segment.file, lineNo, (error as Error).message);
+    } finally {
+      stream.destroy();
+    }
+  }
+  return last;
+}
+
+interface Pending {
+  /** First sequence number of the segment this entry belongs in. */
+  segment: number;
+  line: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Appends entries, one sync for all that arrived meanwhile. A failed write fails every later append. */
+export class JournalWriter {
+  private nextSeq: number;
+  private handle: FileHandle | undefined;
+  private segmentFirst: number;
+  private pending: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private failure: GraphStoreError | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    lastSeq: number,
+  ) {
+    this.nextSeq = lastSeq + 1;
+    this.segmentFirst = this.nextSeq;
+  }
+
+  /** The sequence number of the last entry appended (durable or on its way). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  append(entry: JournalEntry): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closed) {
+      return Promise.reject(new GraphStoreError('The journal is closed', 'STORE_CLOSED', false));
+    }
+    const seq = this.nextSeq;
+    this.nextSeq += 1;
+    // Written whole or not at all as far as a reader can tell: a cut line does not parse.
+    const line = `${JSON.stringify({ seq, ...entry })}\n`;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ segment: this.segmentFirst, line, resolve, reject });
+      this.draining ??= this.drain().finally(() => {
+        this.draining = undefined;
+      });
+    });
+  }
+
+  /**
+   * Entries after the returned sequence number go to a new segment: call it at the moment a snapshot is
+   * taken, so the old segments hold only what that snapshot holds.
+   */
+  rotate(): number {
+    this.segmentFirst = this.nextSeq;
+    return this.nextSeq - 1;
+  }
+
+  /** Drops the segments whose every entry is at or before `seq` (a snapshot holds them). */
+  async removeUpTo(seq: number): Promise<void> {
+    const segments = await listSegments(this.dir);
+    for (let i = 0; i < segments.length; i += 1) {
+      const next = segments[i + 1];
+      const segment = segments[i];
+      if (segment === undefined || next === undefined) break; // the newest segment is being written
+      if (next.firstSeq - 1 <= seq) await rm(segment.file, { force: true });
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        let start = 0;
+        while (start < batch.length) {
+          const segment = batch[start]?.segment ?? this.segmentFirst;
+          let end = start;
+          while (end < batch.length && batch[end]?.segment === segment) end += 1;
+          const handle = await this.openSegment(segment);
+          const text = batch
+            .slice(start, end)
+            .map((p) => p.line)
+            .join('');
+          await writeAll(handle, Buffer.from(text, 'utf8'));
+          start = end;
+        }
+        await this.handle?.datasync();
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        this.failure = journalWriteError(this.dir, error);
+        for (const p of [...batch, ...this.pending]) p.reject(this.failure);
+        this.pending = [];
+        return;
+      }
+    }
+  }
+
+  private openedFirst: number | undefined;
+
+  private async openSegment(firstSeq: number): Promise<FileHandle> {
+    if (this.openedFirst === firstSeq && this.handle !== undefined) return this.handle;
+    if (this.handle !== undefined) {
+      await this.handle.datasync();
+      await this.handle.close();
+    }
+    const handle = await open(join(this.dir, segmentName(firstSeq)), 'a');
+    this.handle = handle;
+    this.openedFirst = firstSeq;
+    await syncDirectory(this.dir);
+    return handle;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining !== undefined) await this.draining;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+export function journalWriteError(dir: string, error: unknown): GraphStoreError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EIO'
+        ? `an I/O error (${(error as Error).message})`
+        : (error as Error).message;
+  return new GraphStoreError(
+    `Could not write the embedded store's journal in ${dir}: ${why}. The last write was not saved and ` +
+      'will be delivered again on the next start; free some space (or fix the disk) and start again.',
+    'JOURNAL_WRITE_FAILED',
+    false,
+    { cause: error },
+  );
+}
