@@ -60,10 +60,10 @@ export async function runIngest(context: CliContext): Promise<number> {
     }
     throw error;
   } finally {
-    dispose();
+    // Signals stay handled until the store is saved: a second Ctrl-C must not kill the save.
     await ops?.close();
     await bus.close();
-    await graph.close();
+    await graph.close().finally(dispose);
   }
 }
 

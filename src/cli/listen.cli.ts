@@ -235,14 +235,15 @@ export async function runListen(
   } finally {
     clearInterval(progressTimer);
     control.signal?.removeEventListener('abort', onOuterAbort);
-    dispose();
     await ops?.close();
     await live?.close(0);
     worker?.stop();
     await workerRun;
     await bus?.close();
     await monitored?.close();
+    // Signals stay handled until the store is saved: a second Ctrl-C must not kill the save.
     await graph?.close();
+    dispose();
   }
 }
 

@@ -177,9 +177,10 @@ export async function runReplay(context: CliContext, options: ReplayCliOptions):
     }
     throw error;
   } finally {
-    dispose();
+    // Signals stay handled until the store is saved: a second Ctrl-C must not kill the save.
     await bus?.close();
     await graph?.close();
+    dispose();
   }
 }
 

@@ -35,7 +35,7 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
-import { recordReplayed, replayedSoFar } from './start-replay-state.js';
+import { recordPublished, recordReplayStart, replayedSoFar } from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
 import { untilAborted } from './until-signal.js';
 
@@ -72,6 +72,30 @@ function channelNamer(graph: GraphStore): (rows: readonly ChatActivity[]) => Pro
   };
 }
 
+/**
+ * Where the replay of `file` goes on: the events the graph holds, read from the worker's stored offset on
+ * the in-process bus's one partition (see start-replay-state.ts), recorded durably before the first event
+ * is published. Kafka keeps what was published, and spreads it over several partitions: there the replay
+ * goes on after what earlier starts published (`published` in the record, written when the replay stops).
+ */
+async function replayStartingPoint(
+  config: CliContext['config'],
+  graph: GraphStore,
+  bus: EventBus,
+  file: string,
+): Promise<number> {
+  const topic = config.kafka.topic;
+  if (bus.kind !== 'memory') return replayedSoFar(config.dataDir, file, null);
+  await bus.ensureTopics([{ name: topic, partitions: 1 }]);
+  const stored = await graph.readOffsets(config.kafka.groupId, topic);
+  const next = stored.find((o) => o.partition === 0)?.offset;
+  const earlier = await replayedSoFar(config.dataDir, file, next === undefined ? null : BigInt(next));
+  const [end] = await bus.endOffsets(topic);
+  if (end === undefined) throw new Error(`the in-process bus has no topic ${topic}`);
+  await recordReplayStart(config.dataDir, file, BigInt(end.offset), earlier);
+  return earlier;
+}
+
 export async function runStart(
   context: CliContext,
   options: StartOptions,
@@ -82,14 +106,18 @@ export async function runStart(
   control.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   const disposeSignals = onStopSignal(io, () => stop.abort());
   const closers: (() => Promise<unknown>)[] = [];
-  const closeAll = async () => {
+  /** Closes in reverse order of opening; the first failure is what the exit reports. */
+  const closeAll = async (): Promise<unknown> => {
+    let failure: unknown;
     for (const close of closers.reverse()) {
       try {
         await close();
       } catch (error) {
         logger.error({ err: error }, 'error while shutting down');
+        failure ??= error;
       }
     }
+    return failure;
   };
 
   try {
@@ -163,7 +191,7 @@ export async function runStart(
     } else if (existsSync(chatters)) {
       const publisher = await bus.publisher();
       closers.push(() => publisher.close());
-      const earlier = await replayedSoFar(config.dataDir, chatters);
+      const earlier = await replayStartingPoint(config, graph, bus, chatters);
       const replaying = replayChatters(publisher, {
         file: chatters,
         topic: config.kafka.topic,
@@ -173,7 +201,8 @@ export async function runStart(
         onReject: (r) => logger.warn(r, 'replay: bad line skipped'),
       })
         .then(async (summary) => {
-          await recordReplayed(config.dataDir, chatters, earlier + summary.published);
+          if (bus.kind !== 'memory')
+            await recordPublished(config.dataDir, chatters, earlier + summary.published);
           if (summary.stopped) return;
           logger.info(
             { published: summary.published, earlier },
@@ -223,11 +252,22 @@ export async function runStart(
     control.onReady?.({ frontEnd, ops: ops?.url ?? '' });
     await untilAborted(stop.signal);
     io.err('twitchgraph: stopping: the chat source, then the queued events, then the store\n');
-    return EXIT.ok;
   } finally {
+    // Signals stay handled until everything is saved: a second Ctrl-C must not kill the save.
+    const failure = await closeAll();
     disposeSignals();
-    await closeAll();
+    if (failure !== undefined) {
+      io.err(`twitchgraph: stopped, but not cleanly: ${oneLine(failure)}\n`);
+      // eslint-disable-next-line no-unsafe-finally -- the failed save decides the exit code
+      return EXIT.failed;
+    }
   }
+  io.err('twitchgraph: stopped; the graph is saved\n');
+  return EXIT.ok;
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }
 
 export function registerStart(

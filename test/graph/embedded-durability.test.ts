@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../../src/graph/embedded/embedded-store.js';
-import { writeAll } from '../../src/graph/embedded/snapshot.js';
+import { writeAll } from '../../src/util/durable-file.js';
 import { LOCK_FILE, processStartTicks } from '../../src/graph/embedded/writer-lock.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
 import { activity, seedSmallGraph } from '../contract/graph-store.contract.js';

@@ -23,7 +23,7 @@ import type {
   TeamMembership,
 } from '../../domain/graph-records.js';
 import { GraphStoreError } from '../graph-store.port.js';
-import { syncDirectory, writeAll } from './snapshot.js';
+import { syncDirectory, writeAll } from '../../util/durable-file.js';
 
 export type JournalEntry =
   | { op: 'streamers'; rows: readonly StreamerRecord[] }

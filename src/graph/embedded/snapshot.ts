@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +15,7 @@ import type { MonitoredChannel } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import type { EdgeAttrs, NodeAttrs } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
+import { syncDirectory, writeAll } from '../../util/durable-file.js';
 
 export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -123,28 +123,6 @@ export async function writeSnapshotFile(file: string, chunks: readonly string[])
   } catch (error) {
     await rm(temp, { force: true });
     throw snapshotWriteError(file, error);
-  }
-}
-
-export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
-    if (bytesWritten <= 0) {
-      throw Object.assign(new Error('no space left on device (a write made no progress)'), {
-        code: 'ENOSPC',
-      });
-    }
-    written += bytesWritten;
-  }
-}
-
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
