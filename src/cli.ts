@@ -64,8 +64,14 @@ export async function main(
       io.err(`twitchgraph: ${error.message}\n`);
       return EXIT.failed;
     }
-    throw error;
+    // Anything else still ends in one line: a stack trace tells a user nothing they can act on.
+    io.err(`twitchgraph: ${oneLine(error)}\n`);
+    return EXIT.failed;
   }
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }
 
 function invokedDirectly(): boolean {

@@ -1,4 +1,5 @@
 /** `twitchgraph ask "/top games 10"`: run one slash command against the graph and print the reply. */
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
@@ -50,6 +51,10 @@ export async function runAsk(
         ? [...definitions.values()].flatMap(usageLines)
         : usageLines(definitions.get(error.command) ?? { name: error.command, description: '' });
     io.err(`twitchgraph ask: ${error.message}\nusage:\n${usage.map((u) => `  ${u}`).join('\n')}\n`);
+    return EXIT.usage;
+  }
+  if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory()) {
+    io.err(`twitchgraph ask: --out ${options.out} is a file; give a directory for the pictures\n`);
     return EXIT.usage;
   }
   // Read-only: asking a question never blocks, and is never blocked by, a running writer.

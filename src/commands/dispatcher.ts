@@ -3,12 +3,16 @@
  * run it, and turn every failure into a short error Reply. Front ends add their own steps (permissions,
  * cooldowns, deferring) around this.
  */
+import { GraphStoreError } from '../graph/graph-store.port.js';
 import { commandMetrics } from '../observability/metrics.js';
 import type { CommandPorts, Invocation } from './command.js';
 import type { AnyCommand } from './registry.js';
 import type { Reply } from './reply.js';
 import { errorReply } from './reply.js';
 import { usageLines } from './usage.js';
+
+/** Store states the person asking can act on (a read-only store, a full disk): said as they are. */
+const STORE_STATES_TO_TELL = new Set(['STORE_READ_ONLY', 'JOURNAL_WRITE_FAILED', 'SNAPSHOT_WRITE_FAILED']);
 
 export type DispatchOutcome = 'ok' | 'unknown-command' | 'bad-arguments' | 'failed';
 
@@ -70,9 +74,11 @@ export async function dispatch(
       'failed',
       errorReply(
         `/${invocation.command} failed`,
-        retry
-          ? 'The graph database did not answer in time. Please try again in a moment.'
-          : 'Something went wrong while answering. It has been logged.',
+        error instanceof GraphStoreError && STORE_STATES_TO_TELL.has(error.code)
+          ? error.message
+          : retry
+            ? 'The graph database did not answer in time. Please try again in a moment.'
+            : 'Something went wrong while answering. It has been logged.',
       ),
       error,
     );

@@ -230,7 +230,20 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const port = options.port ?? config.http.port;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: config.http.host }, () => resolve(s as Server));
-    s.once('error', reject);
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new Error(
+              `the playground cannot listen on ${config.http.host}:${port}: ` +
+                (error.code === 'EADDRINUSE'
+                  ? 'the port is in use by another program'
+                  : 'permission denied') +
+                '; set HTTP_PORT to a free port (0 picks one)',
+              { cause: error },
+            )
+          : error,
+      ),
+    );
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -160,8 +160,8 @@ export class EmbeddedGraphStore implements GraphStore {
     if (this.closed) throw new GraphStoreError('The graph store is closed', 'STORE_CLOSED', false);
     if (this.options.readOnly === true) {
       throw new GraphStoreError(
-        `The embedded store in ${this.options.dataDir} is open read-only here (another process holds it for writing), so this command cannot change it. ` +
-          'Run it in the process that holds the store (the playground or bot of `twitchgraph start`), or stop that process first.',
+        `The embedded store in ${this.options.dataDir} was opened read-only here (as \`ask\` always does, so it can run beside a writer), so this cannot change it. ` +
+          'Run it in the playground or bot of `twitchgraph start`.',
         'STORE_READ_ONLY',
         false,
       );
