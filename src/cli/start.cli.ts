@@ -35,6 +35,7 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
+import { recordSampleImport, sampleImportNeeded } from './start-import-state.js';
 import { recordPublished, recordReplayStart, replayedSoFar } from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
 import { untilAborted } from './until-signal.js';
@@ -130,8 +131,13 @@ export async function runStart(
 
     const chatters = join(options.data, 'chatters.csv');
     const live = config.twitch.channels.length > 0;
-    const firstRun = (await graph.counts()).nodes === 0;
+    // The record lives with the embedded store; a Bolt database has no such directory to keep it in.
+    const firstRun =
+      graph.backend === 'embedded'
+        ? await sampleImportNeeded(config.dataDir, (await graph.counts()).nodes === 0)
+        : (await graph.counts()).nodes === 0;
     if (firstRun) {
+      if (graph.backend === 'embedded') await recordSampleImport(config.dataDir, options.data, false);
       io.err(
         `First run: importing the sample dataset from ${options.data}` +
           (live ? '\n' : ' (its chatters follow through the pipeline, so the graph grows while you watch)\n'),
@@ -141,6 +147,7 @@ export async function runStart(
         ...(live ? {} : { skip: ['chatters'] as const }),
       });
       io.err(summaryText(summary));
+      if (graph.backend === 'embedded') await recordSampleImport(config.dataDir, options.data, true);
     }
 
     const bus: EventBus = await openEventBus(config, logger);

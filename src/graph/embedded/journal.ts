@@ -275,8 +275,8 @@ export function journalWriteError(dir: string, error: unknown): GraphStoreError 
         ? `an I/O error (${(error as Error).message})`
         : (error as Error).message;
   return new GraphStoreError(
-    `Could not write the embedded store's journal in ${dir}: ${why}. The last write was not saved and ` +
-      'will be delivered again on the next start; free some space (or fix the disk) and start again.',
+    `Could not write the embedded store's journal in ${dir}: ${why}. The last write was not saved (the bus ` +
+      'delivers it again on the next start); free some space (or fix the disk) and run the command again.',
     'JOURNAL_WRITE_FAILED',
     false,
     { cause: error },
