@@ -83,6 +83,40 @@ for (const file of (await readdir(resultsDir)).filter((f) => f.endsWith('.json')
 }
 const order = Object.keys(SUITES);
 results.sort((a, b) => order.indexOf(a.suite) - order.indexOf(b.suite));
+
+/**
+ * The suites' sections as docs/BENCHMARKS.md has them now. Results files are not committed, so a suite
+ * not run on this machine keeps its section from the document instead of disappearing from it.
+ */
+async function sectionsInDoc(): Promise<Map<string, string>> {
+  const sections = new Map<string, string>();
+  let text: string;
+  try {
+    text = await readFile(new URL('../docs/BENCHMARKS.md', import.meta.url), 'utf8');
+  } catch {
+    return sections;
+  }
+  for (const part of text.split(/^(?=## )/m).slice(1)) {
+    const name = /^## (\S+)/.exec(part)?.[1];
+    if (name !== undefined) sections.set(name, part.trimEnd());
+  }
+  return sections;
+}
+
+const sections = await sectionsInDoc();
+for (const r of results) {
+  sections.set(
+    r.suite,
+    [
+      `## ${r.suite}`,
+      '',
+      `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}`,
+      '',
+      markdownTable(r.rows),
+    ].join('\n'),
+  );
+}
+const rank = (suite: string) => (order.includes(suite) ? order.indexOf(suite) : order.length);
 const doc = [
   '# Benchmarks',
   '',
@@ -90,14 +124,7 @@ const doc = [
   'last results). Each suite says when and where it ran. Timings are wall-clock milliseconds; "runs" is how',
   'many measured repetitions the median and p95 come from.',
   '',
-  ...results.flatMap((r) => [
-    `## ${r.suite}`,
-    '',
-    `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}`,
-    '',
-    markdownTable(r.rows),
-    '',
-  ]),
+  ...[...sections.entries()].sort(([a], [b]) => rank(a) - rank(b)).flatMap(([, section]) => [section, '']),
 ].join('\n');
 await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
 await writeFile(new URL('../docs/BENCHMARKS.md', import.meta.url), doc);
