@@ -13,6 +13,7 @@ import type { InteractionPipelineOptions } from './interaction-pipeline.js';
 import { InteractionPipeline } from './interaction-pipeline.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import { PermissionGate } from './permissions.js';
+import { fromDiscordJs } from './gateway-interaction.js';
 
 export interface BotOptions {
   config: Config;
@@ -53,7 +54,8 @@ export function createBot(options: BotOptions): Bot {
     ...options.pipeline,
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    void pipeline.handle(interaction);
+    const adapted = fromDiscordJs(interaction);
+    if (adapted !== null) void pipeline.handle(adapted);
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
