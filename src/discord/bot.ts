@@ -38,10 +38,12 @@ export function restOptions(config: Config): { api?: string } {
   return config.discord.apiUrl === undefined ? {} : { api: config.discord.apiUrl };
 }
 
-export function createBot(options: BotOptions): Bot {
+/** The one pipeline both the gateway bot and the HTTP endpoint answer with, set up from configuration. */
+export function createPipeline(
+  options: Omit<BotOptions, 'logger'> & { logger: Logger },
+): InteractionPipeline {
   const { config, graph, logger } = options;
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config) });
-  const pipeline = new InteractionPipeline({
+  return new InteractionPipeline({
     registry: options.registry ?? buildRegistry(),
     graph,
     logger,
@@ -53,6 +55,12 @@ export function createBot(options: BotOptions): Bot {
     pagesTtlMs: config.discord.pagesTtlSeconds * 1000,
     ...options.pipeline,
   });
+}
+
+export function createBot(options: BotOptions): Bot {
+  const { config, logger } = options;
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config) });
+  const pipeline = createPipeline(options);
   client.on(Events.InteractionCreate, (interaction) => {
     const adapted = fromDiscordJs(interaction);
     if (adapted !== null) void pipeline.handle(adapted);
