@@ -21,6 +21,13 @@ export async function runHttpBot(
     );
     return EXIT.usage;
   }
+  const role = config.discord.adminRole;
+  if (role !== undefined && !/^\d{17,20}$/.test(role) && config.discord.token === undefined) {
+    io.err(
+      'twitchgraph bot --http: DISCORD_ADMIN_ROLE is a role name; give its id, or set DISCORD_TOKEN so the roles can be read.\n',
+    );
+    return EXIT.usage;
+  }
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   let bot: HttpBot;
   try {

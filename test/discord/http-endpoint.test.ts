@@ -62,6 +62,21 @@ const pictureCommand = defineCommand({
     ),
 });
 
+let release: () => void = () => undefined;
+const sleepyCommand = defineCommand({
+  definition: { name: 'sleepy', description: 'Answers when the test says so' },
+  args: z.object({}),
+  async run() {
+    await new Promise<void>((resolve) => (release = resolve));
+    return reply({ title: 'Finally awake', description: 'zzz' });
+  },
+});
+const explodeCommand = defineCommand({
+  definition: { name: 'explode', description: 'Always fails', slow: true },
+  args: z.object({}),
+  run: () => Promise.reject(new Error('kaboom')),
+});
+
 /** Each (sub)command with its required options filled from the graph, and with the largest limits. */
 async function invocationsFor(definition: CommandDefinition, graph: GraphStore): Promise<Invocation[]> {
   const value = async (option: OptionDefinition, large: boolean): Promise<string | number | boolean> => {
@@ -295,6 +310,65 @@ describe('Discord interactions over HTTP (signed endpoint)', () => {
   });
 });
 
+describe('Discord interactions over HTTP: answers that take more than one message', () => {
+  let fake: FakeDiscord;
+  let graph: GraphStore;
+  let bot: HttpBot;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+    graph = EmbeddedGraphStore.inMemory();
+    const config = loadConfig({
+      env: { DISCORD_APP_ID: APP_ID, DISCORD_PUBLIC_KEY: fake.publicKeyHex, DISCORD_API_URL: fake.url },
+      dotenv: false,
+    });
+    bot = await startHttpBot({
+      config,
+      graph,
+      logger: pino({ level: 'silent' }),
+      registry: buildRegistry([sleepyCommand, explodeCommand]),
+      // Short, so the test does not wait 1.5 s for the deferral.
+      pipeline: { deferAfterMs: 50, cooldownMs: 0 },
+      host: '127.0.0.1',
+      port: 0,
+    });
+  });
+  afterAll(async () => {
+    await bot.close();
+    await graph.close();
+    await fake.close();
+  });
+
+  it('defers a command still running after deferAfterMs (type 5 in the HTTP response), then edits @original', async () => {
+    const payload = slashPayload(sleepyCommand.definition, { command: 'sleepy', options: {} });
+    const posted = await fake.postInteraction(bot.endpoint.url, payload);
+    // The HTTP response came back while the command was still waiting.
+    expect(posted.body).toEqual({ type: 5 });
+    expect(fake.find('PATCH', /@original$/)).toEqual([]);
+    release();
+    const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(payload.token));
+    await bot.pipeline.settled();
+    expect(edit.path).toBe(`/webhooks/${APP_ID}/${payload.token}/messages/@original`);
+    expect((edit.body as Message).embeds?.[0]?.title).toBe('Finally awake');
+    expect(edit.problems).toEqual([]);
+  });
+
+  it('after a deferral, an ephemeral error is a follow-up, and the "thinking…" message is deleted', async () => {
+    const payload = slashPayload(explodeCommand.definition, { command: 'explode', options: {} });
+    const posted = await fake.postInteraction(bot.endpoint.url, payload);
+    await bot.pipeline.settled();
+    expect(posted.body).toEqual({ type: 5 });
+    const rest = fake.requests.filter((r) => r.path.includes(payload.token) && !r.path.endsWith('/callback'));
+    expect(rest.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /webhooks/${APP_ID}/${payload.token}`,
+      `DELETE /webhooks/${APP_ID}/${payload.token}/messages/@original`,
+    ]);
+    const followUp = rest[0]?.body as Message;
+    expect(followUp.flags).toBe(EPHEMERAL);
+    expect(followUp.embeds?.[0]?.title).toBe('/explode failed');
+  });
+});
+
 describe('`twitchgraph bot --http` configuration', () => {
   it('says in one line which variable to set when DISCORD_PUBLIC_KEY is missing', async () => {
     const result = await runCli(['bot', '--http'], {});
@@ -302,6 +376,16 @@ describe('`twitchgraph bot --http` configuration', () => {
     expect(result.err.trim().split('\n')).toHaveLength(1);
     expect(result.err).toContain('set DISCORD_PUBLIC_KEY');
     expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('asks for DISCORD_TOKEN or a role id when DISCORD_ADMIN_ROLE is a role name', async () => {
+    const result = await runCli(['bot', '--http'], {
+      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
+      DISCORD_ADMIN_ROLE: 'Graph Keepers',
+    });
+    expect(result.code).toBe(2);
+    expect(result.err.trim().split('\n')).toHaveLength(1);
+    expect(result.err).toContain('DISCORD_ADMIN_ROLE');
   });
 
   it('names DISCORD_PUBLIC_KEY when it is not a key', async () => {
