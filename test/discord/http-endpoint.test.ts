@@ -296,6 +296,36 @@ describe('Discord interactions over HTTP (signed endpoint)', () => {
       });
     }
 
+    it('a chunked body (no Content-Length) is cut off at 64 KiB → 413', async () => {
+      const before = await monitored();
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+      let sent = 0;
+      // 1 MiB offered in 16 KiB chunks; the endpoint must stop reading long before the end.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= 64) controller.close();
+          else {
+            sent += 1;
+            controller.enqueue(chunk);
+          }
+        },
+      });
+      const res = await fetch(bot.endpoint.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-signature-ed25519': 'ab'.repeat(64),
+          'x-signature-timestamp': String(now()),
+        },
+        body,
+        duplex: 'half',
+      });
+      expect(res.status).toBe(413);
+      await res.body?.cancel();
+      expect(fake.requests).toEqual([]);
+      expect(await monitored()).toEqual(before);
+    });
+
     it('the same request, properly signed, does run (the refusals above are the signature’s doing)', async () => {
       const posted = await post(monitorAdd());
       expect(posted.status).toBe(200);

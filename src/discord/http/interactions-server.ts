@@ -61,7 +61,8 @@ export function interactionsApp(options: InteractionsEndpointOptions): Hono<{ Bi
     },
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 64 * 1024,
-      onError: (c) => c.text('payload too large', 413),
+      // The rest of the body stays unread: close the connection rather than leave it for the next request.
+      onError: (c) => c.text('payload too large', 413, { Connection: 'close' }),
     }),
     async (c) => {
       const body = new Uint8Array(await c.req.arrayBuffer());
