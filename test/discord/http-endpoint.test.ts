@@ -357,8 +357,8 @@ describe('Discord interactions over HTTP: answers that take more than one messag
       graph,
       logger: pino({ level: 'silent' }),
       registry: buildRegistry([sleepyCommand, explodeCommand]),
-      // Short, so the test does not wait 1.5 s for the deferral.
-      pipeline: { deferAfterMs: 50, cooldownMs: 0 },
+      // Short, so the test does not wait 1.5 s for the deferral; a cooldown that outlasts the tests.
+      pipeline: { deferAfterMs: 50, cooldownMs: 60_000 },
       host: '127.0.0.1',
       port: 0,
     });
@@ -384,7 +384,11 @@ describe('Discord interactions over HTTP: answers that take more than one messag
   });
 
   it('after a deferral, an ephemeral error is a follow-up, and the "thinking…" message is deleted', async () => {
-    const payload = slashPayload(explodeCommand.definition, { command: 'explode', options: {} });
+    const payload = slashPayload(
+      explodeCommand.definition,
+      { command: 'explode', options: {} },
+      { user: BOB },
+    );
     const posted = await fake.postInteraction(bot.endpoint.url, payload);
     await bot.pipeline.settled();
     expect(posted.body).toEqual({ type: 5 });
@@ -396,6 +400,18 @@ describe('Discord interactions over HTTP: answers that take more than one messag
     const followUp = rest[0]?.body as Message;
     expect(followUp.flags).toBe(EPHEMERAL);
     expect(followUp.embeds?.[0]?.title).toBe('/explode failed');
+  });
+
+  it('keeps the per-user cooldown: a second command too soon gets an ephemeral "One moment"', async () => {
+    // ALICE ran /sleepy above.
+    const posted = await fake.postInteraction(
+      bot.endpoint.url,
+      slashPayload(sleepyCommand.definition, { command: 'sleepy', options: {} }),
+    );
+    const response = posted.body as Response;
+    expect(response.type).toBe(4);
+    expect(response.data?.flags).toBe(EPHEMERAL);
+    expect(response.data?.embeds?.[0]?.title).toBe('One moment');
   });
 });
 
