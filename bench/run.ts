@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
   algorithms: async () => (await import('./algorithms.bench.js')).benchAlgorithms,
   discord: async () => (await import('./discord.bench.js')).benchDiscord,
+  'discord-http': async () => (await import('./discord-http.bench.js')).benchDiscordHttp,
   render: async () => (await import('./render.bench.js')).benchRender,
   pipeline: async () => (await import('./pipeline.bench.js')).benchPipeline,
   bolt: async () => (await import('./bolt.bench.js')).benchBolt,

@@ -120,6 +120,19 @@ const envSchema = z.object({
   DISCORD_API_URL: url(['http:', 'https:'], 'https://discord.com/api'),
   DISCORD_COOLDOWN_SECONDS: wholeNumber(3, 0, 3_600),
   DISCORD_PAGES_TTL_SECONDS: wholeNumber(300, 10, 86_400),
+  DISCORD_PUBLIC_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{64}$/, {
+        error:
+          "expected the application's public key: 64 hex digits (Developer Portal → General Information)",
+      })
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
+  DISCORD_HTTP_PORT: wholeNumber(8090, 0, 65_535),
   // --- web (playground, health, metrics) ---
   HTTP_HOST: text('127.0.0.1'),
   HTTP_PORT: wholeNumber(8080, 0, 65_535),
@@ -191,6 +204,8 @@ function shape(env: Env, cwd: string) {
       apiUrl: env.DISCORD_API_URL,
       cooldownSeconds: env.DISCORD_COOLDOWN_SECONDS,
       pagesTtlSeconds: env.DISCORD_PAGES_TTL_SECONDS,
+      publicKey: env.DISCORD_PUBLIC_KEY,
+      httpPort: env.DISCORD_HTTP_PORT,
     },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     ops: { port: env.OPS_PORT },

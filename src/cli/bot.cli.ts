@@ -1,11 +1,57 @@
 /** `twitchgraph bot`: the Discord bot, answering slash commands from the graph until stopped. */
 import type { Command } from 'commander';
 import { createBot } from '../discord/bot.js';
+import type { HttpBot } from '../discord/http/http-bot.js';
+import { startHttpBot } from '../discord/http/http-bot.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { openFrontEndStore } from './shared-store.js';
 import { startRoleOps } from './role-ops.js';
 import { untilSignal } from './until-signal.js';
+
+/** `bot --http`: answer on the signed Interactions Endpoint URL; no gateway connection. */
+export async function runHttpBot(
+  context: CliContext,
+  stop: Promise<unknown> = untilSignal(),
+): Promise<number> {
+  const { config, io, logger } = context;
+  if (config.discord.publicKey === undefined) {
+    io.err(
+      "twitchgraph bot --http: set DISCORD_PUBLIC_KEY (the application's public key, 64 hex digits); see docs/discord.md.\n",
+    );
+    return EXIT.usage;
+  }
+  const role = config.discord.adminRole;
+  if (role !== undefined && !/^\d{17,20}$/.test(role) && config.discord.token === undefined) {
+    io.err(
+      'twitchgraph bot --http: DISCORD_ADMIN_ROLE is a role name; give its id, or set DISCORD_TOKEN so the roles can be read.\n',
+    );
+    return EXIT.usage;
+  }
+  const graph = await openFrontEndStore(context, 'twitchgraph bot');
+  let bot: HttpBot;
+  try {
+    bot = await startHttpBot({ config, graph, logger });
+  } catch (error) {
+    await graph.close();
+    io.err(
+      `twitchgraph bot --http: cannot serve on ${config.http.host}:${config.discord.httpPort}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.failed;
+  }
+  const ops = await startRoleOps(context, 'bot', { graph });
+  try {
+    io.err(
+      `twitchgraph bot is answering interactions at ${bot.endpoint.url} (put HTTPS in front; docs/discord.md); Ctrl-C stops it.\n`,
+    );
+    await stop;
+    return EXIT.ok;
+  } finally {
+    await ops?.close();
+    await bot.close();
+    await graph.close();
+  }
+}
 
 export async function runBot(context: CliContext, stop: Promise<unknown> = untilSignal()): Promise<number> {
   const { config, io, logger } = context;
@@ -46,5 +92,11 @@ export function registerBot(
   program
     .command('bot')
     .description('Run the Discord bot (needs DISCORD_TOKEN; register the commands first with `register`)')
-    .action(async () => setExit(await runBot(context())));
+    .option(
+      '--http',
+      'answer on a signed Interactions Endpoint URL (DISCORD_PUBLIC_KEY, DISCORD_HTTP_PORT) instead of the gateway',
+    )
+    .action(async (options: { http?: boolean }) =>
+      setExit(await (options.http === true ? runHttpBot(context()) : runBot(context()))),
+    );
 }

@@ -13,6 +13,7 @@ import type { InteractionPipelineOptions } from './interaction-pipeline.js';
 import { InteractionPipeline } from './interaction-pipeline.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import { PermissionGate } from './permissions.js';
+import { fromDiscordJs } from './gateway-interaction.js';
 
 export interface BotOptions {
   config: Config;
@@ -37,10 +38,12 @@ export function restOptions(config: Config): { api?: string } {
   return config.discord.apiUrl === undefined ? {} : { api: config.discord.apiUrl };
 }
 
-export function createBot(options: BotOptions): Bot {
+/** The one pipeline both the gateway bot and the HTTP endpoint answer with, set up from configuration. */
+export function createPipeline(
+  options: Omit<BotOptions, 'logger'> & { logger: Logger },
+): InteractionPipeline {
   const { config, graph, logger } = options;
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config) });
-  const pipeline = new InteractionPipeline({
+  return new InteractionPipeline({
     registry: options.registry ?? buildRegistry(),
     graph,
     logger,
@@ -52,8 +55,15 @@ export function createBot(options: BotOptions): Bot {
     pagesTtlMs: config.discord.pagesTtlSeconds * 1000,
     ...options.pipeline,
   });
+}
+
+export function createBot(options: BotOptions): Bot {
+  const { config, logger } = options;
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: restOptions(config) });
+  const pipeline = createPipeline(options);
   client.on(Events.InteractionCreate, (interaction) => {
-    void pipeline.handle(interaction);
+    const adapted = fromDiscordJs(interaction);
+    if (adapted !== null) void pipeline.handle(adapted);
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));

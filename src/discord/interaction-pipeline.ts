@@ -11,16 +11,7 @@
  * failure answers the user with a short ephemeral message and is logged with the interaction id; nothing
  * a user sends (unknown commands, stale options, expired buttons, huge strings) escapes `handle`.
  */
-import type {
-  AutocompleteInteraction,
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  CommandInteractionOption,
-  Interaction,
-  InteractionReplyOptions,
-} from 'discord.js';
-import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
-import type { Invocation, OptionDefinition } from '../commands/command.js';
+import type { OptionDefinition } from '../commands/command.js';
 import { isRestricted } from '../commands/command.js';
 import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
@@ -31,6 +22,13 @@ import type { GraphStore } from '../graph/graph-store.port.js';
 import type { BotDetector } from '../insights/bot-detector.js';
 import type { Logger } from '../logging.js';
 import { Cooldowns } from './cooldowns.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  CommandInteraction,
+  MessageBody,
+  PipelineInteraction,
+} from './interaction.js';
 import { PageSessions, pagerRow, parsePageButton } from './page-sessions.js';
 import { PermissionGate } from './permissions.js';
 import type { ReplyPage, TableImageRenderer } from './reply-message.js';
@@ -58,40 +56,13 @@ export interface InteractionPipelineOptions {
   now?: () => number;
 }
 
-/** What an answer is sent as: message content plus the pager buttons. */
-type MessageBody = Pick<InteractionReplyOptions, 'embeds' | 'files' | 'components' | 'allowedMentions'>;
-
 function messageBody(page: ReplyPage, sessionId: string | undefined): MessageBody {
   return {
     embeds: page.embeds,
-    files: page.files.map((f) => ({ attachment: f.data, name: f.name, description: f.description })),
+    files: page.files.map((f) => ({ data: f.data, name: f.name, description: f.description })),
     components:
       sessionId === undefined || page.count < 2 ? [] : [pagerRow(sessionId, page.index, page.count)],
-    // Streamer descriptions and names are other people's text: never let them ping anyone.
-    allowedMentions: { parse: [] },
   };
-}
-
-/** The options a user gave, as the shared dispatcher takes them (subcommand lifted out). */
-export function invocationOf(interaction: ChatInputCommandInteraction): Invocation {
-  let data: readonly CommandInteractionOption[] = interaction.options.data;
-  let subcommand: string | undefined;
-  const first = data[0];
-  if (first?.type === ApplicationCommandOptionType.SubcommandGroup) {
-    const inner = first.options?.[0];
-    subcommand = inner?.name;
-    data = inner?.options ?? [];
-  } else if (first?.type === ApplicationCommandOptionType.Subcommand) {
-    subcommand = first.name;
-    data = first.options ?? [];
-  }
-  const options: Invocation['options'] = {};
-  for (const option of data) {
-    const value = option.value;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      options[option.name] = value;
-  }
-  return { command: interaction.commandName, ...(subcommand === undefined ? {} : { subcommand }), options };
 }
 
 /** First response, or the edit/follow-up after a deferral, for one slash command. */
@@ -99,10 +70,10 @@ class Responder {
   private deferring: Promise<unknown> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly interaction: ChatInputCommandInteraction) {}
+  constructor(private readonly interaction: CommandInteraction) {}
 
   defer(): Promise<unknown> {
-    this.deferring ??= this.interaction.deferReply();
+    this.deferring ??= this.interaction.defer();
     return this.deferring;
   }
 
@@ -119,13 +90,13 @@ class Responder {
   async send(body: MessageBody, ephemeral: boolean): Promise<void> {
     this.cancel();
     if (this.deferring === undefined) {
-      await this.interaction.reply({ ...body, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+      await this.interaction.reply(body, ephemeral);
       return;
     }
     await this.deferring;
     if (ephemeral) {
       // The deferral was public; an ephemeral answer is a follow-up, and the "thinking…" message goes.
-      await this.interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
+      await this.interaction.followUp(body, true);
       await this.interaction.deleteReply();
       return;
     }
@@ -151,7 +122,7 @@ export class InteractionPipeline {
   }
 
   /** Answer one interaction. Never rejects: failures are answered and logged here. */
-  handle(interaction: Interaction): Promise<void> {
+  handle(interaction: PipelineInteraction): Promise<void> {
     const task = this.route(interaction).finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
     return task;
@@ -162,20 +133,22 @@ export class InteractionPipeline {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async route(interaction: Interaction): Promise<void> {
+  private async route(interaction: PipelineInteraction): Promise<void> {
     try {
-      if (interaction.isChatInputCommand()) await this.command(interaction);
-      else if (interaction.isAutocomplete()) await this.autocomplete(interaction);
-      else if (interaction.isButton()) await this.button(interaction);
-      else if (interaction.isRepliable()) {
-        await interaction.reply({
-          content: 'twitchgraph does not handle this kind of interaction.',
-          flags: MessageFlags.Ephemeral,
-        });
+      if (interaction.kind === 'command') await this.command(interaction);
+      else if (interaction.kind === 'autocomplete') await this.autocomplete(interaction);
+      else if (interaction.kind === 'button') await this.button(interaction);
+      else {
+        await interaction.reply(
+          await this.replyBody(
+            errorReply('Not handled here', 'twitchgraph does not handle this kind of interaction.'),
+          ),
+          true,
+        );
       }
     } catch (error) {
       this.options.logger.error(
-        { err: error, interactionId: interaction.id, type: interaction.type },
+        { err: error, interactionId: interaction.id, kind: interaction.kind },
         'answering an interaction failed',
       );
       await this.answerFailure(interaction);
@@ -183,13 +156,12 @@ export class InteractionPipeline {
   }
 
   /** Tell the user something went wrong, in whatever way the interaction still allows. */
-  private async answerFailure(interaction: Interaction): Promise<void> {
+  private async answerFailure(interaction: PipelineInteraction): Promise<void> {
     try {
-      if (interaction.isAutocomplete()) {
+      if (interaction.kind === 'autocomplete') {
         if (!interaction.responded) await interaction.respond([]);
         return;
       }
-      if (!interaction.isRepliable()) return;
       const body = await this.replyBody(
         errorReply(
           'Something went wrong',
@@ -197,12 +169,12 @@ export class InteractionPipeline {
         ),
       );
       if (interaction.deferred && !interaction.replied) {
-        await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
+        await interaction.followUp(body, true);
         await interaction.deleteReply().catch(() => undefined);
       } else if (interaction.replied || interaction.deferred) {
-        await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
+        await interaction.followUp(body, true);
       } else {
-        await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+        await interaction.reply(body, true);
       }
     } catch (error) {
       // The interaction may have expired (Discord: 10062 Unknown interaction); nothing more can be said.
@@ -221,14 +193,14 @@ export class InteractionPipeline {
     return this.tableImage === undefined ? {} : { tableImage: this.tableImage };
   }
 
-  private async refuse(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply) {
-    await interaction.reply({ ...(await this.replyBody(reply)), flags: MessageFlags.Ephemeral });
+  private async refuse(interaction: CommandInteraction | ButtonInteraction, reply: Reply) {
+    await interaction.reply(await this.replyBody(reply), true);
   }
 
-  private async command(interaction: ChatInputCommandInteraction): Promise<void> {
+  private async command(interaction: CommandInteraction): Promise<void> {
     const { registry, graph, logger } = this.options;
     const started = performance.now();
-    const invocation = invocationOf(interaction);
+    const invocation = interaction.invocation;
     const label = `/${[invocation.command, invocation.subcommand].filter((p) => p !== undefined).join(' ')}`;
     const log = (outcome: string, extra: Record<string, unknown> = {}) =>
       logger.info(
@@ -236,7 +208,7 @@ export class InteractionPipeline {
           interactionId: interaction.id,
           command: label,
           user: interaction.user.id,
-          guild: interaction.guildId,
+          guild: interaction.guildId ?? undefined,
           outcome,
           ms: Math.round(performance.now() - started),
           ...extra,
@@ -298,9 +270,8 @@ export class InteractionPipeline {
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const definition = this.options.registry.get(interaction.commandName)?.definition;
-    const focused = interaction.options.getFocused(true);
-    const subcommand = interaction.options.getSubcommand(false);
+    const definition = this.options.registry.get(interaction.command)?.definition;
+    const { focused, subcommand } = interaction;
     const options: readonly OptionDefinition[] =
       subcommand === null
         ? (definition?.options ?? [])
@@ -308,12 +279,12 @@ export class InteractionPipeline {
     const kind = options.find((o) => o.name === focused.name)?.autocomplete;
     // Stale clients may ask about commands or options that no longer autocomplete: answer with nothing.
     const started = performance.now();
-    const names = kind === undefined ? [] : await this.suggester.suggest(kind, String(focused.value));
+    const names = kind === undefined ? [] : await this.suggester.suggest(kind, focused.value);
     await interaction.respond(names.map((name) => ({ name, value: name })));
     this.options.logger.debug(
       {
         interactionId: interaction.id,
-        command: interaction.commandName,
+        command: interaction.command,
         option: focused.name,
         choices: names.length,
         ms: Math.round(performance.now() - started),
@@ -358,8 +329,6 @@ export class InteractionPipeline {
       return;
     }
     const page = await session.pages.page(parsed.index);
-    // A fresh `attachments` list replaces the message's files with this page's (MessagePayload pushes
-    // the new files into it), so no picture of another page lingers.
-    await interaction.update({ ...messageBody(page, session.id), attachments: [] });
+    await interaction.update(messageBody(page, session.id));
   }
 }

@@ -5,8 +5,8 @@
  * An interaction carries the member's permissions and role ids; a role given by name is looked up in the
  * cached guild, or read once a minute from `GET /guilds/{guild}/roles` when the guild is not cached.
  */
-import type { APIRole, ChatInputCommandInteraction } from 'discord.js';
-import { GuildMember, PermissionFlagsBits, Routes } from 'discord.js';
+import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import type { PipelineInteraction } from './interaction.js';
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
@@ -37,37 +37,36 @@ export class PermissionGate {
       : `members with Manage Server or the “${role}” role`;
   }
 
-  async check(interaction: ChatInputCommandInteraction): Promise<PermissionVerdict> {
-    if (!interaction.inGuild()) return { allowed: false, reason: 'This command works only in a server.' };
+  async check(interaction: PipelineInteraction): Promise<PermissionVerdict> {
+    const { guildId, member } = interaction;
+    if (guildId === null || member === null)
+      return { allowed: false, reason: 'This command works only in a server.' };
     // `has` counts Administrator as every permission (PermissionsBitField#has, checkAdmin = true).
-    if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true)
+    if (new PermissionsBitField(member.permissions).has(PermissionFlagsBits.ManageGuild))
       return { allowed: true };
     const role = this.options.adminRole;
     if (role !== undefined) {
-      const member = interaction.member;
-      const memberRoles =
-        member instanceof GuildMember ? [...member.roles.cache.keys()] : (member.roles as readonly string[]);
-      const wanted = SNOWFLAKE.test(role) ? new Set([role]) : await this.roleIdsNamed(interaction, role);
-      if (memberRoles.some((id) => wanted.has(id))) return { allowed: true };
+      const wanted = SNOWFLAKE.test(role)
+        ? new Set([role])
+        : await this.roleIdsNamed(interaction, guildId, role);
+      if (member.roles.some((id) => wanted.has(id))) return { allowed: true };
     }
     return { allowed: false, reason: `Only ${this.who()} can use this.` };
   }
 
   private async roleIdsNamed(
-    interaction: ChatInputCommandInteraction<'cached' | 'raw'>,
+    interaction: PipelineInteraction,
+    guildId: string,
     name: string,
   ): Promise<Set<string>> {
     const wanted = name.toLowerCase();
-    const guild = interaction.guild;
-    if (guild !== null && guild.roles.cache.size > 0) {
-      return new Set(guild.roles.cache.filter((r) => r.name.toLowerCase() === wanted).map((r) => r.id));
-    }
-    const cached = this.roleNames.get(interaction.guildId);
+    const cached = this.roleNames.get(guildId);
     if (cached !== undefined && this.now() - cached.at < (this.options.roleCacheMs ?? 60_000))
       return cached.ids;
-    const roles = (await interaction.client.rest.get(Routes.guildRoles(interaction.guildId))) as APIRole[];
+    const { roles, fetched } = await interaction.guildRoles();
     const ids = new Set(roles.filter((r) => r.name.toLowerCase() === wanted).map((r) => r.id));
-    this.roleNames.set(interaction.guildId, { ids, at: this.now() });
+    // Only roles read over REST are kept: a cached guild is already up to date through the gateway.
+    if (fetched) this.roleNames.set(guildId, { ids, at: this.now() });
     return ids;
   }
 }

@@ -100,6 +100,12 @@ describe('docker-compose.yml', () => {
     }
     for (const name of ['worker', 'listener'])
       expect(services[name]?.depends_on?.kafka?.condition, name).toBe('service_healthy');
+    const http = services['bot-http'] as Service;
+    expect(http.command).toEqual(['bot', '--http']);
+    expect(http.profiles).toEqual(['http']);
+    expect(Object.keys(roleEnvironment(http, {})).filter((key) => !CONFIG_VARIABLES.includes(key))).toEqual(
+      [],
+    );
     expect(services['memgraph-mage']?.healthcheck).toBeDefined();
     expect(services.kafka?.healthcheck).toBeDefined();
   });

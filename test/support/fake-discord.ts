@@ -8,10 +8,16 @@
  *   GET|PUT /api/v10/applications/{app}/guilds/{guild}/commands  a server's commands
  *   GET    /api/v10/guilds/{guild}/roles                         roles (admin role given by name)
  *
+ * For an application on the Interactions Endpoint URL it also plays Discord's sending side: `postInteraction`
+ * signs a payload with the application's Ed25519 key (`publicKeyHex` is what the Developer Portal shows),
+ * POSTs it to the endpoint, and records the HTTP response as if it were a callback, checked the same way.
+ *
  * It answers like Discord: 204 for callbacks, message objects for webhook messages, 400 Invalid Form Body
  * (code 50035) for messages over Discord's limits, 40060 for a second response to one interaction, 10062
  * for an expired interaction token. Tests assert on `requests`: what went over the wire.
  */
+import type { KeyObject } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +49,28 @@ export interface RecordedRequest {
 
 type Json = Record<string, unknown>;
 
+export interface PostInteractionOptions {
+  /** Unix seconds put in X-Signature-Timestamp (default: now). */
+  timestamp?: number;
+  /** Sign with another key (a forged request). */
+  key?: KeyObject;
+  /** Change the body after signing it. */
+  tamper?: (body: string) => string;
+  /** Send without the signature headers. */
+  unsigned?: boolean;
+  /** Send this body instead of the payload's JSON (signed as given). */
+  rawBody?: string;
+}
+
+export interface PostedInteraction {
+  /** HTTP status of the endpoint's answer. */
+  status: number;
+  /** Its body: parsed JSON, or the text. */
+  body: unknown;
+  /** The answer recorded as an interaction callback (only for a 200 with an interaction response). */
+  response: RecordedRequest | undefined;
+}
+
 let snowflake = 1_300_000_000_000_000_000n;
 export const nextSnowflake = (): string => String((snowflake += 1n));
 
@@ -56,6 +84,8 @@ export class FakeDiscord {
   /** Interaction tokens Discord no longer accepts (15 minutes passed, or never existed). */
   readonly expiredTokens = new Set<string>();
   private readonly acknowledged = new Set<string>();
+  /** The application's key pair: Discord signs with the private half. */
+  private readonly signing = generateKeyPairSync('ed25519');
   private waiters: { predicate: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] =
     [];
 
@@ -78,6 +108,59 @@ export class FakeDiscord {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The application's public key as the Developer Portal shows it (DISCORD_PUBLIC_KEY). */
+  get publicKeyHex(): string {
+    const jwk = this.signing.publicKey.export({ format: 'jwk' });
+    return Buffer.from(jwk.x ?? '', 'base64url').toString('hex');
+  }
+
+  /** Deliver `payload` to an Interactions Endpoint URL as Discord does: signed, over HTTP. */
+  async postInteraction(
+    endpoint: string,
+    payload: unknown,
+    options: PostInteractionOptions = {},
+  ): Promise<PostedInteraction> {
+    const signed = options.rawBody ?? JSON.stringify(payload);
+    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const signature = sign(
+      null,
+      Buffer.from(timestamp + signed),
+      options.key ?? this.signing.privateKey,
+    ).toString('hex');
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (options.unsigned !== true) {
+      headers['x-signature-ed25519'] = signature;
+      headers['x-signature-timestamp'] = timestamp;
+    }
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers,
+      body: options.tamper === undefined ? signed : options.tamper(signed),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    if ((res.headers.get('content-type') ?? '').startsWith('application/json')) body = JSON.parse(text);
+    let response: RecordedRequest | undefined;
+    const sent = isRecord(payload) ? payload : {};
+    if (res.status === 200 && isRecord(body) && body.type !== 1 && typeof sent.id === 'string') {
+      response = {
+        method: 'POST',
+        path: `/interactions/${sent.id}/${String(sent.token)}/callback`,
+        query: new URLSearchParams(),
+        body,
+        multipart: false,
+        files: [],
+        status: 0,
+        problems: [],
+        authorization: undefined,
+      };
+      const [status] = this.answer(response);
+      response.status = status;
+      this.record(response);
+    }
+    return { status: res.status, body, response };
   }
 
   reset(): void {
