@@ -86,9 +86,10 @@ export async function runCollect(context: CliContext, options: CollectCliOptions
     const files = await writeCollectedSeed(out, collected);
     progress.done();
     for (const note of collected.notes) io.err(`note: ${note}\n`);
+    for (const { what, reason } of collected.missing) io.err(`missing: ${what} (${reason})\n`);
     const counts = [
       `${formatCount(collected.streamers.length)} streamers`,
-      `${formatCount(collected.teams.length)} team memberships`,
+      ...(collected.teams === null ? [] : [`${formatCount(collected.teams.length)} team memberships`]),
       ...(collected.vips === null ? [] : [`${formatCount(collected.vips.length)} VIPs`]),
       ...(collected.moderators === null ? [] : [`${formatCount(collected.moderators.length)} moderators`]),
     ];
@@ -101,6 +102,13 @@ export async function runCollect(context: CliContext, options: CollectCliOptions
           : '') +
         `Load them with: twitchgraph import --data ${out}\n`,
     );
+    const failed = collected.missing.filter((m) => m.failed);
+    if (failed.length > 0) {
+      io.err(
+        `twitchgraph collect: incomplete: ${failed.map((m) => m.what).join(', ')} could not be collected; the other files were written\n`,
+      );
+      return EXIT.failed;
+    }
     return EXIT.ok;
   } catch (error) {
     progress.done();
