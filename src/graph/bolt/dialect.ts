@@ -66,6 +66,7 @@ export const NEO4J: Dialect = {
  * Nodes and relationships of the algorithm input, bookkeeping (`:IngestOffset`) and excluded logins left
  * out; the same set as `projection()` and the embedded store. Both lists are built in their own
  * subquery: grouping one aggregate by the other (a list of every node) would hash that list per row.
+ * Exclusion is null-safe as in cypher.ts `PROJECTION_NODES` (a stream known only by id has no name).
  * `project(nodes, relationships)` (Memgraph 3.1+) keeps nodes without relationships, which a
  * `project(path)` over `MATCH p=()-[]->()` would drop, changing N in both algorithms.
  */
@@ -73,13 +74,13 @@ const MEMGRAPH_SUBGRAPH = `
 CALL {
   MATCH (n)
   WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
-    AND NOT ((n:User OR n:Stream) AND n.name IN $exclude)
+    AND NOT ((n:User OR n:Stream) AND coalesce(n.name, '#' + n.id, '') IN $exclude)
   RETURN collect(n) AS nodes
 }
 CALL {
   MATCH (a)-[r]->(b)
-  WHERE NOT ((a:User OR a:Stream) AND a.name IN $exclude)
-    AND NOT ((b:User OR b:Stream) AND b.name IN $exclude)
+  WHERE NOT ((a:User OR a:Stream) AND coalesce(a.name, '#' + a.id, '') IN $exclude)
+    AND NOT ((b:User OR b:Stream) AND coalesce(b.name, '#' + b.id, '') IN $exclude)
   RETURN collect(r) AS relationships
 }
 WITH project(nodes, relationships) AS graph`;
