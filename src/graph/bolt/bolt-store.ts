@@ -66,7 +66,7 @@ import {
 } from './bolt-errors.js';
 import * as Q from './cypher.js';
 import type { Dialect } from './dialect.js';
-import { detectDialect } from './dialect.js';
+import { detectDialect, MEMGRAPH_PROJECT_MAX_PAIRS } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
@@ -692,13 +692,28 @@ export class BoltGraphStore implements GraphStore {
     });
   }
 
-  private async algorithmNodeCount(exclude: readonly string[]): Promise<number> {
-    return this.read(
-      'counting algorithm nodes',
-      async (tx) =>
-        parseOne(countSchema, 'node count', await run(tx, Q.COUNT_ALGORITHM_NODES, { exclude: [...exclude] }))
-          .count,
-    );
+  /**
+   * The algorithm input's node count, and whether MAGE may build its subgraph: `project(nodes,
+   * relationships)` costs nodes × relationships on Memgraph (every relationship's ends are looked up in
+   * the node list), so above MEMGRAPH_PROJECT_MAX_PAIRS the graph is read as two lists and computed in
+   * process, in time linear in its size. All relationships are counted (an upper bound: excluded logins
+   * only remove some), which is one pass over the edges.
+   */
+  private async algorithmInput(exclude: readonly string[]): Promise<{ nodes: number; mageFits: boolean }> {
+    return this.read('counting algorithm nodes', async (tx) => {
+      const nodes = parseOne(
+        countSchema,
+        'node count',
+        await run(tx, Q.COUNT_ALGORITHM_NODES, { exclude: [...exclude] }),
+      ).count;
+      if (nodes === 0) return { nodes, mageFits: false };
+      const relationships = parseOne(
+        countSchema,
+        'relationship count',
+        await run(tx, Q.COUNT_RELATIONSHIPS),
+      ).count;
+      return { nodes, mageFits: nodes * relationships <= MEMGRAPH_PROJECT_MAX_PAIRS };
+    });
   }
 
   /** Run a MAGE procedure (Memgraph); rows for users and streams, best first, like `topScored`. */
@@ -778,8 +793,9 @@ export class BoltGraphStore implements GraphStore {
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
     const exclude = options.excludeLogins ?? [];
     const mage = this.dialect.algorithms;
-    if (mage !== null) {
-      if ((await this.algorithmNodeCount(exclude)) === 0) return [];
+    const input = mage === null ? null : await this.algorithmInput(exclude);
+    if (input?.nodes === 0) return [];
+    if (mage !== null && input?.mageFits === true) {
       const only = options.names === undefined ? undefined : new Set(options.names);
       const rows = await this.mage('PageRank (MAGE)', mage.pagerank, exclude);
       return (only === undefined ? rows : rows.filter((r) => only.has(r.name))).slice(0, options.limit);
@@ -793,14 +809,14 @@ export class BoltGraphStore implements GraphStore {
     const { betweennessExactMaxNodes: exactMaxNodes, betweennessSamplePivots: samplePivots } = this.settings;
     const mage = this.dialect.algorithms;
     if (mage !== null) {
-      const nodeCount = await this.algorithmNodeCount(exclude);
+      const { nodes: nodeCount, mageFits } = await this.algorithmInput(exclude);
       if (nodeCount === 0) return { rows: [], mode: 'exact', pivots: 0, nodeCount: 0 };
       // MAGE's betweenness is exact only (no sampling variant); above the node limit the projection is
       // streamed and sampled in process, exactly as on Neo4j and in the embedded store. Within the limit
       // MAGE runs exact even where the in-process module would sample because of its work budget
       // (DEFAULT_EXACT_MAX_WORK, sized for JavaScript on 2 cores): deciding that needs the whole
       // projection, and MAGE's C++ is the reason to run it in the database. `mode` says which ran.
-      if (nodeCount <= exactMaxNodes || samplePivots >= nodeCount) {
+      if (mageFits && (nodeCount <= exactMaxNodes || samplePivots >= nodeCount)) {
         const only = options.names === undefined ? undefined : new Set(options.names);
         const rows = await this.mage('betweenness (MAGE)', mage.betweenness, exclude);
         const reported = only === undefined ? rows : rows.filter((r) => only.has(r.name));

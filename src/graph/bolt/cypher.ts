@@ -415,6 +415,11 @@ export const PROJECTION_RELATIONSHIPS = `
 MATCH (a)-[r]->(b)
 RETURN collect(id(a)) AS sources, collect(id(b)) AS targets`;
 
+/** Every relationship (bookkeeping nodes have none). */
+export const COUNT_RELATIONSHIPS = `
+MATCH ()-[r]->()
+RETURN count(r) AS count`;
+
 export const COUNT_ALGORITHM_NODES = `
 MATCH (n)
 WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
