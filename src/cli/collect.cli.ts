@@ -94,7 +94,8 @@ export async function runCollect(context: CliContext, options: CollectCliOptions
       ...(collected.moderators === null ? [] : [`${formatCount(collected.moderators.length)} moderators`]),
     ];
     io.out(
-      `Collected ${counts.join(', ')} from Helix in ${((performance.now() - started) / 1000).toFixed(1)} s.\n` +
+      `Collected ${counts.join(', ')} from Helix in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
+        `(${formatCount(client.requests)} requests).\n` +
         files.map((f) => `  wrote ${f}\n`).join('') +
         (collected.vips === null
           ? '  no vips.csv/moderators.csv: Helix lists those only with the broadcaster’s token (TWITCH_BROADCASTER_TOKEN);\n' +

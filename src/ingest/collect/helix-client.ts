@@ -114,6 +114,8 @@ function describeIssues(error: z.ZodError): string {
 }
 
 export class HelixClient {
+  /** HTTP requests sent so far (tokens, validation and Helix, retries included), for the run's summary. */
+  requests = 0;
   private appToken: Promise<string> | undefined;
   private readonly buckets = new Map<string, Bucket>();
   private readonly options: Required<Omit<HelixClientOptions, 'onNotice'>> &
@@ -165,6 +167,7 @@ export class HelixClient {
     const endpoint = 'GET /validate';
     let response: Response;
     try {
+      this.requests += 1;
       response = await fetch(`${this.options.authUrl}/validate`, {
         headers: { Authorization: `OAuth ${token}` },
         signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -235,6 +238,7 @@ export class HelixClient {
       try {
         // A URLSearchParams body would be sent as `application/x-www-form-urlencoded;charset=UTF-8`; Twitch
         // documents the bare type, and its mock server accepts only that.
+        this.requests += 1;
         response = await fetch(`${this.options.authUrl}/token`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -364,6 +368,7 @@ export class HelixClient {
       await this.takeFromBucket(bucket, endpoint);
       let response: Response;
       try {
+        this.requests += 1;
         response = await fetch(url, {
           headers: { 'Client-Id': this.options.clientId, Authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(this.options.timeoutMs),
