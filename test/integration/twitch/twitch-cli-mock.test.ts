@@ -65,19 +65,42 @@ async function startMock(): Promise<Mock> {
   throw new Error(`twitch mock-api start did not answer on ${base}`);
 }
 
-async function broadcasterToken(mock: Mock): Promise<string> {
+async function broadcasterToken(mock: Mock, scope = 'channel:read:vips moderation:read'): Promise<string> {
   const url = new URL(`${mock.base}/auth/authorize`);
   url.search = new URLSearchParams({
     client_id: mock.clientId,
     client_secret: mock.secret,
     grant_type: 'user_token',
     user_id: mock.broadcasterId,
-    scope: 'channel:read:vips moderation:read',
+    scope,
   }).toString();
   const response = await fetch(url, { method: 'POST' });
   const body = (await response.json()) as { access_token?: string };
   if (body.access_token === undefined) throw new Error(`no user token: ${JSON.stringify(body)}`);
   return body.access_token;
+}
+
+/**
+ * The generator makes the broadcaster's users moderators but none VIPs; Twitch refuses to make a moderator
+ * a VIP. Through the mock's own endpoints, two moderators become VIPs, so vips.csv has rows to show.
+ */
+async function makeTwoVips(mock: Mock): Promise<void> {
+  const token = await broadcasterToken(mock, 'channel:manage:vips channel:manage:moderators moderation:read');
+  const headers = { 'Client-Id': mock.clientId, Authorization: `Bearer ${token}` };
+  const on = (path: string, userId?: string) =>
+    `${mock.base}/mock${path}?broadcaster_id=${mock.broadcasterId}${userId === undefined ? '' : `&user_id=${userId}`}`;
+  const moderators = (await (await fetch(on('/moderation/moderators'), { headers })).json()) as {
+    data: { user_id: string }[];
+  };
+  for (const { user_id: userId } of moderators.data.slice(0, 2)) {
+    for (const [method, path] of [
+      ['DELETE', '/moderation/moderators'],
+      ['POST', '/channels/vips'],
+    ] as const) {
+      const response = await fetch(on(path, userId), { method, headers });
+      if (response.status !== 204) throw new Error(`${method} ${path}: ${response.status}`);
+    }
+  }
 }
 
 function csvRows(dir: string): Record<string, number> {
@@ -161,6 +184,7 @@ describe("collect → import → ask against Twitch's mock API", () => {
   });
 
   it("with the broadcaster's token: that channel's VIPs and moderators too", async () => {
+    await makeTwoVips(mock);
     const token = await broadcasterToken(mock);
     const run = await endToEnd({ TWITCH_BROADCASTER_TOKEN: token });
     console.log(
@@ -173,6 +197,7 @@ describe("collect → import → ask against Twitch's mock API", () => {
       'vips.csv',
     ]);
     expect(run.rows['moderators.csv']).toBeGreaterThan(0);
+    expect(run.rows['vips.csv']).toBe(2);
     expect(run.collect).toMatch(
       /missing: follower totals .*TWITCH_BROADCASTER_TOKEN lacks moderator:read:followers/,
     );
