@@ -86,14 +86,16 @@ export async function runCollect(context: CliContext, options: CollectCliOptions
     const files = await writeCollectedSeed(out, collected);
     progress.done();
     for (const note of collected.notes) io.err(`note: ${note}\n`);
+    for (const { what, reason } of collected.missing) io.err(`missing: ${what} (${reason})\n`);
     const counts = [
       `${formatCount(collected.streamers.length)} streamers`,
-      `${formatCount(collected.teams.length)} team memberships`,
+      ...(collected.teams === null ? [] : [`${formatCount(collected.teams.length)} team memberships`]),
       ...(collected.vips === null ? [] : [`${formatCount(collected.vips.length)} VIPs`]),
       ...(collected.moderators === null ? [] : [`${formatCount(collected.moderators.length)} moderators`]),
     ];
     io.out(
-      `Collected ${counts.join(', ')} from Helix in ${((performance.now() - started) / 1000).toFixed(1)} s.\n` +
+      `Collected ${counts.join(', ')} from Helix in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
+        `(${formatCount(client.requests)} requests).\n` +
         files.map((f) => `  wrote ${f}\n`).join('') +
         (collected.vips === null
           ? '  no vips.csv/moderators.csv: Helix lists those only with the broadcaster’s token (TWITCH_BROADCASTER_TOKEN);\n' +
@@ -101,6 +103,13 @@ export async function runCollect(context: CliContext, options: CollectCliOptions
           : '') +
         `Load them with: twitchgraph import --data ${out}\n`,
     );
+    const failed = collected.missing.filter((m) => m.failed);
+    if (failed.length > 0) {
+      io.err(
+        `twitchgraph collect: incomplete: ${failed.map((m) => m.what).join(', ')} could not be collected; the other files were written\n`,
+      );
+      return EXIT.failed;
+    }
     return EXIT.ok;
   } catch (error) {
     progress.done();

@@ -972,5 +972,39 @@ export function graphStoreContract(
         expect(keys).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
       });
     });
+
+    // Issue 20: `n.name IN $exclude` is null for a stream known only by id, and `NOT null` drops the row
+    // in Cypher; the embedded store keeps such streams. Every backend must keep them.
+    describe('excluding logins keeps streams known only by id', () => {
+      async function seedWithNamelessStream(): Promise<void> {
+        await seedSmallGraph(store);
+        await store.applyChatActivity([activity('55', 'kim', { messages: 2 })], []);
+      }
+
+      it('in the projection', async () => {
+        await seedWithNamelessStream();
+        const all = await store.projection();
+        const without = await store.projection({ excludeLogins: ['nightbot'] });
+        expect(all.nodes).toContainEqual({ kind: 'Stream', name: '#55' });
+        expect(without.nodes).toContainEqual({ kind: 'Stream', name: '#55' });
+        expect(without.nodes.length).toBe(all.nodes.length - 1);
+      });
+
+      it('in PageRank and betweenness', async () => {
+        await seedWithNamelessStream();
+        const ranked = await store.pagerank({ limit: 100, excludeLogins: ['nightbot'] });
+        expect(ranked.map((r) => r.name)).toContain('#55');
+        expect(ranked.map((r) => r.name)).not.toContain('nightbot');
+        const between = await store.betweenness({ limit: 100, excludeLogins: ['nightbot'] });
+        expect(between.rows.map((r) => r.name)).toContain('#55');
+        expect(between.nodeCount).toBe((await store.projection()).nodes.length - 1);
+      });
+
+      it('and leaves such a stream out when its #<id> is excluded', async () => {
+        await seedWithNamelessStream();
+        const without = await store.projection({ excludeLogins: ['#55'] });
+        expect(without.nodes).not.toContainEqual({ kind: 'Stream', name: '#55' });
+      });
+    });
   });
 }

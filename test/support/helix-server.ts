@@ -9,8 +9,9 @@
  * - `Client-Id` and `Authorization: Bearer` checked on every Helix call; 401 for unknown or expired tokens;
  * - a rate-limit bucket per token with `Ratelimit-Limit`, `Ratelimit-Remaining` and `Ratelimit-Reset` (epoch
  *   seconds) on every response and 429 when it is empty;
- * - scripted faults (the n-th call of a path answers 429 or 5xx), a token that expires after n calls, and a
- *   malformed body for one path.
+ * - scripted faults (the n-th call of a path answers 429 or 5xx), a token that expires after n calls, a
+ *   malformed body for one path, and follower totals refused to app tokens for want of a scope;
+ * - `POST /oauth2/token` only with the bare `application/x-www-form-urlencoded` type, as Twitch documents.
  *
  * Every request is logged with its time, path, query, token, status and rate-limit headers.
  */
@@ -70,6 +71,11 @@ export interface HelixServerOptions {
   malformed?: string;
   /** On /streams, repeat the last stream of the previous page first (rankings move while a client pages). */
   shiftPages?: boolean;
+  /**
+   * Answer follower totals only to user tokens: app tokens get Twitch's (and its mock's)
+   * `401 Missing required scope moderator:read:followers`.
+   */
+  followersNeedUserToken?: boolean;
 }
 
 export interface HelixRequestRecord {
@@ -317,6 +323,8 @@ export class HelixTestServer {
         });
       }
       case '/channels/followers': {
+        if (this.options.followersNeedUserToken === true && !isUser)
+          return unauthorized('Missing required scope moderator:read:followers');
         const id = url.searchParams.get('broadcaster_id') ?? '';
         const total = byId.get(id)?.followers ?? (id === broadcaster?.userId ? broadcaster.followers : 0);
         // Without the moderator scope for that channel, Helix gives the total and an empty list.
@@ -375,6 +383,10 @@ export class HelixTestServer {
     record: Omit<HelixRequestRecord, 'status' | 'remaining' | 'reset'>,
   ): Promise<void> {
     if (url.pathname === '/oauth2/token' && req.method === 'POST') {
+      // The media type Twitch documents, exactly: its mock refuses `…;charset=UTF-8` with 400.
+      if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
+        return this.send(res, record, 400, { status: 400, message: 'Invalid Content-Type' });
+      }
       let body = '';
       for await (const chunk of req) body += String(chunk);
       const form = new URLSearchParams(body);

@@ -281,3 +281,40 @@ describe('twitchgraph collect', () => {
     expect(server.log.filter((r) => r.path.startsWith('/streams'))).toEqual([]);
   });
 });
+
+// Issue 20: what Twitch's own mock server showed — a scope refusal is not an expired token, and data a
+// token cannot read costs only that data.
+describe('twitchgraph collect: degrading instead of aborting', () => {
+  const guid = (i: number) => `aad1a11f-6e86-3bb8-2e76-${String(i).padStart(12, '0')}`;
+
+  it('with only an app token refused follower totals, writes every file and names the scope', async () => {
+    const channels = fixtureChannels(12).map((c, i) => ({ ...c, streamId: guid(i) }));
+    const server = await helix({ channels, followersNeedUserToken: true });
+    const out = tempDir();
+    const run = await runCli(['collect', '--top', '12', '--out', out], env(server));
+    expect(run.err).not.toContain('expired or revoked');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.err).toMatch(/missing: follower totals .*moderator:read:followers.*TWITCH_BROADCASTER_TOKEN/);
+    // One token for the whole run; the refusal is not asked again for every channel.
+    expect(server.issuedTokens).toHaveLength(1);
+    expect(server.requestsTo('/channels/followers').length).toBeLessThanOrEqual(4);
+    expect(readFileSync(join(out, 'streamers.csv'), 'utf8')).toContain(`\n${guid(0)},500000,streamer_0,`);
+    expect(existsSync(join(out, 'teams.csv'))).toBe(true);
+    const store = EmbeddedGraphStore.inMemory();
+    expect((await importSeedDirectory(out, store)).rejected).toBe(0);
+    expect((await store.counts()).byLabel.Stream).toBe(12);
+  });
+
+  it('when a later step fails, writes the files collected so far, says what is missing, exits 1', async () => {
+    const server = await helix({ channels: fixtureChannels(5), malformed: '/teams/channel' });
+    const out = tempDir();
+    const run = await runCli(['collect', '--top', '5', '--out', out], env(server));
+    expect(run.code).toBe(EXIT.failed);
+    expect(run.err).toMatch(/missing: team memberships \(GET \/teams\/channel: unexpected response/);
+    expect(existsSync(join(out, 'teams.csv'))).toBe(false);
+    const store = EmbeddedGraphStore.inMemory();
+    expect((await importSeedDirectory(out, store)).rejected).toBe(0);
+    expect((await store.counts()).byLabel.Stream).toBe(5);
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});

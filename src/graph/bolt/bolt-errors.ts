@@ -7,6 +7,10 @@
  * `Memgraph.TransientError.MemgraphError.MemgraphError` ("Cannot resolve conflicting transactions").
  * The driver's managed transactions (`executeRead`/`executeWrite`) have already retried those with
  * exponential backoff until their time budget ran out before the error gets here.
+ *
+ * The one exception to "never from message text": Memgraph reports some conditions that clear by
+ * themselves under one client-error code (`Memgraph.ClientError.MemgraphError.MemgraphError`), so only the
+ * message tells them apart (see `isMemgraphRetryable`).
  */
 import { error as driverErrors, isRetryableError, Neo4jError } from 'neo4j-driver';
 import { GraphStoreError } from '../graph-store.port.js';
@@ -23,6 +27,27 @@ export const GRAPH_ERROR_CODES = {
 
 function isUnavailable(error: Neo4jError): boolean {
   return error.code === driverErrors.SERVICE_UNAVAILABLE || error.code === driverErrors.SESSION_EXPIRED;
+}
+
+/**
+ * Memgraph's messages for conditions that another attempt clears:
+ * - "Unable to commit due to unique constraint violation on :User(name)": two transactions MERGEd the same
+ *   new node; the loser's MERGE finds the winner's node when run again. A ClientError, so the driver does
+ *   not retry it.
+ * - "Cannot resolve conflicting transactions. …": a write-write conflict (a TransientError, which the driver
+ *   retries within its budget; listed so that the store's own loop treats it alike).
+ * - "Cannot get shared access storage. …", "Cannot get unique access to the storage. …", "Cannot get read
+ *   only access to the storage. …": the storage accessor was not granted within Memgraph's wait (1 s by
+ *   default), e.g. schema statements, which need unique access, while other transactions run.
+ */
+const MEMGRAPH_RETRYABLE = [
+  /^Unable to commit due to unique constraint violation/,
+  /^Cannot resolve conflicting transactions/,
+  /^Cannot get (?:shared|unique|read only) access (?:to the )?storage/,
+];
+
+export function isMemgraphRetryable(error: unknown): boolean {
+  return error instanceof Neo4jError && MEMGRAPH_RETRYABLE.some((pattern) => pattern.test(error.message));
 }
 
 export function isAuthError(error: unknown): boolean {
@@ -52,7 +77,7 @@ export function toGraphStoreError(error: unknown, operation: string, url: string
         { cause: error },
       );
     }
-    if (isRetryableError(error)) {
+    if (isRetryableError(error) || isMemgraphRetryable(error)) {
       return new GraphStoreError(
         `The graph database at ${url} could not complete ${operation} for now (${error.code}): ${reason}`,
         GRAPH_ERROR_CODES.transient,

@@ -57,10 +57,16 @@ import type { OutLink, ResolvedRef } from '../graph-views.js';
 import { connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 import type { OpenGraphStoreOptions } from '../open-graph-store.js';
-import { GRAPH_ERROR_CODES, isAuthError, shortReason, toGraphStoreError } from './bolt-errors.js';
+import {
+  GRAPH_ERROR_CODES,
+  isAuthError,
+  isMemgraphRetryable,
+  shortReason,
+  toGraphStoreError,
+} from './bolt-errors.js';
 import * as Q from './cypher.js';
 import type { Dialect } from './dialect.js';
-import { detectDialect } from './dialect.js';
+import { detectDialect, MEMGRAPH_PROJECT_MAX_PAIRS } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
@@ -118,6 +124,30 @@ import {
 const TRANSACTION_RETRY_MS = 10_000;
 /** Longest single wait between connection attempts at start. */
 const MAX_CONNECT_BACKOFF_MS = 8_000;
+/** First and longest wait between attempts of a unit of work that Memgraph refused for now. */
+const MEMGRAPH_RETRY_FIRST_MS = 50;
+const MEMGRAPH_RETRY_MAX_MS = 2_000;
+
+/**
+ * Runs `attempt` again while it fails with one of Memgraph's conditions that clear by themselves (a unique
+ * constraint lost to a concurrent MERGE, a conflict, a storage access timeout; bolt-errors.ts), with
+ * doubling jittered waits, until `budgetMs` has passed since the first attempt. The driver's managed
+ * transactions do not retry the first and last of these: they arrive as client errors.
+ */
+async function retryMemgraphConditions<T>(budgetMs: number, attempt: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  let delay = MEMGRAPH_RETRY_FIRST_MS;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const wait = Math.round(delay * (0.5 + Math.random() / 2));
+      if (!isMemgraphRetryable(error) || Date.now() - started + wait > budgetMs) throw error;
+      await sleep(wait);
+      delay = Math.min(delay * 2, MEMGRAPH_RETRY_MAX_MS);
+    }
+  }
+}
 
 export interface ConnectRetry {
   url: string;
@@ -142,6 +172,21 @@ export interface BoltStoreSettings {
   /** How long a transaction retries a lost connection or transient error (default 10 s). */
   transactionRetryMs?: number;
 }
+
+/** Opens the Bolt driver; tests pass one that records statements or plays a server's failures. */
+export type OpenDriver = (settings: BoltStoreSettings) => Driver;
+
+const openNeo4jDriver: OpenDriver = (settings) => {
+  const auth =
+    settings.user === undefined ? undefined : neo4j.auth.basic(settings.user, settings.password ?? '');
+  return neo4j.driver(settings.url, auth, {
+    useBigInt: true,
+    maxTransactionRetryTime: settings.transactionRetryMs ?? TRANSACTION_RETRY_MS,
+    connectionTimeout: 5_000,
+    connectionAcquisitionTimeout: 15_000,
+    userAgent: 'twitchgraph',
+  });
+};
 
 export async function openBoltGraphStore(
   config: Config,
@@ -186,21 +231,16 @@ export class BoltGraphStore implements GraphStore {
   }
 
   /** Connect (with retries), detect the server, set up the schema unless read-only. */
-  static async connect(settings: BoltStoreSettings): Promise<BoltGraphStore> {
-    const auth =
-      settings.user === undefined ? undefined : neo4j.auth.basic(settings.user, settings.password ?? '');
-    const driver = neo4j.driver(settings.url, auth, {
-      useBigInt: true,
-      maxTransactionRetryTime: settings.transactionRetryMs ?? TRANSACTION_RETRY_MS,
-      connectionTimeout: 5_000,
-      connectionAcquisitionTimeout: 15_000,
-      userAgent: 'twitchgraph',
-    });
+  static async connect(
+    settings: BoltStoreSettings,
+    openDriver: OpenDriver = openNeo4jDriver,
+  ): Promise<BoltGraphStore> {
+    const driver = openDriver(settings);
     try {
       const info = await connectWithRetry(driver, settings);
       const agent = info.agent ?? '';
       const dialect = detectDialect(agent);
-      if (settings.readOnly !== true) await ensureSchema(driver, dialect, settings.url);
+      if (settings.readOnly !== true) await ensureSchema(driver, dialect, settings);
       return new BoltGraphStore(driver, dialect, agent, settings);
     } catch (error) {
       await driver.close().catch(() => undefined);
@@ -216,13 +256,21 @@ export class BoltGraphStore implements GraphStore {
 
   private async read<T>(operation: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     this.checkOpen();
-    const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
+    return this.retrying(operation, async () => {
+      const session = this.driver.session({ defaultAccessMode: neo4j.session.READ });
+      try {
+        return await session.executeRead(work);
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+    });
+  }
+
+  private async retrying<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
     try {
-      return await session.executeRead(work);
+      return await retryMemgraphConditions(this.settings.transactionRetryMs ?? TRANSACTION_RETRY_MS, attempt);
     } catch (error) {
       throw toGraphStoreError(error, operation, this.settings.url);
-    } finally {
-      await session.close().catch(() => undefined);
     }
   }
 
@@ -230,14 +278,14 @@ export class BoltGraphStore implements GraphStore {
     this.checkOpen();
     if (this.settings.readOnly === true)
       throw new GraphStoreError('This graph store was opened read-only', GRAPH_ERROR_CODES.readOnly, false);
-    const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE });
-    try {
-      return await session.executeWrite(work);
-    } catch (error) {
-      throw toGraphStoreError(error, operation, this.settings.url);
-    } finally {
-      await session.close().catch(() => undefined);
-    }
+    return this.retrying(operation, async () => {
+      const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE });
+      try {
+        return await session.executeWrite(work);
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+    });
   }
 
   /** Names and holders of the streams a batch mentions, read inside the batch's transaction. */
@@ -644,13 +692,28 @@ export class BoltGraphStore implements GraphStore {
     });
   }
 
-  private async algorithmNodeCount(exclude: readonly string[]): Promise<number> {
-    return this.read(
-      'counting algorithm nodes',
-      async (tx) =>
-        parseOne(countSchema, 'node count', await run(tx, Q.COUNT_ALGORITHM_NODES, { exclude: [...exclude] }))
-          .count,
-    );
+  /**
+   * The algorithm input's node count, and whether MAGE may build its subgraph: `project(nodes,
+   * relationships)` costs nodes × relationships on Memgraph (every relationship's ends are looked up in
+   * the node list), so above MEMGRAPH_PROJECT_MAX_PAIRS the graph is read as two lists and computed in
+   * process, in time linear in its size. All relationships are counted (an upper bound: excluded logins
+   * only remove some), which is one pass over the edges.
+   */
+  private async algorithmInput(exclude: readonly string[]): Promise<{ nodes: number; mageFits: boolean }> {
+    return this.read('counting algorithm nodes', async (tx) => {
+      const nodes = parseOne(
+        countSchema,
+        'node count',
+        await run(tx, Q.COUNT_ALGORITHM_NODES, { exclude: [...exclude] }),
+      ).count;
+      if (nodes === 0) return { nodes, mageFits: false };
+      const relationships = parseOne(
+        countSchema,
+        'relationship count',
+        await run(tx, Q.COUNT_RELATIONSHIPS),
+      ).count;
+      return { nodes, mageFits: nodes * relationships <= MEMGRAPH_PROJECT_MAX_PAIRS };
+    });
   }
 
   /** Run a MAGE procedure (Memgraph); rows for users and streams, best first, like `topScored`. */
@@ -730,8 +793,9 @@ export class BoltGraphStore implements GraphStore {
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
     const exclude = options.excludeLogins ?? [];
     const mage = this.dialect.algorithms;
-    if (mage !== null) {
-      if ((await this.algorithmNodeCount(exclude)) === 0) return [];
+    const input = mage === null ? null : await this.algorithmInput(exclude);
+    if (input?.nodes === 0) return [];
+    if (mage !== null && input?.mageFits === true) {
       const only = options.names === undefined ? undefined : new Set(options.names);
       const rows = await this.mage('PageRank (MAGE)', mage.pagerank, exclude);
       return (only === undefined ? rows : rows.filter((r) => only.has(r.name))).slice(0, options.limit);
@@ -745,14 +809,14 @@ export class BoltGraphStore implements GraphStore {
     const { betweennessExactMaxNodes: exactMaxNodes, betweennessSamplePivots: samplePivots } = this.settings;
     const mage = this.dialect.algorithms;
     if (mage !== null) {
-      const nodeCount = await this.algorithmNodeCount(exclude);
+      const { nodes: nodeCount, mageFits } = await this.algorithmInput(exclude);
       if (nodeCount === 0) return { rows: [], mode: 'exact', pivots: 0, nodeCount: 0 };
       // MAGE's betweenness is exact only (no sampling variant); above the node limit the projection is
       // streamed and sampled in process, exactly as on Neo4j and in the embedded store. Within the limit
       // MAGE runs exact even where the in-process module would sample because of its work budget
       // (DEFAULT_EXACT_MAX_WORK, sized for JavaScript on 2 cores): deciding that needs the whole
       // projection, and MAGE's C++ is the reason to run it in the database. `mode` says which ran.
-      if (nodeCount <= exactMaxNodes || samplePivots >= nodeCount) {
+      if (mageFits && (nodeCount <= exactMaxNodes || samplePivots >= nodeCount)) {
         const only = options.names === undefined ? undefined : new Set(options.names);
         const rows = await this.mage('betweenness (MAGE)', mage.betweenness, exclude);
         const reported = only === undefined ? rows : rows.filter((r) => only.has(r.name));
@@ -830,15 +894,20 @@ async function connectWithRetry(driver: Driver, settings: BoltStoreSettings): Pr
 
 /**
  * Idempotent schema set-up, one auto-commit statement at a time: Memgraph refuses index and constraint
- * DDL inside a managed transaction. An "already exists" answer (some server versions say so instead of
+ * DDL inside a managed transaction. A statement refused for want of storage access is run again. An "already exists" answer (some server versions say so instead of
  * a notification) means the statement's work is done.
  */
-async function ensureSchema(driver: Driver, dialect: Dialect, url: string): Promise<void> {
+async function ensureSchema(driver: Driver, dialect: Dialect, settings: BoltStoreSettings): Promise<void> {
+  const { url } = settings;
   const session = driver.session({ defaultAccessMode: neo4j.session.WRITE });
   try {
     for (const statement of dialect.schema) {
       try {
-        await session.run(statement);
+        // Index and constraint DDL needs unique access to Memgraph's storage, which waits for running
+        // transactions (1 s by default) and then refuses: retried like a conflict.
+        await retryMemgraphConditions(settings.transactionRetryMs ?? TRANSACTION_RETRY_MS, async () => {
+          await session.run(statement);
+        });
       } catch (error) {
         if (/already exists/i.test(shortReason(error))) continue;
         throw toGraphStoreError(error, `setting up the schema (${statement})`, url);

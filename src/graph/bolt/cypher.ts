@@ -400,21 +400,30 @@ RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS tar
  * the demo graph), and a million relationships are two lists of a million integers (about 18 MB on the
  * wire). `id()` exists on both servers (deprecated on Neo4j 5 in favour of `elementId()`, a string that
  * would make these lists several times larger); ids are only used within one read transaction.
+ *
+ * Excluded logins are matched against the name the projection shows (`#<id>` for a stream known only by
+ * id), through `coalesce`: a bare `n.name IN $exclude` is null for such a stream, `NOT null` is null, and
+ * the row would be dropped whenever `$exclude` is non-empty, unlike in the embedded store.
  */
 export const PROJECTION_NODES = `
 MATCH (n)
 WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
-  AND NOT ((n:User OR n:Stream) AND n.name IN $exclude)
+  AND NOT ((n:User OR n:Stream) AND coalesce(n.name, '#' + n.id, '') IN $exclude)
 RETURN collect([id(n), labels(n), n.name, n.id]) AS nodes`;
 
 export const PROJECTION_RELATIONSHIPS = `
 MATCH (a)-[r]->(b)
 RETURN collect(id(a)) AS sources, collect(id(b)) AS targets`;
 
+/** Every relationship (bookkeeping nodes have none). */
+export const COUNT_RELATIONSHIPS = `
+MATCH ()-[r]->()
+RETURN count(r) AS count`;
+
 export const COUNT_ALGORITHM_NODES = `
 MATCH (n)
 WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
-  AND NOT ((n:User OR n:Stream) AND n.name IN $exclude)
+  AND NOT ((n:User OR n:Stream) AND coalesce(n.name, '#' + n.id, '') IN $exclude)
 RETURN count(n) AS count`;
 
 // ------------------------------------------------------------------------------------------- testing

@@ -66,20 +66,32 @@ export const NEO4J: Dialect = {
  * Nodes and relationships of the algorithm input, bookkeeping (`:IngestOffset`) and excluded logins left
  * out; the same set as `projection()` and the embedded store. Both lists are built in their own
  * subquery: grouping one aggregate by the other (a list of every node) would hash that list per row.
+ * Exclusion is null-safe as in cypher.ts `PROJECTION_NODES` (a stream known only by id has no name).
  * `project(nodes, relationships)` (Memgraph 3.1+) keeps nodes without relationships, which a
  * `project(path)` over `MATCH p=()-[]->()` would drop, changing N in both algorithms.
  */
+/**
+ * Largest nodes × relationships for which MAGE gets a `project(nodes, relationships)` subgraph. Memgraph
+ * builds that subgraph by looking up both ends of every relationship in the node list, one scan each, so
+ * its work is nodes × relationships and the query timeout cannot interrupt it; a stand-in of that loop took
+ * about 3 ns a pair (23 s at 49k nodes × 150k relationships). 5e7 pairs keeps it near 0.15 s; the demo graph
+ * (3,939 nodes × 6,624 relationships, 2.6e7) stays in MAGE, a million relationships with more than 50
+ * nodes does not. Above the cap the
+ * adapter reads the graph as two lists and runs the in-process modules, which reproduce MAGE's numbers.
+ */
+export const MEMGRAPH_PROJECT_MAX_PAIRS = 50_000_000;
+
 const MEMGRAPH_SUBGRAPH = `
 CALL {
   MATCH (n)
   WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
-    AND NOT ((n:User OR n:Stream) AND n.name IN $exclude)
+    AND NOT ((n:User OR n:Stream) AND coalesce(n.name, '#' + n.id, '') IN $exclude)
   RETURN collect(n) AS nodes
 }
 CALL {
   MATCH (a)-[r]->(b)
-  WHERE NOT ((a:User OR a:Stream) AND a.name IN $exclude)
-    AND NOT ((b:User OR b:Stream) AND b.name IN $exclude)
+  WHERE NOT ((a:User OR a:Stream) AND coalesce(a.name, '#' + a.id, '') IN $exclude)
+    AND NOT ((b:User OR b:Stream) AND coalesce(b.name, '#' + b.id, '') IN $exclude)
   RETURN collect(r) AS relationships
 }
 WITH project(nodes, relationships) AS graph`;

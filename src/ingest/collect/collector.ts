@@ -50,12 +50,19 @@ export interface CollectOptions {
 
 export interface CollectedSeed {
   streamers: SeedCsvRow<'streamers'>[];
-  teams: SeedCsvRow<'teams'>[];
+  /** Null when the team step could not be completed (see `missing`). */
+  teams: SeedCsvRow<'teams'>[] | null;
   /** Null when no broadcaster token was given (or it lacks the scope). */
   vips: SeedCsvRow<'vips'>[] | null;
   moderators: SeedCsvRow<'moderators'>[] | null;
   /** Things the user should know (a missing scope, a channel Helix did not return). */
   notes: string[];
+  /**
+   * Data this run could not collect, each with why and, for a refusal, the scope or token that would bring
+   * it. `failed` is true when something other than a refusal (a server error, an unexpected answer) cost
+   * data: the files are still written, but the run did not do its job.
+   */
+  missing: { what: string; reason: string; failed: boolean }[];
 }
 
 /** Helix's page size limit for /streams, /users and the role lists. */
@@ -124,11 +131,43 @@ async function paginate<T>(
   return items;
 }
 
+/**
+ * What a step lost, from the error that stopped it. A refusal for want of a scope names the scope and the
+ * token that would bring it; only network, server and shape errors count as a failed run.
+ */
+function lost(what: string, error: HelixError, caller: Caller): CollectedSeed['missing'][number] {
+  if (error.code !== HELIX_ERROR.scope) return { what, reason: error.message, failed: true };
+  const scope = error.scope ?? 'a scope Twitch did not name';
+  const remedy =
+    caller.kind === 'app'
+      ? `needs a user token with ${scope}: set TWITCH_BROADCASTER_TOKEN (issued to TWITCH_CLIENT_ID)`
+      : `TWITCH_BROADCASTER_TOKEN lacks ${scope}`;
+  return { what, reason: `${error.endpoint} refused: ${remedy}`, failed: false };
+}
+
+/** Runs a step whose data is optional; a HelixError becomes an entry of `missing` and `fallback`. */
+async function optional<T>(
+  missing: CollectedSeed['missing'],
+  what: string,
+  caller: Caller,
+  fallback: T,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof HelixError)) throw error;
+    missing.push(lost(what, error, caller));
+    return fallback;
+  }
+}
+
 export async function collectSeed(client: HelixClient, options: CollectOptions): Promise<CollectedSeed> {
   const concurrency = options.concurrency ?? 4;
   const progress = (step: CollectStep, done: number, total: number) =>
     options.onProgress?.({ step, done, total });
   const notes: string[] = [];
+  const missing: CollectedSeed['missing'] = [];
 
   let broadcaster: Broadcaster | undefined;
   if (options.broadcasterToken !== undefined) {
@@ -194,8 +233,11 @@ export async function collectSeed(client: HelixClient, options: CollectOptions):
   // see of the list. The broadcaster's token is used when there is one, else the app token.
   const followersCaller: Caller = broadcaster?.caller ?? { kind: 'app' };
   let followersDone = 0;
-  const followers = await mapLimit(ids, concurrency, async (id) => {
+  // The first refusal or failure stops the step: the same token would be refused for every channel.
+  let followersStopped: HelixError | undefined;
+  const followers = await mapLimit(ids, concurrency, async (id): Promise<number | null> => {
     try {
+      if (followersStopped !== undefined) return null;
       const { total } = await client.get(
         '/channels/followers',
         { broadcaster_id: id, first: '1' },
@@ -204,34 +246,28 @@ export async function collectSeed(client: HelixClient, options: CollectOptions):
       );
       return total;
     } catch (error) {
-      if (
-        error instanceof HelixError &&
-        error.code === HELIX_ERROR.unauthorized &&
-        followersCaller.kind === 'app'
-      ) {
-        throw new HelixError(
-          `${error.message}. Twitch may require a user token for follower totals: set TWITCH_BROADCASTER_TOKEN (any user's token issued to TWITCH_CLIENT_ID gives totals)`,
-          error.code,
-          error.endpoint,
-          error.status,
-          false,
-          { cause: error },
-        );
-      }
-      throw error;
+      if (!(error instanceof HelixError)) throw error;
+      followersStopped ??= error;
+      return null;
     } finally {
       followersDone += 1;
       progress('followers', followersDone, ids.length);
     }
   });
+  if (followersStopped !== undefined) {
+    const entry = lost('follower totals', followersStopped, followersCaller);
+    missing.push({ ...entry, reason: `${entry.reason}; the followers column is 0 where unknown` });
+  }
 
   let teamsDone = 0;
-  const teamLists = await mapLimit(ids, concurrency, async (id) => {
-    const { data } = await client.get('/teams/channel', { broadcaster_id: id }, channelTeamsResponse);
-    teamsDone += 1;
-    progress('teams', teamsDone, ids.length);
-    return data.map((t) => t.team_name);
-  });
+  const teamLists = await optional(missing, 'team memberships', { kind: 'app' }, null, () =>
+    mapLimit(ids, concurrency, async (id) => {
+      const { data } = await client.get('/teams/channel', { broadcaster_id: id }, channelTeamsResponse);
+      teamsDone += 1;
+      progress('teams', teamsDone, ids.length);
+      return data.map((t) => t.team_name);
+    }),
+  );
 
   const streamers: SeedCsvRow<'streamers'>[] = [];
   const teams: SeedCsvRow<'teams'>[] = [];
@@ -256,7 +292,7 @@ export async function collectSeed(client: HelixClient, options: CollectOptions):
       view_count: String(user.view_count ?? 0),
       created_at: seedTimestamp(user.created_at),
     });
-    for (const team of teamLists[i] ?? []) teams.push({ user_id: id, team_name: team });
+    for (const team of teamLists?.[i] ?? []) teams.push({ user_id: id, team_name: team });
   });
 
   let vips: SeedCsvRow<'vips'>[] | null = null;
@@ -264,42 +300,46 @@ export async function collectSeed(client: HelixClient, options: CollectOptions):
   if (broadcaster !== undefined) {
     const { caller, userId, login, scopes } = broadcaster;
     if (scopes.some((s) => VIP_SCOPES.includes(s))) {
-      const list = await paginate(
-        client,
-        '/channels/vips',
-        { broadcaster_id: userId },
-        roleHoldersResponse,
-        caller,
-        Number.MAX_SAFE_INTEGER,
-        (n) => progress('vips', n, n),
+      const list = await optional(missing, 'VIPs', caller, null, () =>
+        paginate(
+          client,
+          '/channels/vips',
+          { broadcaster_id: userId },
+          roleHoldersResponse,
+          caller,
+          Number.MAX_SAFE_INTEGER,
+          (n) => progress('vips', n, n),
+        ),
       );
-      vips = list.map((u) => ({ user_id: userId, vip_login: u.user_login }));
+      vips = list?.map((u) => ({ user_id: userId, vip_login: u.user_login })) ?? null;
     } else {
       notes.push(`the broadcaster token of ${login} lacks channel:read:vips: no vips.csv`);
     }
     if (scopes.some((s) => MODERATOR_SCOPES.includes(s))) {
-      const list = await paginate(
-        client,
-        '/moderation/moderators',
-        { broadcaster_id: userId },
-        roleHoldersResponse,
-        caller,
-        Number.MAX_SAFE_INTEGER,
-        (n) => progress('moderators', n, n),
+      const list = await optional(missing, 'moderators', caller, null, () =>
+        paginate(
+          client,
+          '/moderation/moderators',
+          { broadcaster_id: userId },
+          roleHoldersResponse,
+          caller,
+          Number.MAX_SAFE_INTEGER,
+          (n) => progress('moderators', n, n),
+        ),
       );
-      moderators = list.map((u) => ({ user_id: userId, moderator_login: u.user_login }));
+      moderators = list?.map((u) => ({ user_id: userId, moderator_login: u.user_login })) ?? null;
     } else {
       notes.push(`the broadcaster token of ${login} lacks moderation:read: no moderators.csv`);
     }
   }
-  return { streamers, teams, vips, moderators, notes };
+  return { streamers, teams: teamLists === null ? null : teams, vips, moderators, notes, missing };
 }
 
 /** Write the collected files into `directory` in place of any seed there; returns the paths written. */
 export async function writeCollectedSeed(directory: string, collected: CollectedSeed): Promise<string[]> {
   return replaceSeedDirectory(directory, {
     streamers: collected.streamers,
-    teams: collected.teams,
+    ...(collected.teams === null ? {} : { teams: collected.teams }),
     ...(collected.vips === null ? {} : { vips: collected.vips }),
     ...(collected.moderators === null ? {} : { moderators: collected.moderators }),
   });

@@ -21,6 +21,8 @@ import { appTokenResponse, errorResponse } from './helix-responses.schema.js';
 export const HELIX_ERROR = {
   http: 'HELIX_HTTP_ERROR',
   unauthorized: 'HELIX_UNAUTHORIZED',
+  /** The token is valid but lacks a scope (or is the wrong kind of token) for this endpoint. */
+  scope: 'HELIX_MISSING_SCOPE',
   shape: 'HELIX_UNEXPECTED_RESPONSE',
   network: 'HELIX_NETWORK',
   token: 'HELIX_TOKEN',
@@ -34,11 +36,27 @@ export class HelixError extends Error {
     readonly endpoint: string,
     readonly status: number | null,
     readonly canRetry: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; scope?: string },
   ) {
     super(message, options);
     this.name = 'HelixError';
+    this.scope = options?.scope;
   }
+
+  /** For `HELIX_MISSING_SCOPE`: the scope Twitch named, when it named one. */
+  readonly scope: string | undefined;
+}
+
+/**
+ * Twitch answers 401 both for a token it no longer accepts ("Invalid OAuth token") and for a valid token
+ * without the endpoint's scope ("Missing required scope moderator:read:followers"); only the body tells
+ * them apart. Renewing the app token cannot help with the second.
+ */
+export function missingScope(status: number, message: string): { scope: string | undefined } | null {
+  if (status !== 401 && status !== 403) return null;
+  const match = /missing (?:required )?scope:?\s*([\w:]+)?/i.exec(message);
+  if (match === null) return null;
+  return { scope: match[1] };
 }
 
 /** The request never got an answer (DNS, refused, timed out): worth retrying. */
@@ -96,6 +114,8 @@ function describeIssues(error: z.ZodError): string {
 }
 
 export class HelixClient {
+  /** HTTP requests sent so far (tokens, validation and Helix, retries included), for the run's summary. */
+  requests = 0;
   private appToken: Promise<string> | undefined;
   private readonly buckets = new Map<string, Bucket>();
   private readonly options: Required<Omit<HelixClientOptions, 'onNotice'>> &
@@ -147,6 +167,7 @@ export class HelixClient {
     const endpoint = 'GET /validate';
     let response: Response;
     try {
+      this.requests += 1;
       response = await fetch(`${this.options.authUrl}/validate`, {
         headers: { Authorization: `OAuth ${token}` },
         signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -215,9 +236,13 @@ export class HelixClient {
     for (let attempt = 1; ; attempt += 1) {
       let response: Response | undefined;
       try {
+        // A URLSearchParams body would be sent as `application/x-www-form-urlencoded;charset=UTF-8`; Twitch
+        // documents the bare type, and its mock server accepts only that.
+        this.requests += 1;
         response = await fetch(`${this.options.authUrl}/token`, {
           method: 'POST',
-          body: form,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
       } catch (error) {
@@ -321,9 +346,15 @@ export class HelixClient {
   }
 
   private async errorMessage(response: Response): Promise<string> {
+    const text = await this.errorText(response);
+    return text === '' ? '' : `: ${text}`;
+  }
+
+  /** Helix's `message` from an error body, or ''. */
+  private async errorText(response: Response): Promise<string> {
     try {
       const parsed = errorResponse.safeParse(await response.json());
-      return parsed.success && parsed.data.message !== undefined ? `: ${parsed.data.message}` : '';
+      return parsed.success && parsed.data.message !== undefined ? parsed.data.message : '';
     } catch {
       return '';
     }
@@ -337,6 +368,7 @@ export class HelixClient {
       await this.takeFromBucket(bucket, endpoint);
       let response: Response;
       try {
+        this.requests += 1;
         response = await fetch(url, {
           headers: { 'Client-Id': this.options.clientId, Authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -354,8 +386,26 @@ export class HelixClient {
       this.recordBucket(bucket, response);
       if (response.ok) return this.json(endpoint, response);
 
+      let refusal = '';
+      if (response.status === 401 || response.status === 403) {
+        const text = await this.errorText(response);
+        const message = text === '' ? '' : `: ${text}`;
+        refusal = message;
+        const refused = missingScope(response.status, text);
+        if (refused !== null) {
+          const who = caller.kind === 'app' ? 'the app access token' : 'TWITCH_BROADCASTER_TOKEN';
+          throw new HelixError(
+            `${endpoint}: Twitch refused ${who} (${response.status}${message})`,
+            HELIX_ERROR.scope,
+            endpoint,
+            response.status,
+            false,
+            refused.scope === undefined ? {} : { scope: refused.scope },
+          );
+        }
+      }
       if (response.status === 401) {
-        const message = await this.errorMessage(response);
+        const message = refusal;
         if (caller.kind === 'app' && !renewed) {
           // Expired or revoked app token: one new token, then the same request again.
           renewed = true;
@@ -375,7 +425,7 @@ export class HelixClient {
       }
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable || attempt >= this.options.maxAttempts) {
-        const message = await this.errorMessage(response);
+        const message = response.status === 403 ? refusal : await this.errorMessage(response);
         throw new HelixError(
           `${endpoint}: Twitch answered ${response.status}${message}${retryable ? ` after ${attempt} attempts` : ''}`,
           HELIX_ERROR.http,

@@ -35,14 +35,14 @@ export const validateTokenResponse = z.object({
 export const streamsResponse = z.object({
   data: z.array(
     z.object({
-      id,
+      // Written to the seed's `id` column as given: Twitch documents it as a string, its mock sends GUIDs.
+      id: z.string(),
       user_id: id,
       user_login: z.string().min(1),
       user_name: z.string(),
       game_name: z.string(),
       language: z.string(),
       thumbnail_url: z.string(),
-      viewer_count: z.number().int().nonnegative(),
     }),
   ),
   pagination,

@@ -15,7 +15,7 @@ describe('dialect', () => {
     expect(MEMGRAPH.algorithms?.betweenness).toContain('betweenness_centrality.get(graph, true, true)');
     // Bookkeeping and excluded logins stay out of the MAGE subgraph.
     expect(MEMGRAPH.algorithms?.pagerank).toContain('n:User OR n:Stream OR n:Game OR n:Language OR n:Team');
-    expect(MEMGRAPH.algorithms?.pagerank).toContain('n.name IN $exclude');
+    expect(MEMGRAPH.algorithms?.pagerank).toContain("coalesce(n.name, '#' + n.id, '') IN $exclude");
   });
 
   it('keeps memgraph/schema.cypherl in step with the statements the adapter runs', () => {
