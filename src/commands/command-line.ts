@@ -4,8 +4,11 @@
  * rest of the line, so quotes are optional for the last value.
  */
 import type { CommandDefinition, Invocation, OptionDefinition } from './command.js';
+import { TwitchgraphError } from '../util/twitchgraph-error.js';
 
-export class CommandLineError extends Error {
+export class CommandLineError extends TwitchgraphError<'COMMAND_LINE_INVALID'> {
+  readonly code = 'COMMAND_LINE_INVALID';
+  readonly canRetry = false;
   constructor(
     message: string,
     /** The command the error is about, when known (for usage). */

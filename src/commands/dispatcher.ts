@@ -9,6 +9,7 @@ import type { AnyCommand } from './registry.js';
 import type { Reply } from './reply.js';
 import { errorReply } from './reply.js';
 import { usageLines } from './usage.js';
+import { isRetryable } from '../util/twitchgraph-error.js';
 
 export type DispatchOutcome = 'ok' | 'unknown-command' | 'bad-arguments' | 'failed';
 
@@ -64,8 +65,7 @@ export async function dispatch(
     const reply = await command.run(parsed.data, ports);
     return done('ok', reply);
   } catch (error) {
-    const retry =
-      typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
+    const retry = isRetryable(error);
     return done(
       'failed',
       errorReply(

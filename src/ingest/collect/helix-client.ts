@@ -17,6 +17,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { appTokenResponse, errorResponse } from './helix-responses.schema.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 export const HELIX_ERROR = {
   http: 'HELIX_HTTP_ERROR',
@@ -27,7 +28,7 @@ export const HELIX_ERROR = {
 } as const;
 export type HelixErrorCode = (typeof HELIX_ERROR)[keyof typeof HELIX_ERROR];
 
-export class HelixError extends Error {
+export class HelixError extends TwitchgraphError<HelixErrorCode> {
   constructor(
     message: string,
     readonly code: HelixErrorCode,

@@ -31,6 +31,7 @@ import { JoinPacer } from './join-pacer.js';
 import { RecentIds } from './recent-ids.js';
 import type { ChatConnection, ChatIdentity, IrcEndpoint, OpenConnection } from './tmi-connection.js';
 import { isAnonymous, openTmiConnection } from './tmi-connection.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 export const CHANNEL_REASON = { config: 'config', monitor: 'monitor', api: 'api' } as const;
 export type ChannelReason = (typeof CHANNEL_REASON)[keyof typeof CHANNEL_REASON];
@@ -89,7 +90,7 @@ export const LISTENER_ERROR = {
 } as const;
 export type ListenerErrorCode = (typeof LISTENER_ERROR)[keyof typeof LISTENER_ERROR];
 
-export class ListenerError extends Error {
+export class ListenerError extends TwitchgraphError<ListenerErrorCode> {
   readonly canRetry = false;
   constructor(
     message: string,
