@@ -3,8 +3,8 @@
  * `/top vips limit:20`. Options are given in order or as `name:value`; a trailing text option takes the
  * rest of the line, so quotes are optional for the last value.
  */
-import type { CommandDefinition, Invocation, OptionDefinition } from './command.js';
 import { TwitchgraphError } from '../util/twitchgraph-error.js';
+import type { CommandDefinition, Invocation, OptionDefinition } from './command.js';
 
 export class CommandLineError extends TwitchgraphError<'COMMAND_LINE_INVALID'> {
   readonly code = 'COMMAND_LINE_INVALID';

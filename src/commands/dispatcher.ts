@@ -4,12 +4,12 @@
  * cooldowns, deferring) around this.
  */
 import { commandMetrics } from '../observability/metrics.js';
+import { isRetryable } from '../util/twitchgraph-error.js';
 import type { CommandPorts, Invocation } from './command.js';
 import type { AnyCommand } from './registry.js';
 import type { Reply } from './reply.js';
 import { errorReply } from './reply.js';
 import { usageLines } from './usage.js';
-import { isRetryable } from '../util/twitchgraph-error.js';
 
 export type DispatchOutcome = 'ok' | 'unknown-command' | 'bad-arguments' | 'failed';
 

@@ -16,8 +16,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { appTokenResponse, errorResponse } from './helix-responses.schema.js';
 import { TwitchgraphError } from '../../util/twitchgraph-error.js';
+import { appTokenResponse, errorResponse } from './helix-responses.schema.js';
 
 export const HELIX_ERROR = {
   http: 'HELIX_HTTP_ERROR',

@@ -16,9 +16,9 @@ import type {
 } from '../../domain/graph-records.js';
 import { isTwitchLogin } from '../../domain/login.js';
 import type { GraphStore } from '../../graph/graph-store.port.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type { ReadProgress, SeedRecord } from './seed-csv-reader.js';
 import { readSeedFile, SeedFileError } from './seed-csv-reader.js';
-import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 export interface Rejection {
   file: string;

@@ -26,12 +26,12 @@ import type { ListenerMetrics } from '../../observability/metrics.js';
 import { listenerMetrics } from '../../observability/metrics.js';
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type { PrivmsgMapping } from './irc-tags.mapper.js';
 import { JoinPacer } from './join-pacer.js';
 import { RecentIds } from './recent-ids.js';
 import type { ChatConnection, ChatIdentity, IrcEndpoint, OpenConnection } from './tmi-connection.js';
 import { isAnonymous, openTmiConnection } from './tmi-connection.js';
-import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 export const CHANNEL_REASON = { config: 'config', monitor: 'monitor', api: 'api' } as const;
 export type ChannelReason = (typeof CHANNEL_REASON)[keyof typeof CHANNEL_REASON];

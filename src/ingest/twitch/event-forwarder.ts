@@ -15,8 +15,8 @@ import type { ChatEvent } from '../../domain/chat-event.js';
 import { chatEventKey, encodeChatEventBytes } from '../../domain/chat-event.js';
 import type { Logger } from '../../logging.js';
 import type { ListenerMetrics } from '../../observability/metrics.js';
-import type { EventBus, EventPublisher, OutgoingMessage, TopicSpec } from '../bus/event-bus.port.js';
 import { isRetryable } from '../../util/twitchgraph-error.js';
+import type { EventBus, EventPublisher, OutgoingMessage, TopicSpec } from '../bus/event-bus.port.js';
 
 export interface EventForwarderOptions {
   topic: string;

@@ -27,6 +27,7 @@ import { isOffsetConflict } from '../../graph/graph-store.port.js';
 import type { Logger } from '../../logging.js';
 import type { IngestMetrics } from '../../observability/metrics.js';
 import { ingestMetrics } from '../../observability/metrics.js';
+import { isRetryable, TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type {
   BusMessage,
   EventBus,
@@ -38,7 +39,6 @@ import type {
 import { BatchAggregator, eventTime } from './aggregate.js';
 import { deadLetterFor } from './dead-letter.js';
 import { RecentMessageIds } from './recent-message-ids.js';
-import { isRetryable, TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 export interface IngestWorkerOptions {
   group: string;
