@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The published entry point runs the compiled CLI (npm's `prepare` builds dist/ on install).
-import { main } from '../dist/cli.js';
+// The published entry point runs the compiled CLI (npm's `prepare` builds dist/ on install), through the same
+// run() as `src/cli.ts`, so a closed pipe or an exit code behaves alike in both.
+import { run } from '../dist/cli.js';
 
-process.exitCode = await main(process.argv.slice(2));
+await run();

@@ -95,7 +95,13 @@ function exitQuietlyOnClosedPipe(): void {
   });
 }
 
-if (invokedDirectly()) {
+/**
+ * The one entry path of the program, shared by `src/cli.ts` run directly and the installed
+ * `bin/twitchgraph.js`, so both treat the process (closed pipes, exit code) the same way.
+ */
+export async function run(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   exitQuietlyOnClosedPipe();
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(argv);
 }
+
+if (invokedDirectly()) await run();

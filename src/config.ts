@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BETWEENNESS_DEFAULTS } from './graph/algorithms/betweenness.js';
+import { TwitchgraphError } from './util/twitchgraph-error.js';
 
 const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -217,8 +218,9 @@ function shape(env: Env, cwd: string) {
 export type Config = ReturnType<typeof shape>;
 
 /** Thrown when the environment does not describe a usable configuration. Lists every problem at once. */
-export class ConfigError extends Error {
+export class ConfigError extends TwitchgraphError<'CONFIG_INVALID'> {
   readonly code = 'CONFIG_INVALID';
+  readonly canRetry = false;
   constructor(readonly problems: readonly string[]) {
     super(
       `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`,

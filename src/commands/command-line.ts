@@ -3,9 +3,12 @@
  * `/top vips limit:20`. Options are given in order or as `name:value`; a trailing text option takes the
  * rest of the line, so quotes are optional for the last value.
  */
+import { TwitchgraphError } from '../util/twitchgraph-error.js';
 import type { CommandDefinition, Invocation, OptionDefinition } from './command.js';
 
-export class CommandLineError extends Error {
+export class CommandLineError extends TwitchgraphError<'COMMAND_LINE_INVALID'> {
+  readonly code = 'COMMAND_LINE_INVALID';
+  readonly canRetry = false;
   constructor(
     message: string,
     /** The command the error is about, when known (for usage). */

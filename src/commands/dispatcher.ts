@@ -5,6 +5,7 @@
  */
 import { GraphStoreError } from '../graph/graph-store.port.js';
 import { commandMetrics } from '../observability/metrics.js';
+import { isRetryable } from '../util/twitchgraph-error.js';
 import type { CommandPorts, Invocation } from './command.js';
 import type { AnyCommand } from './registry.js';
 import type { Reply } from './reply.js';
@@ -68,8 +69,7 @@ export async function dispatch(
     const reply = await command.run(parsed.data, ports);
     return done('ok', reply);
   } catch (error) {
-    const retry =
-      typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
+    const retry = isRetryable(error);
     return done(
       'failed',
       errorReply(

@@ -1,6 +1,6 @@
 /**
  * What the graph holds, as plain values. Importers and the ingest worker produce these; every
- * GraphStore adapter writes and reads them. Node and relationship names follow ARCHITECTURE.md.
+ * GraphStore adapter writes and reads them. Node and relationship names follow docs/ARCHITECTURE.md.
  */
 
 export const NODE_LABELS = ['User', 'Stream', 'Game', 'Language', 'Team'] as const;

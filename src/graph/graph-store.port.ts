@@ -18,6 +18,7 @@ import type {
   TeamMembership,
   WriteResult,
 } from '../domain/graph-records.js';
+import { TwitchgraphError } from '../util/twitchgraph-error.js';
 
 /** A name with how many of something it has (streamers playing a game, channels granting a badge…). */
 export interface RankedName {
@@ -268,11 +269,28 @@ export interface GraphStore {
   close(): Promise<void>;
 }
 
-/** Errors carry a code and whether retrying can help (see STYLE.md). */
-export class GraphStoreError extends Error {
+/** Every code a `GraphStoreError` carries, whichever adapter threw it. */
+export type GraphErrorCode =
+  | 'GRAPH_UNAVAILABLE'
+  | 'GRAPH_TRANSIENT'
+  | 'GRAPH_AUTH'
+  | 'GRAPH_CONSTRAINT'
+  | 'GRAPH_QUERY_FAILED'
+  | 'GRAPH_BAD_INPUT'
+  | 'GRAPH_BAD_RECORD'
+  | 'GRAPH_URL_MISSING'
+  | 'STORE_CLOSED'
+  | 'STORE_READ_ONLY'
+  | 'STORE_LOCKED'
+  | 'SNAPSHOT_CORRUPT'
+  | 'SNAPSHOT_UNREADABLE'
+  | typeof OFFSET_CONFLICT;
+
+/** Errors carry a code and whether retrying can help (docs/ARCHITECTURE.md, "Errors"). */
+export class GraphStoreError extends TwitchgraphError<GraphErrorCode> {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: GraphErrorCode,
     readonly canRetry: boolean,
     options?: { cause?: unknown },
   ) {

@@ -1,5 +1,5 @@
 /**
- * Which accounts are bots, and why. Signals (see ../shared/design/TWITCH.md):
+ * Which accounts are bots, and why. Signals (see the README, "Bots, VIP candidates and audience overlap"):
  * - the login is on the maintained list of well-known bots (`known-bots.json`, extended by BOT_LOGINS_EXTRA);
  * - it is present in an unusually large share of all channels (people chat in one or two; lurker and
  *   viewer-list bots sit in most of them);

@@ -140,7 +140,8 @@ describe('commands on the demo dataset', () => {
 
   it('turns a failing store into a short error reply', async () => {
     const broken = EmbeddedGraphStore.inMemory();
-    broken.topGames = () => Promise.reject(new GraphStoreError('connection reset', 'UNAVAILABLE', true));
+    broken.topGames = () =>
+      Promise.reject(new GraphStoreError('connection reset', 'GRAPH_UNAVAILABLE', true));
     const { outcome, reply, error } = await run('/top games', broken);
     expect(outcome).toBe('failed');
     expect(reply.ephemeral).toBe(true);

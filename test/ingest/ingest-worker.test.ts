@@ -195,7 +195,11 @@ describe('ingest worker (in-process bus)', () => {
       writes += 1;
       if (writes === 3) {
         await first.flush();
-        throw new GraphStoreError('simulated crash between write and acknowledgement', 'TEST_CRASH', false);
+        throw new GraphStoreError(
+          'simulated crash between write and acknowledgement',
+          'GRAPH_QUERY_FAILED',
+          false,
+        );
       }
     });
     await (await bus.publisher()).publish(TOPIC, manyEvents());
@@ -251,7 +255,7 @@ describe('ingest worker (in-process bus)', () => {
     const crashing = wrapStore(store, async (rows, offsets) => {
       await store.applyChatActivity(rows, offsets);
       writes += 1;
-      if (writes === 2) throw new GraphStoreError('simulated crash', 'TEST_CRASH', false);
+      if (writes === 2) throw new GraphStoreError('simulated crash', 'GRAPH_QUERY_FAILED', false);
     });
     await (await bus.publisher()).publish(TOPIC, manyEvents(500));
     await expect(harness(bus, crashing).worker.run()).rejects.toBeInstanceOf(IngestError);
@@ -356,7 +360,7 @@ describe('ingest worker (in-process bus)', () => {
     let calls = 0;
     const flaky = wrapStore(store, async (rows, offsets) => {
       calls += 1;
-      if (calls <= 2) throw new GraphStoreError('server busy', 'TRANSIENT', true);
+      if (calls <= 2) throw new GraphStoreError('server busy', 'GRAPH_TRANSIENT', true);
       await store.applyChatActivity(rows, offsets);
     });
     await (await bus.publisher()).publish(TOPIC, manyEvents(50));
@@ -372,7 +376,7 @@ describe('ingest worker (in-process bus)', () => {
     const bus = newBus();
     const store = EmbeddedGraphStore.inMemory();
     const broken = wrapStore(store, () =>
-      Promise.reject(new GraphStoreError('constraint violated', 'SCHEMA', false)),
+      Promise.reject(new GraphStoreError('constraint violated', 'GRAPH_CONSTRAINT', false)),
     );
     await (await bus.publisher()).publish(TOPIC, manyEvents(50));
     const error: unknown = await harness(bus, broken)

@@ -1,4 +1,8 @@
-/** The CLI as its own process (node + the tsx loader, no wrapper), so signals reach it as they would. */
+/**
+ * The CLI as its own process, so signals and pipes reach it as they would: the sources (node + the tsx
+ * loader, no wrapper) or the installed binary (`node bin/twitchgraph.js`, which runs dist/; see
+ * built-binary.ts).
+ */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,9 +19,20 @@ export interface CliProcess {
   output: () => string;
 }
 
+export type CliEntry = 'sources' | 'binary';
+
+const ENTRY_ARGS: Record<CliEntry, readonly string[]> = {
+  sources: ['--import', TSX_LOADER, join(REPO_ROOT, 'src/cli.ts')],
+  binary: [join(REPO_ROOT, 'bin/twitchgraph.js')],
+};
+
 /** `twitchgraph <args>` with the test's environment on top of this one's. */
-export function spawnCli(args: readonly string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, 'src/cli.ts'), ...args], {
+export function spawnCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  entry: CliEntry = 'sources',
+): CliProcess {
+  const child = spawn(process.execPath, [...ENTRY_ARGS[entry], ...args], {
     // The data dir, not the repository: no developer .env is picked up.
     cwd: env.TWITCHGRAPH_DATA_DIR ?? REPO_ROOT,
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },

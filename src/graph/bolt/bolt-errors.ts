@@ -1,6 +1,6 @@
 /**
- * Driver errors → `GraphStoreError` with a code and whether retrying can help (STYLE.md), decided from
- * the driver's classification, never from message text.
+ * Driver errors → `GraphStoreError` with a code and whether retrying can help (docs/ARCHITECTURE.md,
+ * "Errors"), decided from the driver's classification, never from message text.
  *
  * Retryable: the server is gone or restarting (`ServiceUnavailable`, `SessionExpired`) and transient
  * errors — every code containing "TransientError", which includes Memgraph's

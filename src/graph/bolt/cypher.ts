@@ -7,8 +7,8 @@
  * `FOREACH` are fine on both. Integer-valued parameters are sent as bigint so that they arrive as Integer
  * (a JS number would be a Float on the wire), and `/` on two integers is integer division on both.
  *
- * The graph model (ARCHITECTURE.md): a streamer is the `(:User:Stream)` node of that login; a channel known
- * only by id (seed Kafka messages) is a `(:Stream {id})` without `name` and without the `User` label until
+ * The graph model (docs/ARCHITECTURE.md): a streamer is the `(:User:Stream)` node of that login; a channel
+ * known only by id (seed Kafka messages) is a `(:Stream {id})` without `name` and without the `User` label until
  * its login is known. Bookkeeping lives in nodes of its own labels, `(:IngestOffset {group, topic, partition,
  * offset})` and `(:MonitoredChannel {login, …})`, which no graph read below ever matches: every read names
  * the labels of the model.

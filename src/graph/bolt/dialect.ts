@@ -2,7 +2,7 @@
  * The statements that differ between Memgraph and Neo4j 5, and how to tell the two apart. Everything else
  * in `cypher.ts` runs unchanged on both.
  *
- * What differs (see ../shared/design/MEMGRAPH.md):
+ * What differs (see docs/graph-backends.md):
  * - Schema DDL. Neo4j 5: `CREATE CONSTRAINT name IF NOT EXISTS FOR (n:L) REQUIRE n.p IS UNIQUE`, which also
  *   creates the backing index. Memgraph: `CREATE CONSTRAINT ON (n:L) ASSERT n.p IS UNIQUE`, which does NOT
  *   create an index, so every property that MERGE/MATCH looks up gets its own `CREATE INDEX ON :L(p)`;
@@ -32,7 +32,7 @@ export function detectDialect(agent: string): Dialect {
   return /memgraph/i.test(agent) ? MEMGRAPH : NEO4J;
 }
 
-/** Uniqueness rules of the graph model (ARCHITECTURE.md) plus the keys of the bookkeeping nodes. */
+/** Uniqueness rules of the graph model (docs/ARCHITECTURE.md) plus the keys of the bookkeeping nodes. */
 const UNIQUE = [
   ['user_name', 'User', ['name']],
   ['stream_id', 'Stream', ['id']],

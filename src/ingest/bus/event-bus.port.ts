@@ -15,6 +15,7 @@
  * - Memory is bounded: a full in-process queue makes producers wait; a full Kafka fetch buffer stops
  *   fetching until the subscriber catches up.
  */
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 /** A message to publish. */
 export interface OutgoingMessage {
@@ -112,7 +113,7 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** Error codes of the bus adapters (`as const`, see STYLE.md). */
+/** Error codes of the bus adapters (`as const` rather than an enum, see CONTRIBUTING.md). */
 export const BUS_ERROR = {
   connection: 'BUS_CONNECTION',
   timeout: 'BUS_TIMEOUT',
@@ -125,8 +126,8 @@ export const BUS_ERROR = {
 } as const;
 export type BusErrorCode = (typeof BUS_ERROR)[keyof typeof BUS_ERROR];
 
-/** Errors carry a code and whether retrying can help (see STYLE.md); callers never match on the text. */
-export class EventBusError extends Error {
+/** Errors carry a code and whether retrying can help (docs/ARCHITECTURE.md); callers never match on text. */
+export class EventBusError extends TwitchgraphError<BusErrorCode> {
   constructor(
     message: string,
     readonly code: BusErrorCode,

@@ -16,6 +16,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 import { appTokenResponse, errorResponse } from './helix-responses.schema.js';
 
 export const HELIX_ERROR = {
@@ -29,7 +30,7 @@ export const HELIX_ERROR = {
 } as const;
 export type HelixErrorCode = (typeof HELIX_ERROR)[keyof typeof HELIX_ERROR];
 
-export class HelixError extends Error {
+export class HelixError extends TwitchgraphError<HelixErrorCode> {
   constructor(
     message: string,
     readonly code: HelixErrorCode,

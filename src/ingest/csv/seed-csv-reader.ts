@@ -7,6 +7,7 @@ import { parse } from 'csv-parse';
 import type { z } from 'zod';
 import type { SeedFileKind } from '../../domain/csv-rows.schema.js';
 import { SEED_FILES } from '../../domain/csv-rows.schema.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 type RowSchema<K extends SeedFileKind> = (typeof SEED_FILES)[K]['schema'];
 export type SeedRecord<K extends SeedFileKind> = z.output<RowSchema<K>>;
@@ -22,7 +23,9 @@ export interface ReadProgress {
 }
 
 /** The file cannot be read as this kind of seed file at all (missing, wrong header). */
-export class SeedFileError extends Error {
+export class SeedFileError extends TwitchgraphError<'SEED_FILE_INVALID'> {
+  readonly code = 'SEED_FILE_INVALID';
+  readonly canRetry = false;
   constructor(
     readonly file: string,
     readonly line: number,

@@ -16,6 +16,7 @@ import type {
 } from '../../domain/graph-records.js';
 import { isTwitchLogin } from '../../domain/login.js';
 import type { GraphStore } from '../../graph/graph-store.port.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type { ReadProgress, SeedRecord } from './seed-csv-reader.js';
 import { readSeedFile, SeedFileError } from './seed-csv-reader.js';
 
@@ -97,7 +98,9 @@ function writerFor(
   }
 }
 
-export class ImportStopped extends Error {
+export class ImportStopped extends TwitchgraphError<'IMPORT_STOPPED'> {
+  readonly code = 'IMPORT_STOPPED';
+  readonly canRetry = false;
   constructor(readonly rejection: Rejection) {
     super(`${rejection.file}:${rejection.line}: ${rejection.reason} (stopped: --strict)`);
     this.name = 'ImportStopped';

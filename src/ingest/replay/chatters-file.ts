@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { seedChatterMessageSchema } from '../../domain/chat-event.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 
 export const CHATTERS_HEADER = 'user_id,chatter_login';
 
@@ -18,8 +19,9 @@ export type ChattersLine =
   { ok: true; line: number; channelId: string; login: string } | { ok: false; line: number; reason: string };
 
 /** The file cannot be replayed at all (missing, unreadable). */
-export class ChattersFileError extends Error {
+export class ChattersFileError extends TwitchgraphError<'REPLAY_FILE_UNREADABLE'> {
   readonly code = 'REPLAY_FILE_UNREADABLE';
+  readonly canRetry = false;
   constructor(
     readonly file: string,
     reason: string,

@@ -26,6 +26,7 @@ import type { ListenerMetrics } from '../../observability/metrics.js';
 import { listenerMetrics } from '../../observability/metrics.js';
 import type { Clock } from '../../util/clock.js';
 import { systemClock } from '../../util/clock.js';
+import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type { PrivmsgMapping } from './irc-tags.mapper.js';
 import { JoinPacer } from './join-pacer.js';
 import { RecentIds } from './recent-ids.js';
@@ -89,7 +90,7 @@ export const LISTENER_ERROR = {
 } as const;
 export type ListenerErrorCode = (typeof LISTENER_ERROR)[keyof typeof LISTENER_ERROR];
 
-export class ListenerError extends Error {
+export class ListenerError extends TwitchgraphError<ListenerErrorCode> {
   readonly canRetry = false;
   constructor(
     message: string,

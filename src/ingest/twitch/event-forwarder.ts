@@ -15,6 +15,7 @@ import type { ChatEvent } from '../../domain/chat-event.js';
 import { chatEventKey, encodeChatEventBytes } from '../../domain/chat-event.js';
 import type { Logger } from '../../logging.js';
 import type { ListenerMetrics } from '../../observability/metrics.js';
+import { isRetryable } from '../../util/twitchgraph-error.js';
 import type { EventBus, EventPublisher, OutgoingMessage, TopicSpec } from '../bus/event-bus.port.js';
 
 export interface EventForwarderOptions {
@@ -43,10 +44,6 @@ export const DROP_REASON = {
   shutdown: 'shutdown',
 } as const;
 export type DropReason = (typeof DROP_REASON)[keyof typeof DROP_REASON];
-
-function canRetry(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -217,7 +214,7 @@ export class EventForwarder {
             if (this.options.topics.length > 0) await this.bus.ensureTopics(this.options.topics);
             publisher = await this.bus.publisher();
           } catch (error) {
-            if (!canRetry(error)) throw error;
+            if (!isRetryable(error)) throw error;
             this.failed(error, 'connecting', (attempt += 1));
             if (!(await this.backoff(attempt))) return;
             continue;
@@ -229,7 +226,7 @@ export class EventForwarder {
           await publisher.publish(this.options.topic, chunk);
         } catch (error) {
           if (this.abandoned) return;
-          if (canRetry(error)) {
+          if (isRetryable(error)) {
             this.failed(error, 'publishing', (attempt += 1));
             if (!(await this.backoff(attempt))) return;
             continue;

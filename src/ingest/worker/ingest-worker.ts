@@ -27,6 +27,7 @@ import { isOffsetConflict } from '../../graph/graph-store.port.js';
 import type { Logger } from '../../logging.js';
 import type { IngestMetrics } from '../../observability/metrics.js';
 import { ingestMetrics } from '../../observability/metrics.js';
+import { isRetryable, TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type {
   BusMessage,
   EventBus,
@@ -109,7 +110,7 @@ export const INGEST_ERROR = {
 export type IngestErrorCode = (typeof INGEST_ERROR)[keyof typeof INGEST_ERROR];
 
 /** The worker stopped on a failure; the current batch was not acknowledged and will be delivered again. */
-export class IngestError extends Error {
+export class IngestError extends TwitchgraphError<IngestErrorCode> {
   readonly canRetry = false;
   constructor(
     message: string,
@@ -122,11 +123,9 @@ export class IngestError extends Error {
 }
 
 /** A stop was asked for while nothing was in flight (still starting up): `run()` just ends. */
-class StopRequested extends Error {}
-
-/** Retry only what says it can be retried (`canRetry`, see STYLE.md); never judge by message text. */
-function canRetry(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'canRetry' in error && error.canRetry === true;
+class StopRequested extends TwitchgraphError<'INGEST_STOP_REQUESTED'> {
+  readonly code = 'INGEST_STOP_REQUESTED';
+  readonly canRetry = false;
 }
 
 function describe(error: unknown): string {
@@ -493,7 +492,7 @@ export class IngestWorker {
       try {
         return await work();
       } catch (error) {
-        if (!canRetry(error)) {
+        if (!isRetryable(error)) {
           throw new IngestError(`${what} failed: ${describe(error)}`, code, { cause: error });
         }
         if (options.untilStopped === true && this.stopping) throw new StopRequested();
