@@ -284,6 +284,9 @@ export type GraphErrorCode =
   | 'STORE_LOCKED'
   | 'SNAPSHOT_CORRUPT'
   | 'SNAPSHOT_UNREADABLE'
+  | 'SNAPSHOT_WRITE_FAILED'
+  | 'JOURNAL_CORRUPT'
+  | 'JOURNAL_WRITE_FAILED'
   | typeof OFFSET_CONFLICT;
 
 /** Errors carry a code and whether retrying can help (docs/ARCHITECTURE.md, "Errors"). */
