@@ -105,6 +105,33 @@ describe('embedded store journal', () => {
     await store.close().catch(() => undefined);
   });
 
+  it('goes on after a crash that cut the first entry of a segment short (a full disk), and keeps loading', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    await seedSmallGraph(first);
+    await first.close();
+    const header = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8').split('\n')[0] ?? '{}') as {
+      journalSeq: number;
+    };
+    // The next writer's first entry, cut short: what a full disk mid-write leaves behind.
+    const next = header.journalSeq + 1;
+    writeFileSync(
+      join(dir, `journal-${String(next).padStart(12, '0')}.ndjson`),
+      `{"seq":${next},"op":"chat","rows":[{"chann`,
+    );
+
+    const store = await open(dir);
+    const before = await messagesOf(store, '1');
+    await store.applyChatActivity([activity('1', 'kim', { messages: 3 })], []);
+    await store.applyChatActivity([activity('1', 'kim', { messages: 4 })], []);
+    expect(await messagesOf(store, '1')).toBe(before + 7);
+    const reader = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+    expect(await reader.counts()).toEqual(await store.counts());
+    expect(await messagesOf(reader, '1')).toBe(before + 7);
+    await reader.close();
+    await store.close();
+  });
+
   it('writes concurrent batches with shared syncs and keeps each exactly once', async () => {
     const dir = tempDir();
     const store = await open(dir);
