@@ -174,6 +174,18 @@ describe('embedded store journal', () => {
     await again.close();
   });
 
+  it('removes the unfinished files of a process that died mid-save when a writer opens, and says so', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, `${SNAPSHOT_FILE}.4242.tmp`), '{"format":"twitchgraph-snap');
+    writeFileSync(join(dir, 'start-replay.json.4242.tmp'), '{"fi');
+    writeFileSync(join(dir, 'notes.tmp'), 'not ours');
+    const warnings: string[] = [];
+    const store = await open(dir, { onWarning: (m) => warnings.push(m) });
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual(['notes.tmp']);
+    expect(warnings.join('\n')).toMatch(/removed 2 unfinished/);
+    await store.close();
+  });
+
   it('refuses a snapshot whose content was changed but still parses (checksum)', async () => {
     const dir = tempDir();
     const store = await open(dir);
