@@ -98,6 +98,32 @@ describe('durability faults', () => {
     expect(tempFilesIn(dataDir)).toEqual([]);
   }, 360_000);
 
+  it('start killed during its first-run import: the next start finishes that import', async () => {
+    const reference = tempDir();
+    await finishReplay(reference, SAMPLE_DIR);
+    const expected = await storeTotals(reference);
+
+    const dataDir = tempDir();
+    const proc = spawnTwitchgraph(['start', '--rate', '300'], baseEnv(dataDir));
+    // Killed as soon as the import's first batch is journalled: the rest of the import is not.
+    const deadline = Date.now() + 90_000;
+    const journalled = () =>
+      readdirSync(dataDir)
+        .filter((n) => n.startsWith('journal-'))
+        .some((n) => readFileSync(join(dataDir, n), 'utf8').includes('\n'));
+    while (!journalled() && Date.now() < deadline) await sleep(1);
+    proc.signalGroup('SIGKILL');
+    await exitOf(proc);
+    const partial = await storeTotals(dataDir);
+    await finishReplay(dataDir, SAMPLE_DIR);
+    const totals = await storeTotals(dataDir);
+    report(
+      `start SIGKILL during the first-run import: ${partial.nodes} nodes when killed, then ${totals.nodes} ` +
+        `nodes, ${totals.relationships} relationships (a clean run: ${expected.nodes}, ${expected.relationships})`,
+    );
+    expect(totals).toEqual(expected);
+  }, 240_000);
+
   it('import killed with SIGKILL at random moments (10 trials): the store loads, the import completes the same', async () => {
     const demo = demoDatasetDir();
     const reference = tempDir();
