@@ -32,10 +32,10 @@ import { seededRandom } from '../src/util/seeded-random.js';
 import type { BenchRow } from './bench-kit.js';
 import { measureWithCpu, round } from './bench-kit.js';
 
-const EVENTS = 200_000;
+export const EVENTS = 200_000;
 const CHANNELS = 500;
 
-interface Workload {
+export interface Workload {
   label: string;
   stream: OutgoingMessage[];
 }
@@ -44,7 +44,7 @@ interface Workload {
  * Live chat: channels of very different sizes (skewed), each with a few dozen active chatters who send
  * about ten messages each in the sample, so most events add to an existing CHATTER edge. Seeded.
  */
-function liveChat(n: number): Workload {
+export function liveChat(n: number): Workload {
   const random = seededRandom(7);
   const t0 = Date.UTC(2026, 0, 1);
   const stream = Array.from({ length: n }, (_, i) => {
@@ -86,16 +86,16 @@ function throughputNote(ms: number, cpuMs: number, goal: number): string {
   );
 }
 
-/** Run a worker until it has applied `n` events; resolves with its stats. */
-async function ingest(
+/** Run a worker until it has applied `n` events into `store`; resolves with its stats. */
+export async function ingest(
   bus: EventBus,
   names: { topic: string; group: string },
   n: number,
   batchSize: number,
   registry = new Registry(),
   beforeRun?: (worker: IngestWorker) => void,
+  store: EmbeddedGraphStore = EmbeddedGraphStore.inMemory(),
 ) {
-  const store = EmbeddedGraphStore.inMemory();
   const worker: IngestWorker = new IngestWorker(
     { bus, graph: store, logger: silentLogger, metrics: ingestMetrics(registry) },
     {
