@@ -186,6 +186,39 @@ describe('durability faults', () => {
   }, 360_000);
 });
 
+describe('repeated signals', () => {
+  it('a second SIGINT during the stop says it is still saving and changes nothing; a third forces', async () => {
+    const dataDir = tempDir();
+    const twice = spawnTwitchgraph(['start', '--rate', '2000'], baseEnv(dataDir));
+    await twice.waitFor(READY, 90_000);
+    await sleep(500);
+    twice.signalGroup('SIGINT');
+    await sleep(30);
+    twice.signalGroup('SIGINT');
+    expect((await exitOf(twice)).code, twice.output().slice(-2000)).toBe(0);
+    expect(twice.output()).toMatch(/SIGINT again: still saving/);
+    expect(twice.output()).toMatch(/stopped; the graph is saved/);
+    const saved = await storeTotals(dataDir);
+
+    const thrice = spawnTwitchgraph(['start', '--rate', '2000'], baseEnv(dataDir));
+    await thrice.waitFor(READY, 90_000);
+    await sleep(500);
+    // Apart, or the kernel merges pending signals of one kind into one.
+    for (let i = 0; i < 3; i += 1) {
+      thrice.signalGroup('SIGINT');
+      await sleep(30);
+    }
+    const forced = await exitOf(thrice);
+    expect(forced.code).toBe(130);
+    expect(thrice.output()).toMatch(/SIGINT a third time, exiting without finishing/);
+    // Forced out mid-save: what was journalled is still there, and the replay goes on from it.
+    expect((await storeTotals(dataDir)).messages).toBeGreaterThanOrEqual(saved.messages);
+    await finishReplay(dataDir, SAMPLE_DIR);
+    expect((await storeTotals(dataDir)).messages).toBe(SAMPLE_CHATTER_EVENTS);
+    report(`repeated signals: two → exit 0 ("still saving"), three → exit 130; totals exact after`);
+  }, 240_000);
+});
+
 /** A small tmpfs for the data directory, when this machine lets us mount one (root, no seccomp filter). */
 function mountTmpfs(megabytes: number): string | undefined {
   const dir = tempDir();
