@@ -21,9 +21,16 @@ export interface Proc {
   signalGroup: (signal: NodeJS.Signals) => void;
 }
 
-/** Quiet ports and logs: several of these run on a machine others share. */
+/**
+ * The embedded defaults whatever a developer's `.env` in the repository says (the environment wins over it;
+ * `npm start` runs there), on ports of their own: several of these run on a machine others share.
+ */
 export function baseEnv(dataDir: string): Record<string, string> {
   return {
+    GRAPH_URL: '',
+    KAFKA_BROKERS: '',
+    TWITCH_CHANNELS: '',
+    DISCORD_TOKEN: '',
     TWITCHGRAPH_DATA_DIR: dataDir,
     HTTP_PORT: '0',
     OPS_PORT: '0',
