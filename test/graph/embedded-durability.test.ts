@@ -272,6 +272,27 @@ describe('writer lock after PID reuse', () => {
     }
   });
 
+  it('judges a lock of another host by its heartbeat: refused while it beats, taken over once it stops', async () => {
+    const dir = tempDir();
+    // A recreated container has a new hostname; the old one's lock must not block it for ever.
+    lockOf(dir, { pid: 1, host: 'old-container', pidNs: 'pid:[1]' });
+    const lock = join(dir, LOCK_FILE);
+    // The holder's heartbeat, from another process (taking the lock blocks this one's event loop).
+    const beating = spawn('sh', ['-c', `while true; do touch '${lock}'; sleep 0.5; done`], {
+      stdio: 'ignore',
+    });
+    try {
+      await expect(open(dir)).rejects.toThrow(/in use by process 1 \(old, on old-container/);
+    } finally {
+      beating.kill();
+    }
+    const { utimesSync } = await import('node:fs');
+    const old = new Date(Date.now() - 11_000);
+    utimesSync(lock, old, old);
+    const store = await open(dir);
+    await store.close();
+  }, 60_000);
+
   it('takes over a lock written before the machine booted', async () => {
     const dir = tempDir();
     lockOf(dir, { pid: 1, bootId: 'another-boot' });

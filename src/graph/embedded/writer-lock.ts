@@ -107,10 +107,12 @@ function readOwner(file: string): { owner: LockOwner | null; text: string } | un
   return { owner: null, text };
 }
 
-/** Whether the lock's owner is certainly gone; a lock of another host is never judged from here. */
+/** Whether the lock's owner is certainly gone. */
 export function isStale(owner: LockOwner | null, file: string): boolean {
   if (owner === null) return true;
-  if (owner.host !== hostname()) return false;
+  // Another host (a container recreated under a new hostname, or another machine): only its heartbeat says.
+  // Locks of versions without the heartbeat (no pidNs) are never judged from here.
+  if (owner.host !== hostname()) return owner.pidNs !== undefined && leaseExpired(file);
   const boot = bootId();
   if (owner.bootId !== undefined && boot !== undefined && owner.bootId !== boot) return true;
   if (inOtherNamespace(owner)) return leaseExpired(file);
@@ -126,6 +128,11 @@ export function isStale(owner: LockOwner | null, file: string): boolean {
 function inOtherNamespace(owner: LockOwner): boolean {
   const ns = pidNamespace();
   return owner.pidNs !== undefined && ns !== undefined && owner.pidNs !== ns;
+}
+
+/** A holder this process cannot look up, whose heartbeat decides. */
+function judgedByLease(owner: LockOwner): boolean {
+  return owner.pidNs !== undefined && (owner.host !== hostname() || inOtherNamespace(owner));
 }
 
 function leaseExpired(file: string): boolean {
@@ -228,7 +235,7 @@ export class WriterLock {
       if (seen === undefined) continue; // released meanwhile: try again
       if (!isStale(seen.owner, file)) {
         // A holder we cannot look up may be gone: wait for its lease to run out before refusing.
-        if (seen.owner !== null && inOtherNamespace(seen.owner) && Date.now() < started + LEASE_MS + 2_000) {
+        if (seen.owner !== null && judgedByLease(seen.owner) && Date.now() < started + LEASE_MS + 2_000) {
           sleepSync(200);
           continue;
         }
