@@ -32,7 +32,7 @@ import { seededRandom } from '../src/util/seeded-random.js';
 import type { BenchRow } from './bench-kit.js';
 import { measureWithCpu, round } from './bench-kit.js';
 
-const EVENTS = 200_000;
+export const EVENTS = 200_000;
 const CHANNELS = 500;
 
 export interface Workload {
@@ -86,7 +86,7 @@ function throughputNote(ms: number, cpuMs: number, goal: number): string {
   );
 }
 
-/** Run a worker until it has applied `n` events; resolves with its stats. */
+/** Run a worker until it has applied `n` events into `store`; resolves with its stats. */
 export async function ingest(
   bus: EventBus,
   names: { topic: string; group: string },

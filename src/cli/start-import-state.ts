@@ -1,37 +1,41 @@
 /**
- * Whether `start` still has to import the sample dataset. An import killed half way leaves a graph that is
- * not empty but lacks streamers, so "the graph is empty" alone is not the test: `start` records that it
- * began the import (durably, before the first row) and that it finished, and imports again — importing is
- * idempotent — until it has finished once.
+ * Whether `start`'s first-run import of the sample dataset has finished. A kill during that import leaves
+ * part of it in the graph, and "the graph is empty" no longer says it must run; so the import is marked as
+ * begun before its first write and as done after its last, and a begun one is run again on the next start
+ * (importing is idempotent: every row is merged).
  */
-import { readFile } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileDurably } from '../util/durable-file.js';
 
 const FILE_NAME = 'start-import.json';
-const stateSchema = z.object({ data: z.string(), finished: z.boolean() });
+const stateSchema = z.object({ state: z.enum(['begun', 'done']) });
 
-export async function sampleImportNeeded(dataDir: string, graphIsEmpty: boolean): Promise<boolean> {
+function statePath(dataDir: string): string {
+  return join(dataDir, FILE_NAME);
+}
+
+/** Whether to import the sample: an import begun and not finished, or an empty graph never imported into. */
+export async function firstImportNeeded(dataDir: string, graphIsEmpty: boolean): Promise<boolean> {
   let text: string;
   try {
-    text = await readFile(join(dataDir, FILE_NAME), 'utf8');
+    text = await readFile(statePath(dataDir), 'utf8');
   } catch {
-    // No record: a new store, or one filled some other way (`import`, an earlier version) — leave that be.
     return graphIsEmpty;
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return true; // damaged: importing again is harmless
+    value = undefined;
   }
-  const state = stateSchema.safeParse(value);
-  return !state.success || !state.data.finished;
+  const parsed = stateSchema.safeParse(value);
+  // A damaged record costs one more (idempotent) import, never a half-imported graph.
+  return !parsed.success || parsed.data.state === 'begun' || graphIsEmpty;
 }
 
-export async function recordSampleImport(dataDir: string, data: string, finished: boolean): Promise<void> {
+export async function recordFirstImport(dataDir: string, state: 'begun' | 'done'): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  await writeFileDurably(join(dataDir, FILE_NAME), `${JSON.stringify({ data, finished })}\n`);
+  await writeFileDurably(statePath(dataDir), `${JSON.stringify({ state })}\n`);
 }

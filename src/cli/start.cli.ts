@@ -35,7 +35,7 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
-import { recordSampleImport, sampleImportNeeded } from './start-import-state.js';
+import { firstImportNeeded, recordFirstImport } from './start-import-state.js';
 import { recordPublished, recordReplayStart, replayedSoFar } from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
 import { untilAborted } from './until-signal.js';
@@ -131,13 +131,9 @@ export async function runStart(
 
     const chatters = join(options.data, 'chatters.csv');
     const live = config.twitch.channels.length > 0;
-    // The record lives with the embedded store; a Bolt database has no such directory to keep it in.
-    const firstRun =
-      graph.backend === 'embedded'
-        ? await sampleImportNeeded(config.dataDir, (await graph.counts()).nodes === 0)
-        : (await graph.counts()).nodes === 0;
+    const firstRun = await firstImportNeeded(config.dataDir, (await graph.counts()).nodes === 0);
     if (firstRun) {
-      if (graph.backend === 'embedded') await recordSampleImport(config.dataDir, options.data, false);
+      await recordFirstImport(config.dataDir, 'begun');
       io.err(
         `First run: importing the sample dataset from ${options.data}` +
           (live ? '\n' : ' (its chatters follow through the pipeline, so the graph grows while you watch)\n'),
@@ -147,7 +143,7 @@ export async function runStart(
         ...(live ? {} : { skip: ['chatters'] as const }),
       });
       io.err(summaryText(summary));
-      if (graph.backend === 'embedded') await recordSampleImport(config.dataDir, options.data, true);
+      await recordFirstImport(config.dataDir, 'done');
     }
 
     const bus: EventBus = await openEventBus(config, logger);

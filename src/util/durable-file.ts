@@ -33,19 +33,32 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `path` with `text` all-or-nothing. */
+/** Replaces `path` with `text` all-or-nothing; a failure says which file and why, in one line. */
 export async function writeFileDurably(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w');
   try {
-    await writeAll(handle, Buffer.from(text, 'utf8'));
-    await handle.sync();
+    const handle = await open(temp, 'w');
+    try {
+      await writeAll(handle, Buffer.from(text, 'utf8'));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    await syncDirectory(dirname(path));
   } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new Error(`Could not write ${path}: ${diskProblem(error)}; the previous content is kept.`, {
+      cause: error,
+    });
   }
-  await handle.close();
-  await rename(temp, path);
-  await syncDirectory(dirname(path));
+}
+
+/** What went wrong writing, as a user can act on it. */
+export function diskProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'the disk is full (free some space and run it again)';
+  if (code === 'EIO') return `an I/O error (${(error as Error).message})`;
+  if (code === 'EROFS') return 'the file system is read-only';
+  return (error as Error).message;
 }

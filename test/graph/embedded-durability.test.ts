@@ -105,6 +105,33 @@ describe('embedded store journal', () => {
     await store.close().catch(() => undefined);
   });
 
+  it('goes on after a crash that cut the first entry of a segment short (a full disk), and keeps loading', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    await seedSmallGraph(first);
+    await first.close();
+    const header = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8').split('\n')[0] ?? '{}') as {
+      journalSeq: number;
+    };
+    // The next writer's first entry, cut short: what a full disk mid-write leaves behind.
+    const next = header.journalSeq + 1;
+    writeFileSync(
+      join(dir, `journal-${String(next).padStart(12, '0')}.ndjson`),
+      `{"seq":${next},"op":"chat","rows":[{"chann`,
+    );
+
+    const store = await open(dir);
+    const before = await messagesOf(store, '1');
+    await store.applyChatActivity([activity('1', 'kim', { messages: 3 })], []);
+    await store.applyChatActivity([activity('1', 'kim', { messages: 4 })], []);
+    expect(await messagesOf(store, '1')).toBe(before + 7);
+    const reader = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+    expect(await reader.counts()).toEqual(await store.counts());
+    expect(await messagesOf(reader, '1')).toBe(before + 7);
+    await reader.close();
+    await store.close();
+  });
+
   it('writes concurrent batches with shared syncs and keeps each exactly once', async () => {
     const dir = tempDir();
     const store = await open(dir);
@@ -145,6 +172,18 @@ describe('embedded store journal', () => {
     expect(await again.counts()).toEqual(counts);
     expect(warnings.join('\n')).toMatch(/unreadable at line \d+.*using the previous snapshot/);
     await again.close();
+  });
+
+  it('removes the unfinished files of a process that died mid-save when a writer opens, and says so', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, `${SNAPSHOT_FILE}.4242.tmp`), '{"format":"twitchgraph-snap');
+    writeFileSync(join(dir, 'start-replay.json.4242.tmp'), '{"fi');
+    writeFileSync(join(dir, 'notes.tmp'), 'not ours');
+    const warnings: string[] = [];
+    const store = await open(dir, { onWarning: (m) => warnings.push(m) });
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual(['notes.tmp']);
+    expect(warnings.join('\n')).toMatch(/removed 2 unfinished/);
+    await store.close();
   });
 
   it('refuses a snapshot whose content was changed but still parses (checksum)', async () => {
@@ -232,6 +271,27 @@ describe('writer lock after PID reuse', () => {
       child.kill();
     }
   });
+
+  it('judges a lock of another host by its heartbeat: refused while it beats, taken over once it stops', async () => {
+    const dir = tempDir();
+    // A recreated container has a new hostname; the old one's lock must not block it for ever.
+    lockOf(dir, { pid: 1, host: 'old-container', pidNs: 'pid:[1]' });
+    const lock = join(dir, LOCK_FILE);
+    // The holder's heartbeat, from another process (taking the lock blocks this one's event loop).
+    const beating = spawn('sh', ['-c', `while true; do touch '${lock}'; sleep 0.5; done`], {
+      stdio: 'ignore',
+    });
+    try {
+      await expect(open(dir)).rejects.toThrow(/in use by process 1 \(old, on old-container/);
+    } finally {
+      beating.kill();
+    }
+    const { utimesSync } = await import('node:fs');
+    const old = new Date(Date.now() - 11_000);
+    utimesSync(lock, old, old);
+    const store = await open(dir);
+    await store.close();
+  }, 60_000);
 
   it('takes over a lock written before the machine booted', async () => {
     const dir = tempDir();

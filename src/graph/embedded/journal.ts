@@ -251,7 +251,10 @@ export class JournalWriter {
       await this.handle.datasync();
       await this.handle.close();
     }
-    const handle = await open(join(this.dir, segmentName(firstSeq)), 'a');
+    // Truncated, not appended to: a segment is named by the first sequence number it holds, and this one's
+    // is after everything replayed, so what a crashed writer left in it (a line cut short by a full disk)
+    // was never acknowledged; appending after it would glue it to the next entry.
+    const handle = await open(join(this.dir, segmentName(firstSeq)), 'w');
     this.handle = handle;
     this.openedFirst = firstSeq;
     await syncDirectory(this.dir);

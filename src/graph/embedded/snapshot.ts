@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
@@ -144,17 +144,22 @@ export function snapshotWriteError(file: string, error: unknown): GraphStoreErro
   );
 }
 
-/** Temporary snapshots of processes that died mid-save; only the lock holder may remove them. */
+/** `<name>.<pid>.tmp`: the temporary file of an all-or-nothing write (a snapshot, start's replay record). */
+const TEMP_FILE = /^.+\.\d+\.tmp$/;
+
+/**
+ * Temporary files of processes that died mid-save, in the data directory of `file`; only the lock holder
+ * may remove them (a reader would remove a live writer's).
+ */
 export async function removeOrphanTempFiles(file: string): Promise<string[]> {
   const dir = dirname(file);
-  const prefix = `${basename(file)}.`;
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
     return [];
   }
-  const orphans = names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'));
+  const orphans = names.filter((n) => TEMP_FILE.test(n));
   for (const name of orphans) await rm(join(dir, name), { force: true });
   return orphans;
 }

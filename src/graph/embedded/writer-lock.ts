@@ -4,12 +4,17 @@
  * A process is named by more than its PID, because PIDs are reused: in a container the store's writer is
  * PID 1 after every restart. The lock records the boot id and the process's start time (from /proc), so a
  * lock whose PID now belongs to another process, or to this very process started anew, is known stale.
+ * A PID of another PID namespace (another container on the same volume, or this container before a
+ * restart) cannot be looked up at all; for those the holder's heartbeat decides: the holder touches the
+ * lock file every second from a worker thread (so a busy main thread does not starve it), and a lock
+ * untouched for `LEASE_MS` is stale. Such a takeover waits for the lease to run out.
  * Taking over a stale lock is serialised by a second, exclusive-create file: removing and re-creating the
  * lock is not atomic, and without it several contenders could each remove the lock another just took.
  */
 import {
   closeSync,
   linkSync,
+  readlinkSync,
   openSync,
   readFileSync,
   rmSync,
@@ -19,6 +24,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { GraphStoreError } from '../graph-store.port.js';
 
 export interface LockOwner {
@@ -29,12 +35,17 @@ export interface LockOwner {
   /** Absent in locks written before PID reuse was handled (and on systems without /proc). */
   bootId?: string;
   startTicks?: string;
+  /** The PID namespace the PID belongs to (`pid:[inode]`); absent in older locks. */
+  pidNs?: string;
 }
 
 export const LOCK_FILE = 'writer.lock';
 const TAKEOVER_FILE = 'writer.lock.takeover';
 /** A takeover file older than this was left by a contender that died in the middle of one. */
 const TAKEOVER_STALE_MS = 10_000;
+/** A lock of another PID namespace untouched this long is stale; the holder touches it every second. */
+export const LEASE_MS = 10_000;
+const HEARTBEAT_MS = 1_000;
 
 /** Lock files this process holds: a lock naming our PID that is not among them is an earlier life's. */
 const heldHere = new Set<string>();
@@ -42,6 +53,14 @@ const heldHere = new Set<string>();
 function readProc(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
   } catch {
     return undefined;
   }
@@ -88,12 +107,15 @@ function readOwner(file: string): { owner: LockOwner | null; text: string } | un
   return { owner: null, text };
 }
 
-/** Whether the lock's owner is certainly gone; a lock of another host is never judged from here. */
+/** Whether the lock's owner is certainly gone. */
 export function isStale(owner: LockOwner | null, file: string): boolean {
   if (owner === null) return true;
-  if (owner.host !== hostname()) return false;
+  // Another host (a container recreated under a new hostname, or another machine): only its heartbeat says.
+  // Locks of versions without the heartbeat (no pidNs) are never judged from here.
+  if (owner.host !== hostname()) return owner.pidNs !== undefined && leaseExpired(file);
   const boot = bootId();
   if (owner.bootId !== undefined && boot !== undefined && owner.bootId !== boot) return true;
+  if (inOtherNamespace(owner)) return leaseExpired(file);
   if (owner.pid === process.pid) return !heldHere.has(file);
   if (!isAlive(owner.pid)) return true;
   if (owner.startTicks !== undefined) {
@@ -101,6 +123,51 @@ export function isStale(owner: LockOwner | null, file: string): boolean {
     if (ticks !== undefined && ticks !== owner.startTicks) return true;
   }
   return false;
+}
+
+function inOtherNamespace(owner: LockOwner): boolean {
+  const ns = pidNamespace();
+  return owner.pidNs !== undefined && ns !== undefined && owner.pidNs !== ns;
+}
+
+/** A holder this process cannot look up, whose heartbeat decides. */
+function judgedByLease(owner: LockOwner): boolean {
+  return owner.pidNs !== undefined && (owner.host !== hostname() || inOtherNamespace(owner));
+}
+
+function leaseExpired(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > LEASE_MS;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Touches every lock file this process holds, from a thread of its own. One per process, started with the
+ * first lock; it does not keep the process alive.
+ */
+let heartbeat: Worker | undefined;
+const HEARTBEAT_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { utimesSync } = require('node:fs');
+const files = new Set();
+parentPort.on('message', (m) => (m.add ? files.add(m.file) : files.delete(m.file)));
+setInterval(() => {
+  const now = new Date();
+  for (const file of files) {
+    try { utimesSync(file, now, now); } catch {}
+  }
+}, workerData.everyMs);
+`;
+
+function beat(file: string, add: boolean): void {
+  if (heartbeat === undefined) {
+    if (!add) return;
+    heartbeat = new Worker(HEARTBEAT_SOURCE, { eval: true, workerData: { everyMs: HEARTBEAT_MS } });
+    heartbeat.unref();
+  }
+  heartbeat.postMessage({ file, add });
 }
 
 /**
@@ -144,6 +211,7 @@ function sleepSync(ms: number): void {
 export class WriterLock {
   private constructor(private readonly file: string) {
     heldHere.add(file);
+    beat(file, true);
   }
 
   static acquire(dataDir: string, command: string): WriterLock {
@@ -156,14 +224,23 @@ export class WriterLock {
       startedAt: new Date().toISOString(),
       ...optional('bootId', bootId()),
       ...optional('startTicks', processStartTicks(process.pid)),
+      ...optional('pidNs', pidNamespace()),
     };
     const myText = `${JSON.stringify(me)}\n`;
-    const deadline = Date.now() + 5_000;
+    const started = Date.now();
+    const deadline = started + LEASE_MS + 3_000;
     while (Date.now() < deadline) {
       if (createExclusive(file, myText)) return new WriterLock(file);
       const seen = readOwner(file);
       if (seen === undefined) continue; // released meanwhile: try again
-      if (!isStale(seen.owner, file)) throw inUse(dataDir, seen.owner);
+      if (!isStale(seen.owner, file)) {
+        // A holder we cannot look up may be gone: wait for its lease to run out before refusing.
+        if (seen.owner !== null && judgedByLease(seen.owner) && Date.now() < started + LEASE_MS + 2_000) {
+          sleepSync(200);
+          continue;
+        }
+        throw inUse(dataDir, seen.owner);
+      }
       // Stale. Only the holder of the takeover file may remove it, and only if it is still the lock just
       // judged stale (another contender may have replaced it with a live one meanwhile).
       if (!createMarker(takeover, myText)) {
@@ -186,6 +263,7 @@ export class WriterLock {
 
   release(): void {
     heldHere.delete(this.file);
+    beat(this.file, false);
     const seen = readOwner(this.file);
     if (seen?.owner?.pid === process.pid) rmSync(this.file, { force: true });
   }
