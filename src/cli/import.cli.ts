@@ -7,6 +7,7 @@ import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { ImportSummary } from '../ingest/csv/seed-importer.js';
 import { importSeedDirectory, rejectionText } from '../ingest/csv/seed-importer.js';
+import { visibleControls, visibleOneLine } from '../util/terminal-text.js';
 import type { CliContext, CliIO } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
 import { wholeNumberOption } from './option-parsers.js';
@@ -44,12 +45,14 @@ export function summaryText(summary: ImportSummary): string {
     : summary.rejected > 0
       ? 'finished with rejected rows'
       : 'done';
-  return [
+  const text = [
     `Import from ${summary.directory}: ${verdict} in ${(summary.elapsedMs / 1000).toFixed(2)} s`,
     ...lines,
     `  total           ${formatCount(summary.read).padStart(9)} read ${formatCount(summary.written).padStart(9)} written ${formatCount(summary.rejected).padStart(6)} rejected${summary.skipped > 0 ? ` ${formatCount(summary.skipped)} skipped` : ''}`,
     '',
   ].join('\n');
+  // Notes quote logins and the directory name, which come from outside.
+  return visibleControls(text);
 }
 
 /** Import into an open store, reporting on `io`. Used by `import` and by `start`'s first run. */
@@ -70,7 +73,7 @@ export async function importWithReport(
         rejectLines += 1;
         if (rejectLines <= maxRejectLines) {
           progress.done();
-          io.err(`${rejectionText(r)}\n`);
+          io.err(`${visibleOneLine(rejectionText(r))}\n`);
         } else if (rejectLines === maxRejectLines + 1) io.err(`… further rejected rows are only counted\n`);
       },
       onProgress: (p) => {
