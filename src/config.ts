@@ -123,6 +123,11 @@ const envSchema = z.object({
   // --- web (playground, health, metrics) ---
   HTTP_HOST: text('127.0.0.1'),
   HTTP_PORT: wholeNumber(8080, 0, 65_535),
+  HTTP_ALLOWED_HOSTS: list(),
+  PLAYGROUND_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().min(16, { error: 'use at least 16 characters' }).optional(),
+  ),
   OPS_PORT: wholeNumber(9464, 0, 65_535),
   // --- bots ---
   BOT_LOGINS_EXTRA: list(),
@@ -192,7 +197,12 @@ function shape(env: Env, cwd: string) {
       cooldownSeconds: env.DISCORD_COOLDOWN_SECONDS,
       pagesTtlSeconds: env.DISCORD_PAGES_TTL_SECONDS,
     },
-    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    http: {
+      host: env.HTTP_HOST,
+      port: env.HTTP_PORT,
+      allowedHosts: env.HTTP_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
+      playgroundToken: env.PLAYGROUND_TOKEN,
+    },
     ops: { port: env.OPS_PORT },
     bots: { extraLogins: env.BOT_LOGINS_EXTRA.map((l) => l.toLowerCase()) },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },

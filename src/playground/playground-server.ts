@@ -12,12 +12,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
 import type { CommandDefinition } from '../commands/command.js';
+import { isRestricted } from '../commands/command.js';
 import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
 import type { AnyCommand } from '../commands/registry.js';
@@ -28,6 +31,14 @@ import type { PagedReply, ReplyPage, TableImageRenderer } from '../discord/reply
 import { pageReply } from '../discord/reply-message.js';
 import { defaultTableImageRenderer } from '../discord/table-image-hook.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
+import { BusyQueue } from '../http/busy-queue.js';
+import {
+  hostAllowList,
+  isLoopbackBind,
+  originHost,
+  securityHeaders,
+  smallBodies,
+} from '../http/http-guards.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import type { Logger } from '../logging.js';
 import type { IngestActivitySource } from './ingest-activity.js';
@@ -42,6 +53,8 @@ export interface PlaygroundOptions {
   /** Port to listen on instead of `HTTP_PORT` (0 picks a free one). */
   port?: number;
   tableImage?: TableImageRenderer;
+  /** Commands run at once and queued behind them before new ones are told "busy" (default 2 and 16). */
+  concurrency?: { running: number; waiting: number };
 }
 
 export interface Playground {
@@ -56,11 +69,37 @@ function staticDir(): string {
   return fileURLToPath(new URL('../../src/playground/static/', import.meta.url));
 }
 
-const STATIC_FILES: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'playground.css': 'text/css; charset=utf-8',
-  'playground.js': 'text/javascript; charset=utf-8',
-};
+// A Map, not an object: `/static/constructor` must not find Object.prototype's.
+const STATIC_FILES = new Map<string, string>([
+  ['index.html', 'text/html; charset=utf-8'],
+  ['playground.css', 'text/css; charset=utf-8'],
+  ['playground.js', 'text/javascript; charset=utf-8'],
+]);
+
+/** Thrown at start when the playground would be reachable from other machines without a token. */
+export class PlaygroundTokenRequired extends Error {
+  constructor(host: string) {
+    super(
+      `HTTP_HOST=${host} makes the playground reachable from other machines: set PLAYGROUND_TOKEN (16+ characters) too, or bind to 127.0.0.1`,
+    );
+    this.name = 'PlaygroundTokenRequired';
+  }
+}
+
+const TOKEN_COOKIE = 'twitchgraph_token';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Compares in constant time (hashes first, so the lengths match). */
+function tokenMatches(given: string | undefined, token: string): boolean {
+  return given !== undefined && timingSafeEqual(digest(given), digest(token));
+}
+
+/** A page index from the path: a small whole number, else 0. */
+function pageIndex(raw: string): number {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
 
 interface StoredReply {
   pages: PagedReply;
@@ -91,6 +130,10 @@ function pageJson(id: string, page: ReplyPage, pages: PagedReply) {
 
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { config, graph, activity, logger } = options;
+  const token = config.http.playgroundToken;
+  if (!isLoopbackBind(config.http.host) && token === undefined)
+    throw new PlaygroundTokenRequired(config.http.host);
+  const queue = new BusyQueue(options.concurrency?.running ?? 2, options.concurrency?.waiting ?? 16);
   const registry = options.registry ?? buildRegistry();
   const definitions = new Map<string, CommandDefinition>([...registry].map(([n, c]) => [n, c.definition]));
   const suggester = new NameSuggester(graph);
@@ -119,17 +162,39 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
   const app = new Hono();
   app.onError((error, c) => {
+    // Hono's own answers (413 from the body limit, malformed JSON) are the client's mistake.
+    if (error instanceof HTTPException) return error.getResponse();
     logger.error({ err: error, path: c.req.path }, 'playground request failed');
     return c.json({ error: 'internal error' }, 500);
   });
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.use(hostAllowList({ bindHost: config.http.host, extra: config.http.allowedHosts }));
+  app.use(securityHeaders());
+  app.use(smallBodies());
 
   const sendStatic = async (name: string) => {
-    const type = STATIC_FILES[name];
+    const type = STATIC_FILES.get(name);
     if (type === undefined) return new Response('not found', { status: 404 });
     const body = await readFile(join(dir, name));
     return new Response(body, { headers: { 'content-type': type, 'cache-control': 'no-cache' } });
   };
-  app.get('/', () => sendStatic('index.html'));
+  const authorised = (
+    c: { req: { header(name: string): string | undefined } },
+    cookie: string | undefined,
+  ) => {
+    if (token === undefined) return true;
+    const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    return tokenMatches(bearer, token) || tokenMatches(cookie, token);
+  };
+  app.get('/', (c) => {
+    const given = c.req.query('token');
+    if (given !== undefined && token !== undefined && tokenMatches(given, token)) {
+      // Once: the token moves into a cookie other sites' pages cannot send, and out of the address bar.
+      setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      return c.redirect('/', 303);
+    }
+    return sendStatic('index.html');
+  });
   app.get('/static/:name', (c) => sendStatic(c.req.param('name')));
 
   app.get('/api/commands', (c) =>
@@ -151,7 +216,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     // Only this page may run commands: a JSON body cannot be posted cross-site without a CORS preflight,
     // which this server never grants, and a foreign Origin is refused outright.
     const origin = c.req.header('origin');
-    if (origin !== undefined && new URL(origin).host !== c.req.header('host'))
+    if (origin !== undefined && originHost(origin) !== c.req.header('host'))
       return c.json({ error: 'cross-site request refused' }, 403);
     if (!(c.req.header('content-type') ?? '').startsWith('application/json'))
       return c.json({ error: 'send JSON: {"line": "/help"}' }, 415);
@@ -163,7 +228,18 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     let result;
     try {
       const invocation = parseCommandLine(line, definitions);
-      result = await dispatch(invocation, registry, { graph, caller: 'playground', bots });
+      const definition = definitions.get(invocation.command);
+      if (
+        definition !== undefined &&
+        isRestricted(definition, invocation.subcommand) &&
+        !authorised(c, getCookie(c, TOKEN_COOKIE))
+      )
+        return c.json({ error: 'this command changes what is monitored: send the PLAYGROUND_TOKEN' }, 401);
+      const ran = await queue.run(() =>
+        dispatch(invocation, registry, { graph, caller: 'playground', bots }),
+      );
+      if (ran.busy) return c.json({ error: 'busy: too many commands at once; try again in a moment' }, 503);
+      result = ran.value;
       if (result.outcome === 'failed') logger.error({ err: result.error, line }, 'command failed');
     } catch (error) {
       if (!(error instanceof CommandLineError)) throw error;
@@ -186,14 +262,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   app.get('/api/replies/:id/pages/:index', async (c) => {
     const stored = replies.get(c.req.param('id'));
     if (stored === undefined) return c.json({ error: 'this answer has expired; run the command again' }, 404);
-    const rendered = await page(stored, Number(c.req.param('index')) || 0);
+    const rendered = await page(stored, pageIndex(c.req.param('index')));
     return c.json(pageJson(c.req.param('id'), rendered, stored.pages));
   });
 
   app.get('/api/replies/:id/files/:index/:name', async (c) => {
     const stored = replies.get(c.req.param('id'));
     if (stored === undefined) return c.text('expired', 404);
-    const rendered = await page(stored, Number(c.req.param('index')) || 0);
+    const rendered = await page(stored, pageIndex(c.req.param('index')));
     const file = rendered.files.find((f) => f.name === c.req.param('name'));
     if (file === undefined) return c.text('not found', 404);
     return new Response(new Uint8Array(file.data), {
