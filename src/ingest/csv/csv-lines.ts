@@ -55,7 +55,10 @@ function badByte(bytes: Uint8Array): string {
 function decodeLines(block: Uint8Array, firstLine: number): PhysicalLine[] {
   const strip = (t: string) => (t.endsWith('\r') ? t.slice(0, -1) : t);
   try {
-    return strict.decode(block).split('\n').map((text, i) => ({ line: firstLine + i, text: strip(text) }));
+    return strict
+      .decode(block)
+      .split('\n')
+      .map((text, i) => ({ line: firstLine + i, text: strip(text) }));
   } catch {
     const out: PhysicalLine[] = [];
     let start = 0;

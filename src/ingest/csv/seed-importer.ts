@@ -269,7 +269,8 @@ export async function importSeedDirectory(
     options.onProgress?.({ file: label, rows: summary.read, bytes: totalBytes, totalBytes });
   }
   await store.flush();
-  const total = (key: 'read' | 'written' | 'rejected' | 'skipped') => files.reduce((sum, f) => sum + f[key], 0);
+  const total = (key: 'read' | 'written' | 'rejected' | 'skipped') =>
+    files.reduce((sum, f) => sum + f[key], 0);
   return {
     directory,
     files,
