@@ -50,7 +50,9 @@ export async function runAsk(
       error.command === undefined
         ? [...definitions.values()].flatMap(usageLines)
         : usageLines(definitions.get(error.command) ?? { name: error.command, description: '' });
-    io.err(`twitchgraph ask: ${visibleOneLine(error.message)}\nusage:\n${usage.map((u) => `  ${u}`).join('\n')}\n`);
+    io.err(
+      `twitchgraph ask: ${visibleOneLine(error.message)}\nusage:\n${usage.map((u) => `  ${u}`).join('\n')}\n`,
+    );
     return EXIT.usage;
   }
   // Read-only: asking a question never blocks, and is never blocked by, a running writer.

@@ -25,11 +25,7 @@ export function tableText(table: ReplyTable): string {
       .map((column, i) => pad(cells[i] ?? '', widths[i] ?? 0, column.align ?? 'left'))
       .join('  ')
       .trimEnd();
-  return [
-    line(headers),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(line),
-  ].join('\n');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 /** Graph text (descriptions, logins) reaches the terminal: controls made visible, sizes kept sane. */

@@ -28,6 +28,11 @@ export function visibleOneLine(text: string): string {
   return text.replace(CONTROLS_AND_BREAKS, standIn);
 }
 
+/** `text` without its control characters (tab and line feed kept): for Discord, which shows them as nothing. */
+export function withoutControls(text: string): string {
+  return text.replace(CONTROLS, '');
+}
+
 /** At most `max` characters, with a note of how many were left out. */
 export function clipText(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -9,7 +9,8 @@ import { useTempDirs } from '../support/temp-dir.js';
 const STREAMERS_HEADER =
   'id,user_id,user_login,user_name,game_name,language,thumbnail_url,followers,description,view_count,created_at';
 // Clear screen, set the window title, an OSC 8 hyperlink whose target differs from its text, and a C1 CSI.
-const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u001b]8;;http://evil.example\u001b\\click\u001b]8;;\u001b\\\u009b31m';
+const HOSTILE =
+  '\u001b[2J\u001b]0;pwned\u0007\u001b]8;;http://evil.example\u001b\\click\u001b]8;;\u001b\\\u009b31m';
 // Any C0 control but tab and line feed, DEL, any C1 control.
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
