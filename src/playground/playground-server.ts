@@ -27,6 +27,7 @@ import type { AnyCommand } from '../commands/registry.js';
 import { buildRegistry } from '../commands/registry.js';
 import { errorReply } from '../commands/reply.js';
 import type { Config } from '../config.js';
+import { ConfigError } from '../config.js';
 import type { PagedReply, ReplyPage, TableImageRenderer } from '../discord/reply-message.js';
 import { pageReply } from '../discord/reply-message.js';
 import { defaultTableImageRenderer } from '../discord/table-image-hook.js';
@@ -76,14 +77,11 @@ const STATIC_FILES = new Map<string, string>([
   ['playground.js', 'text/javascript; charset=utf-8'],
 ]);
 
-/** Thrown at start when the playground would be reachable from other machines without a token. */
-export class PlaygroundTokenRequired extends Error {
-  constructor(host: string) {
-    super(
-      `HTTP_HOST=${host} makes the playground reachable from other machines: set PLAYGROUND_TOKEN (16+ characters) too, or bind to 127.0.0.1`,
-    );
-    this.name = 'PlaygroundTokenRequired';
-  }
+/** Refused at start: the playground would be reachable from other machines without a token. */
+function tokenRequired(host: string): ConfigError {
+  return new ConfigError([
+    `PLAYGROUND_TOKEN: required (16+ characters) because HTTP_HOST=${host} lets other machines reach the playground; or bind HTTP_HOST to 127.0.0.1`,
+  ]);
 }
 
 const TOKEN_COOKIE = 'twitchgraph_token';
@@ -132,7 +130,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const { config, graph, activity, logger } = options;
   const token = config.http.playgroundToken;
   if (!isLoopbackBind(config.http.host) && token === undefined)
-    throw new PlaygroundTokenRequired(config.http.host);
+    throw tokenRequired(config.http.host);
   const queue = new BusyQueue(options.concurrency?.running ?? 2, options.concurrency?.waiting ?? 16);
   const registry = options.registry ?? buildRegistry();
   const definitions = new Map<string, CommandDefinition>([...registry].map(([n, c]) => [n, c.definition]));
