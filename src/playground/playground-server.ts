@@ -129,8 +129,7 @@ function pageJson(id: string, page: ReplyPage, pages: PagedReply) {
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { config, graph, activity, logger } = options;
   const token = config.http.playgroundToken;
-  if (!isLoopbackBind(config.http.host) && token === undefined)
-    throw tokenRequired(config.http.host);
+  if (!isLoopbackBind(config.http.host) && token === undefined) throw tokenRequired(config.http.host);
   const queue = new BusyQueue(options.concurrency?.running ?? 2, options.concurrency?.waiting ?? 16);
   const registry = options.registry ?? buildRegistry();
   const definitions = new Map<string, CommandDefinition>([...registry].map(([n, c]) => [n, c.definition]));
