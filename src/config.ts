@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BETWEENNESS_DEFAULTS } from './graph/algorithms/betweenness.js';
+import { splitUrlCredentials } from './util/secrets.js';
 
 const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -142,13 +143,15 @@ const envSchema = z.object({
 type Env = z.infer<typeof envSchema>;
 
 function shape(env: Env, cwd: string) {
+  // Credentials written into GRAPH_URL move to the user and password, so the URL can be shown anywhere.
+  const graphUrl = env.GRAPH_URL === undefined ? undefined : splitUrlCredentials(env.GRAPH_URL);
   return {
     dataDir: resolve(cwd, env.TWITCHGRAPH_DATA_DIR),
     snapshotMinIntervalMs: env.SNAPSHOT_MIN_INTERVAL_MS,
     graph: {
-      url: env.GRAPH_URL,
-      user: env.GRAPH_USER,
-      password: env.GRAPH_PASSWORD,
+      url: graphUrl?.url,
+      user: env.GRAPH_USER ?? graphUrl?.user,
+      password: env.GRAPH_PASSWORD ?? graphUrl?.password,
       batchSize: env.GRAPH_BATCH_SIZE,
       connectRetries: env.GRAPH_CONNECT_RETRIES,
       connectBackoffMs: env.GRAPH_CONNECT_BACKOFF_MS,
@@ -210,6 +213,18 @@ function shape(env: Env, cwd: string) {
 }
 
 export type Config = ReturnType<typeof shape>;
+
+/** Every configured value that must never be printed or logged. */
+export function secretValues(config: Config): string[] {
+  return [
+    config.graph.password,
+    config.twitch.oauthToken?.replace(/^oauth:/, ''),
+    config.twitch.clientSecret,
+    config.twitch.broadcasterToken,
+    config.discord.token,
+    config.http.playgroundToken,
+  ].filter((s): s is string => s !== undefined && s.length > 0);
+}
 
 /** Thrown when the environment does not describe a usable configuration. Lists every problem at once. */
 export class ConfigError extends Error {
