@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
@@ -25,6 +26,7 @@ import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
 import type { AnyCommand } from '../commands/registry.js';
 import { buildRegistry } from '../commands/registry.js';
+import type { Reply } from '../commands/reply.js';
 import { errorReply } from '../commands/reply.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
@@ -209,6 +211,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     return c.json(await completeLine(line, definitions, (kind, typed) => suggester.suggest(kind, typed)));
   });
 
+  const firstPage = async (reply: Reply) => {
+    const pages = pageReply(reply, tableImage === undefined ? {} : { tableImage });
+    const id = store(pages);
+    return { id, pages, first: await page(replies.get(id) as StoredReply, 0) };
+  };
+  const busy = (c: Context) =>
+    c.json({ error: 'busy: too many commands at once; try again in a moment' }, 503);
+
   app.post('/api/run', async (c) => {
     // Only this page may run commands: a JSON body cannot be posted cross-site without a CORS preflight,
     // which this server never grants, and a foreign Origin is refused outright.
@@ -222,7 +232,6 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       typeof input === 'object' && input !== null && 'line' in input && typeof input.line === 'string'
         ? input.line.slice(0, 6000)
         : '';
-    let result;
     try {
       const invocation = parseCommandLine(line, definitions);
       const definition = definitions.get(invocation.command);
@@ -232,41 +241,42 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         !authorised(c, getCookie(c, TOKEN_COOKIE))
       )
         return c.json({ error: 'this command changes what is monitored: send the PLAYGROUND_TOKEN' }, 401);
-      const ran = await queue.run(() =>
-        dispatch(invocation, registry, { graph, caller: 'playground', bots }),
-      );
-      if (ran.busy) return c.json({ error: 'busy: too many commands at once; try again in a moment' }, 503);
-      result = ran.value;
-      if (result.outcome === 'failed') logger.error({ err: result.error, line }, 'command failed');
+      // The answer and its first page's pictures are the heavy part: both inside the queue.
+      const ran = await queue.run(async () => {
+        const answer = await dispatch(invocation, registry, { graph, caller: 'playground', bots });
+        return { answer, ...(await firstPage(answer.reply)) };
+      });
+      if (ran.busy) return busy(c);
+      const { answer, id, first, pages } = ran.value;
+      if (answer.outcome === 'failed') logger.error({ err: answer.error, line }, 'command failed');
+      return c.json({
+        ...pageJson(id, first, pages),
+        outcome: answer.outcome,
+        elapsedMs: Math.round(answer.elapsedMs),
+      });
     } catch (error) {
       if (!(error instanceof CommandLineError)) throw error;
-      result = {
-        outcome: 'bad-arguments' as const,
-        elapsedMs: 0,
-        reply: errorReply('Cannot read that command', error.message, ['Type / to see the commands.']),
-      };
+      const reply = errorReply('Cannot read that command', error.message, ['Type / to see the commands.']);
+      const { id, first, pages } = await firstPage(reply);
+      return c.json({ ...pageJson(id, first, pages), outcome: 'bad-arguments', elapsedMs: 0 });
     }
-    const pages = pageReply(result.reply, tableImage === undefined ? {} : { tableImage });
-    const id = store(pages);
-    const first = await page(replies.get(id) as StoredReply, 0);
-    return c.json({
-      ...pageJson(id, first, pages),
-      outcome: result.outcome,
-      elapsedMs: Math.round(result.elapsedMs),
-    });
   });
 
   app.get('/api/replies/:id/pages/:index', async (c) => {
     const stored = replies.get(c.req.param('id'));
     if (stored === undefined) return c.json({ error: 'this answer has expired; run the command again' }, 404);
-    const rendered = await page(stored, pageIndex(c.req.param('index')));
+    const ran = await queue.run(() => page(stored, pageIndex(c.req.param('index'))));
+    if (ran.busy) return busy(c);
+    const rendered = ran.value;
     return c.json(pageJson(c.req.param('id'), rendered, stored.pages));
   });
 
   app.get('/api/replies/:id/files/:index/:name', async (c) => {
     const stored = replies.get(c.req.param('id'));
     if (stored === undefined) return c.text('expired', 404);
-    const rendered = await page(stored, pageIndex(c.req.param('index')));
+    const ran = await queue.run(() => page(stored, pageIndex(c.req.param('index'))));
+    if (ran.busy) return busy(c);
+    const rendered = ran.value;
     const file = rendered.files.find((f) => f.name === c.req.param('name'));
     if (file === undefined) return c.text('not found', 404);
     return new Response(new Uint8Array(file.data), {
