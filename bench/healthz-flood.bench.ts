@@ -60,15 +60,24 @@ async function flood(graph: EmbeddedGraphStore, concurrency: { running: number; 
     let finished = false;
     const all = Promise.all(runs).finally(() => (finished = true));
     const health: number[] = [];
+    let peakRss = 0;
     while (!finished) {
       health.push((await send(`${ops.url}/healthz`)).ms);
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const answers = await all;
     const floodMs = performance.now() - started;
     health.sort((a, b) => a - b);
     const count = (status: number) => answers.filter((a) => a.status === status).length;
-    return { health, floodMs, ok: count(200), busy: count(503), other: FLOOD - count(200) - count(503) };
+    return {
+      health,
+      floodMs,
+      peakRssMiB: Math.round(peakRss / 1024 ** 2),
+      ok: count(200),
+      busy: count(503),
+      other: FLOOD - count(200) - count(503),
+    };
   } finally {
     await playground.close();
     await ops.close();
@@ -89,7 +98,7 @@ export async function benchHealthzFlood(): Promise<BenchRow[]> {
       median_ms: round(percentile(r.health, 50)),
       p95_ms: round(percentile(r.health, 95)),
       runs: r.health.length,
-      note: `max ${round(r.health[r.health.length - 1] ?? NaN)} ms; flood ${Math.round(r.floodMs)} ms: ${r.ok} answered, ${r.busy} busy, ${r.other} other`,
+      note: `max ${round(r.health[r.health.length - 1] ?? NaN)} ms; flood ${Math.round(r.floodMs)} ms: ${r.ok} answered, ${r.busy} busy, ${r.other} other (no answer in 30 s); peak RSS ${r.peakRssMiB} MiB`,
     });
   }
   await graph.close();
