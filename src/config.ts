@@ -304,9 +304,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '(environment)');
       const raw = merged[key];
-      return raw === undefined
-        ? `${key}: ${issue.message}`
-        : `${key}: ${issue.message} (got ${JSON.stringify(raw)})`;
+      if (raw === undefined) return `${key}: ${issue.message}`;
+      // A rejected secret is still a secret: say how long it was, not what it was.
+      const got = /TOKEN|SECRET|PASSWORD/.test(key) ? `${raw.length} characters` : JSON.stringify(raw);
+      return `${key}: ${issue.message} (got ${got})`;
     });
     throw new ConfigError(problems);
   }
