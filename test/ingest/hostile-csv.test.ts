@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { Rejection } from '../../src/ingest/csv/seed-importer.js';
 import { importSeedDirectory } from '../../src/ingest/csv/seed-importer.js';
+import { readCsvRecords } from '../../src/ingest/csv/csv-lines.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const STREAMERS_HEADER =
@@ -89,6 +90,42 @@ describe('hostile CSV input (issue 14)', () => {
     const description = (await store.findStreamer('alpha'))?.description ?? '';
     expect(description.length).toBeLessThanOrEqual(300);
     expect(summary.files[0]?.truncated).toBe(1);
+  });
+
+  it('finding 3: a multi-megabyte line is reported with its line, not held whole, and the next row imports', async () => {
+    const huge = 'y'.repeat(5 * 1024 * 1024);
+    const { where, rejections, summary } = await importFiles(tempDir(), {
+      'streamers.csv': `${STREAMERS_HEADER}\n1,10,alpha,Alpha,Chess,en,x,1,"${huge}",1,2020-01-01 00:00:00\n2,20,bravo,Bravo,Go,en,x,1,d,1,2020-01-01 00:00:00\n`,
+    });
+    expect(where).toEqual(['streamers.csv:2']);
+    expect(rejections[0]?.reason).toContain('longer than 1 MiB');
+    expect(summary.files[0]).toMatchObject({ read: 2, written: 1, rejected: 1 });
+  });
+
+  it('accounts for every line of a messy file: each is in one record, or blank', async () => {
+    const dir = tempDir();
+    const text = [
+      'user_id,chatter_login',
+      '10,kim',
+      '',
+      '10,"open',
+      '10,"two',
+      'lines"',
+      '10,"bro"ken',
+      '\r',
+      '10,lee,extra',
+      '10,"x""y"',
+      '"unclosed',
+      '10,park',
+    ].join('\n');
+    writeFileSync(join(dir, 'chatters.csv'), text);
+    const covered: number[] = [];
+    for await (const chunk of readCsvRecords(join(dir, 'chatters.csv')))
+      for (const r of chunk) {
+        const last = r.kind === 'blank' ? r.line : r.lastLine;
+        for (let l = r.line; l <= last; l += 1) covered.push(l);
+      }
+    expect(covered).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
   it('finding 3: logins and display names beyond Twitch limits are rejected with a reason', async () => {

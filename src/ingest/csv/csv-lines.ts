@@ -15,13 +15,15 @@ export type CsvRecord =
 /** A quoted field may span lines, but not more than these (a description is at most 300 characters). */
 const MAX_RECORD_LINES = 100;
 const MAX_RECORD_CHARS = 64 * 1024;
+/** No row of the seed files comes near this; a longer line is reported, not held in memory. */
+export const MAX_LINE_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 
 interface PhysicalLine {
   line: number;
   text: string;
-  /** Why the bytes are not UTF-8, when they are not. */
-  notUtf8?: string;
+  /** Why the line cannot be read (bytes that are not UTF-8, a line too long), when it cannot. */
+  problem?: string;
 }
 
 const strict = new TextDecoder('utf-8', { fatal: true });
@@ -69,7 +71,7 @@ function decodeLines(block: Uint8Array, firstLine: number): PhysicalLine[] {
       try {
         out.push({ line, text: strip(strict.decode(bytes)) });
       } catch {
-        out.push({ line, text: strip(lenient.decode(bytes)), notUtf8: badByte(bytes) });
+        out.push({ line, text: strip(lenient.decode(bytes)), problem: badByte(bytes) });
       }
       start = i + 1;
     }
@@ -104,7 +106,7 @@ class RecordFramer {
   push(input: PhysicalLine, out: CsvRecord[]): void {
     const queue: PhysicalLine[] = [input];
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      if (this.pending.length === 0 && next.text === '' && next.notUtf8 === undefined) {
+      if (this.pending.length === 0 && next.text === '' && next.problem === undefined) {
         out.push({ kind: 'blank', line: next.line });
         continue;
       }
@@ -156,8 +158,8 @@ function fieldsError(text: string): string {
 function recordOf(lines: readonly PhysicalLine[], text: string): CsvRecord | null {
   const first = lines[0]?.line ?? 0;
   const last = lines[lines.length - 1]?.line ?? first;
-  const notUtf8 = lines.find((l) => l.notUtf8 !== undefined)?.notUtf8;
-  if (notUtf8 !== undefined) return { kind: 'broken', line: first, lastLine: last, reason: notUtf8 };
+  const problem = lines.find((l) => l.problem !== undefined)?.problem;
+  if (problem !== undefined) return { kind: 'broken', line: first, lastLine: last, reason: problem };
   const parsed = fieldsOf(text);
   if ('fields' in parsed) return { kind: 'fields', line: first, lastLine: last, fields: parsed.fields };
   return lines.length > 1 ? null : { kind: 'broken', line: first, lastLine: first, reason: parsed.error };
@@ -166,6 +168,8 @@ function recordOf(lines: readonly PhysicalLine[], text: string): CsvRecord | nul
 export interface CsvLinesProgress {
   bytes: number;
 }
+
+const TOO_LONG = `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB; no row of these files is that long`;
 
 const hasBom = (b: Uint8Array) => b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 
@@ -179,6 +183,8 @@ export async function* readCsvRecords(
   let rest: Uint8Array = new Uint8Array(0);
   let nextLine = 1;
   let atStart = true;
+  // The line number of an overlong line whose bytes are being dropped up to its end.
+  let dropping: number | undefined;
   const feed = (block: Uint8Array, out: CsvRecord[]) => {
     const lines = decodeLines(block, nextLine);
     nextLine += lines.length;
@@ -187,23 +193,34 @@ export async function* readCsvRecords(
   for await (const chunk of input as AsyncIterable<Buffer>) {
     if (progress !== undefined) progress.bytes += chunk.length;
     let bytes: Uint8Array = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+    rest = new Uint8Array(0);
     if (atStart && bytes.length >= 3) {
       atStart = false;
       if (hasBom(bytes)) bytes = bytes.subarray(3);
     }
-    const end = bytes.lastIndexOf(NEWLINE);
-    if (end === -1) {
-      rest = bytes;
-      continue;
-    }
-    rest = bytes.subarray(end + 1);
     const out: CsvRecord[] = [];
-    feed(bytes.subarray(0, end), out);
+    if (dropping !== undefined) {
+      const newline = bytes.indexOf(NEWLINE);
+      if (newline === -1) continue;
+      framer.push({ line: dropping, text: '', problem: TOO_LONG }, out);
+      dropping = undefined;
+      bytes = bytes.subarray(newline + 1);
+    }
+    const end = bytes.lastIndexOf(NEWLINE);
+    if (end !== -1) {
+      feed(bytes.subarray(0, end), out);
+      bytes = bytes.subarray(end + 1);
+    }
+    if (bytes.length > MAX_LINE_BYTES) {
+      dropping = nextLine;
+      nextLine += 1;
+    } else rest = bytes;
     yield out;
   }
   const out: CsvRecord[] = [];
   if (atStart && hasBom(rest)) rest = rest.subarray(3);
-  if (rest.length > 0) feed(rest, out);
+  if (dropping !== undefined) framer.push({ line: dropping, text: '', problem: TOO_LONG }, out);
+  else if (rest.length > 0) feed(rest, out);
   framer.end(out);
   yield out;
 }

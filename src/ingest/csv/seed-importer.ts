@@ -226,7 +226,8 @@ export async function importSeedDirectory(
           seen.add(key);
           if (kind === 'streamers') {
             const streamer = row.value as StreamerRecord;
-            const characters = [...streamer.description];
+            // Code points, as Twitch counts; a slice first, as the text may be long.
+            const characters = [...streamer.description.slice(0, 2 * TWITCH_LIMITS.description + 2)];
             if (characters.length > TWITCH_LIMITS.description) {
               // Twitch allows no more; a longer one is not a real description, so keep only what fits.
               streamer.description = characters.slice(0, TWITCH_LIMITS.description).join('');
