@@ -28,6 +28,14 @@ export function visibleOneLine(text: string): string {
   return text.replace(CONTROLS_AND_BREAKS, standIn);
 }
 
+/**
+ * Only the C1 controls made visible: for text that carries its own deliberate C0 escapes (colours), where
+ * a C1 control can only have come from the data.
+ */
+export function visibleC1Controls(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, standIn);
+}
+
 /** `text` without its control characters (tab and line feed kept): for Discord, which shows them as nothing. */
 export function withoutControls(text: string): string {
   return text.replace(CONTROLS, '');

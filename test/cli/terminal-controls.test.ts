@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replyText } from '../../src/cli/reply-text.js';
 import { errorReply } from '../../src/commands/reply.js';
+import { createLogger } from '../../src/logging.js';
 import { runCli } from '../support/cli-harness.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
@@ -56,4 +57,26 @@ describe('terminal output from hostile text (issue 14, finding 4)', () => {
     expect(text.length).toBeLessThan(6_000);
     expect(text).toContain('more characters');
   });
+});
+
+describe('logs (issue 14, finding 4)', () => {
+  const tempDir = useTempDirs();
+
+  it.each(['json', 'pretty'] as const)(
+    'finding 4: a %s log line shows C1 controls in fields escaped, not raw (JSON escapes C0 only)',
+    (format) => {
+      const path = join(tempDir(), 'log.txt');
+      const fd = openSync(path, 'w');
+      try {
+        const logger = createLogger({ level: 'info', format }, fd);
+        logger.info({ login: `kim${HOSTILE}` }, `joined${HOSTILE}`);
+        logger.flush();
+      } finally {
+        closeSync(fd);
+      }
+      const text = readFileSync(path, 'utf8');
+      expect(text).toContain('kim');
+      expect(text).not.toMatch(RAW_CONTROL);
+    },
+  );
 });
