@@ -216,8 +216,21 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const id = store(pages);
     return { id, pages, first: await page(replies.get(id) as StoredReply, 0) };
   };
-  const busy = (c: Context) =>
-    c.json({ error: 'busy: too many commands at once; try again in a moment' }, 503);
+  // Refusals come as an error card too, so the page shows them like any other answer.
+  const refuse = async (c: Context, status: 401 | 503, title: string, detail: string) => {
+    const { id, first, pages } = await firstPage(errorReply(title, detail));
+    if (status === 503) c.header('retry-after', '1');
+    return c.json({ ...pageJson(id, first, pages), outcome: 'refused', elapsedMs: 0, error: detail }, status);
+  };
+  const BUSY = 'busy: too many commands at once; try again in a moment';
+  const busy = (c: Context) => refuse(c, 503, 'Busy', BUSY);
+  /** A page already drawn is served at once; drawing one waits its turn with the commands. */
+  const pageInTurn = async (stored: StoredReply, index: number) => {
+    const cached = stored.rendered.get(index);
+    return cached !== undefined
+      ? { busy: false as const, value: cached }
+      : queue.run(() => page(stored, index));
+  };
 
   app.post('/api/run', async (c) => {
     // Only this page may run commands: a JSON body cannot be posted cross-site without a CORS preflight,
@@ -240,7 +253,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         isRestricted(definition, invocation.subcommand) &&
         !authorised(c, getCookie(c, TOKEN_COOKIE))
       )
-        return c.json({ error: 'this command changes what is monitored: send the PLAYGROUND_TOKEN' }, 401);
+        return refuse(
+          c,
+          401,
+          'Restricted command',
+          'This playground is reachable from other machines: restricted commands need its PLAYGROUND_TOKEN (open the page once as /?token=…, or send Authorization: Bearer …).',
+        );
       // The answer and its first page's pictures are the heavy part: both inside the queue.
       const ran = await queue.run(async () => {
         const answer = await dispatch(invocation, registry, { graph, caller: 'playground', bots });
@@ -265,7 +283,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   app.get('/api/replies/:id/pages/:index', async (c) => {
     const stored = replies.get(c.req.param('id'));
     if (stored === undefined) return c.json({ error: 'this answer has expired; run the command again' }, 404);
-    const ran = await queue.run(() => page(stored, pageIndex(c.req.param('index'))));
+    const ran = await pageInTurn(stored, pageIndex(c.req.param('index')));
     if (ran.busy) return busy(c);
     const rendered = ran.value;
     return c.json(pageJson(c.req.param('id'), rendered, stored.pages));
@@ -274,8 +292,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   app.get('/api/replies/:id/files/:index/:name', async (c) => {
     const stored = replies.get(c.req.param('id'));
     if (stored === undefined) return c.text('expired', 404);
-    const ran = await queue.run(() => page(stored, pageIndex(c.req.param('index'))));
-    if (ran.busy) return busy(c);
+    const ran = await pageInTurn(stored, pageIndex(c.req.param('index')));
+    if (ran.busy) return c.text(BUSY, 503, { 'retry-after': '1' });
     const rendered = ran.value;
     const file = rendered.files.find((f) => f.name === c.req.param('name'));
     if (file === undefined) return c.text('not found', 404);
