@@ -31,12 +31,16 @@ describe('hostile CSV input (issue 14)', () => {
   it('finding 1: rows after an unclosed quote are read, not lost', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => `10,user${String(i).padStart(4, '0')}`);
     rows[9] = '10,"broken"login'; // file line 11
-    const { summary, where } = await importFiles(tempDir(), {
+    const { summary, where, rejections } = await importFiles(tempDir(), {
       'streamers.csv': ONE_STREAMER,
       'chatters.csv': `user_id,chatter_login\n${rows.join('\n')}\n`,
     });
     const chatters = summary.files.find((f) => f.file.endsWith('chatters.csv'));
     expect(where).toEqual(['chatters.csv:11']);
+    // csv-parse's own "at line 1" counted within the record; the reason leaves it out.
+    expect(rejections[0]?.reason).toBe(
+      'malformed CSV: text follows a closing quote (a quote inside a quoted field is written "")',
+    );
     expect(chatters).toMatchObject({ read: 1000, written: 999, rejected: 1, skipped: 0 });
   });
 

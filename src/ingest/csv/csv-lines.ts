@@ -87,8 +87,18 @@ function fieldsOf(text: string): { fields: string[] } | { error: string } {
     if (records.length !== 1 || first === undefined) return { error: 'malformed CSV: not one record' };
     return { fields: first };
   } catch (error) {
-    return { error: `malformed CSV: ${error instanceof Error ? error.message : String(error)}` };
+    return { error: `malformed CSV: ${csvProblem(error)}` };
   }
+}
+
+/** csv-parse's message in the reader's words; its "at line N" counts within the record, so it is dropped. */
+function csvProblem(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'CSV_INVALID_CLOSING_QUOTE')
+    return 'text follows a closing quote (a quote inside a quoted field is written "")';
+  if (code === 'CSV_INVALID_OPENING_QUOTE') return 'a quote inside an unquoted field (quote the whole field)';
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ at line \d+/, '');
 }
 
 const UNCLOSED = 'malformed CSV: a quote opened on this line is never closed';
