@@ -20,6 +20,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   'pipeline-bolt': async () => (await import('./pipeline-bolt.bench.js')).benchPipelineBolt,
   twitch: async () => (await import('./twitch.bench.js')).benchTwitch,
   durability: async () => (await import('./durability.bench.js')).benchDurability,
+  'healthz-flood': async () => (await import('./healthz-flood.bench.js')).benchHealthzFlood,
 };
 
 function table(rows: readonly BenchRow[]): string {

@@ -9,6 +9,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { BETWEENNESS_DEFAULTS } from './graph/algorithms/betweenness.js';
 import { TwitchgraphError } from './util/twitchgraph-error.js';
+import { splitUrlCredentials } from './util/secrets.js';
 
 const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -137,6 +138,11 @@ const envSchema = z.object({
   // --- web (playground, health, metrics) ---
   HTTP_HOST: text('127.0.0.1'),
   HTTP_PORT: wholeNumber(8080, 0, 65_535),
+  HTTP_ALLOWED_HOSTS: list(),
+  PLAYGROUND_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().min(16, { error: 'use at least 16 characters' }).optional(),
+  ),
   OPS_PORT: wholeNumber(9464, 0, 65_535),
   // --- bots ---
   BOT_LOGINS_EXTRA: list(),
@@ -151,13 +157,15 @@ const envSchema = z.object({
 type Env = z.infer<typeof envSchema>;
 
 function shape(env: Env, cwd: string) {
+  // Credentials written into GRAPH_URL move to the user and password, so the URL can be shown anywhere.
+  const graphUrl = env.GRAPH_URL === undefined ? undefined : splitUrlCredentials(env.GRAPH_URL);
   return {
     dataDir: resolve(cwd, env.TWITCHGRAPH_DATA_DIR),
     snapshotMinIntervalMs: env.SNAPSHOT_MIN_INTERVAL_MS,
     graph: {
-      url: env.GRAPH_URL,
-      user: env.GRAPH_USER,
-      password: env.GRAPH_PASSWORD,
+      url: graphUrl?.url,
+      user: env.GRAPH_USER ?? graphUrl?.user,
+      password: env.GRAPH_PASSWORD ?? graphUrl?.password,
       batchSize: env.GRAPH_BATCH_SIZE,
       connectRetries: env.GRAPH_CONNECT_RETRIES,
       connectBackoffMs: env.GRAPH_CONNECT_BACKOFF_MS,
@@ -208,7 +216,12 @@ function shape(env: Env, cwd: string) {
       publicKey: env.DISCORD_PUBLIC_KEY,
       httpPort: env.DISCORD_HTTP_PORT,
     },
-    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    http: {
+      host: env.HTTP_HOST,
+      port: env.HTTP_PORT,
+      allowedHosts: env.HTTP_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
+      playgroundToken: env.PLAYGROUND_TOKEN,
+    },
     ops: { port: env.OPS_PORT },
     bots: { extraLogins: env.BOT_LOGINS_EXTRA.map((l) => l.toLowerCase()) },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
@@ -216,6 +229,18 @@ function shape(env: Env, cwd: string) {
 }
 
 export type Config = ReturnType<typeof shape>;
+
+/** Every configured value that must never be printed or logged. */
+export function secretValues(config: Config): string[] {
+  return [
+    config.graph.password,
+    config.twitch.oauthToken?.replace(/^oauth:/, ''),
+    config.twitch.clientSecret,
+    config.twitch.broadcasterToken,
+    config.discord.token,
+    config.http.playgroundToken,
+  ].filter((s): s is string => s !== undefined && s.length > 0);
+}
 
 /** Thrown when the environment does not describe a usable configuration. Lists every problem at once. */
 export class ConfigError extends TwitchgraphError<'CONFIG_INVALID'> {
@@ -296,9 +321,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '(environment)');
       const raw = merged[key];
-      return raw === undefined
-        ? `${key}: ${issue.message}`
-        : `${key}: ${issue.message} (got ${JSON.stringify(raw)})`;
+      if (raw === undefined) return `${key}: ${issue.message}`;
+      // A rejected secret is still a secret: say how long it was, not what it was.
+      const got = /TOKEN|SECRET|PASSWORD/.test(key) ? `${raw.length} characters` : JSON.stringify(raw);
+      return `${key}: ${issue.message} (got ${got})`;
     });
     throw new ConfigError(problems);
   }

@@ -14,7 +14,7 @@ describe('config', () => {
     expect(config.dataDir).toBe('/srv/app/.twitchgraph');
     expect(config.graph.batchSize).toBe(1000);
     expect(config.kafka.topic).toBe('chatters');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, allowedHosts: [] });
     expect(config.discord.token).toBeUndefined();
   });
 
@@ -53,6 +53,15 @@ describe('config', () => {
     expect(message).toContain('HTTP_PORT: must be at most 65535 (got "70000")');
     expect(message).toContain('LOG_LEVEL');
     expect((error as ConfigError).problems.length).toBe(4);
+  });
+
+  it('reads the web guards: extra host names, and a playground token of 16+ characters only', () => {
+    const config = load({ HTTP_ALLOWED_HOSTS: 'Box.lan, listener', PLAYGROUND_TOKEN: 'x'.repeat(16) });
+    expect(config.http.allowedHosts).toEqual(['box.lan', 'listener']);
+    expect(config.http.playgroundToken).toBe('x'.repeat(16));
+    expect(() => load({ PLAYGROUND_TOKEN: 'short' })).toThrow(
+      'PLAYGROUND_TOKEN: use at least 16 characters (got 5 characters)',
+    );
   });
 
   it('checks settings that go in pairs', () => {

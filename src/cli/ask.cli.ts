@@ -12,6 +12,7 @@ import { openGraphStore } from '../graph/open-graph-store.js';
 import type { Reply } from '../commands/reply.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
+import { visibleOneLine } from '../util/terminal-text.js';
 import { replyJson, replyText } from './reply-text.js';
 
 export interface AskOptions {
@@ -50,7 +51,9 @@ export async function runAsk(
       error.command === undefined
         ? [...definitions.values()].flatMap(usageLines)
         : usageLines(definitions.get(error.command) ?? { name: error.command, description: '' });
-    io.err(`twitchgraph ask: ${error.message}\nusage:\n${usage.map((u) => `  ${u}`).join('\n')}\n`);
+    io.err(
+      `twitchgraph ask: ${visibleOneLine(error.message)}\nusage:\n${usage.map((u) => `  ${u}`).join('\n')}\n`,
+    );
     return EXIT.usage;
   }
   if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory()) {

@@ -1,6 +1,6 @@
 /** What every CLI subcommand gets: configuration, a logger, and where to write its output. */
 import type { Config } from '../config.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, secretValues } from '../config.js';
 import type { ConnectRetry } from '../graph/bolt/bolt-store.js';
 import type { Logger } from '../logging.js';
 import { createLogger } from '../logging.js';
@@ -27,7 +27,7 @@ export const processIO: CliIO = {
 };
 
 export function createCliContext(io: CliIO = processIO, config: Config = loadConfig()): CliContext {
-  return { config, logger: createLogger(config.log), io };
+  return { config, logger: createLogger(config.log, 2, secretValues(config)), io };
 }
 
 /** Exit codes shared by every subcommand. */

@@ -6,7 +6,8 @@ import type { SeedFileKind } from '../domain/csv-rows.schema.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { ImportSummary } from '../ingest/csv/seed-importer.js';
-import { importSeedDirectory } from '../ingest/csv/seed-importer.js';
+import { importSeedDirectory, rejectionText } from '../ingest/csv/seed-importer.js';
+import { visibleControls, visibleOneLine } from '../util/terminal-text.js';
 import type { CliContext, CliIO } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
 import { wholeNumberOption } from './option-parsers.js';
@@ -24,10 +25,15 @@ export interface ImportCliOptions {
 export function summaryText(summary: ImportSummary): string {
   const lines = summary.files.map((f) =>
     f.present
-      ? `  ${basename(f.file).padEnd(15)} ${formatCount(f.read).padStart(9)} read ${formatCount(f.written).padStart(9)} written ${formatCount(f.rejected).padStart(6)} rejected`
+      ? `  ${basename(f.file).padEnd(15)} ${formatCount(f.read).padStart(9)} read ${formatCount(f.written).padStart(9)} written ${formatCount(f.rejected).padStart(6)} rejected${f.skipped > 0 ? ` ${formatCount(f.skipped)} skipped (repeated rows)` : ''}`
       : `  ${basename(f.file).padEnd(15)} skipped`,
   );
   for (const f of summary.files) {
+    if (f.truncated > 0) {
+      lines.push(
+        `  note: ${basename(f.file)} has ${formatCount(f.truncated)} descriptions longer than Twitch's 300 characters, cut to 300; e.g. line ${f.truncatedExamples.join(', line ')}`,
+      );
+    }
     if (f.oddLogins > 0) {
       lines.push(
         `  note: ${basename(f.file)} has ${formatCount(f.oddLogins)} logins that are not valid Twitch logins (spreadsheet-mangled?), imported as they are; e.g. line ${f.oddLoginExamples.join(', line ')}`,
@@ -39,12 +45,14 @@ export function summaryText(summary: ImportSummary): string {
     : summary.rejected > 0
       ? 'finished with rejected rows'
       : 'done';
-  return [
+  const text = [
     `Import from ${summary.directory}: ${verdict} in ${(summary.elapsedMs / 1000).toFixed(2)} s`,
     ...lines,
-    `  total           ${formatCount(summary.read).padStart(9)} read ${formatCount(summary.written).padStart(9)} written ${formatCount(summary.rejected).padStart(6)} rejected`,
+    `  total           ${formatCount(summary.read).padStart(9)} read ${formatCount(summary.written).padStart(9)} written ${formatCount(summary.rejected).padStart(6)} rejected${summary.skipped > 0 ? ` ${formatCount(summary.skipped)} skipped` : ''}`,
     '',
   ].join('\n');
+  // Notes quote logins and the directory name, which come from outside.
+  return visibleControls(text);
 }
 
 /** Import into an open store, reporting on `io`. Used by `import` and by `start`'s first run. */
@@ -65,7 +73,7 @@ export async function importWithReport(
         rejectLines += 1;
         if (rejectLines <= maxRejectLines) {
           progress.done();
-          io.err(`${r.file}:${r.line}: ${r.reason}\n`);
+          io.err(`${visibleOneLine(rejectionText(r))}\n`);
         } else if (rejectLines === maxRejectLines + 1) io.err(`… further rejected rows are only counted\n`);
       },
       onProgress: (p) => {

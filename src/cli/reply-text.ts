@@ -1,6 +1,11 @@
 /** A Reply as terminal text: title, fields, an aligned table, notes. */
 import stringWidth from 'string-width';
 import type { Reply, ReplyTable } from '../commands/reply.js';
+import { clipText, visibleControls, visibleOneLine } from '../util/terminal-text.js';
+
+/** Discord's own limits for an embed's description and a field's value; a terminal needs no more. */
+const MAX_DESCRIPTION = 4096;
+const MAX_FIELD_VALUE = 1024;
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   const gap = ' '.repeat(Math.max(0, width - stringWidth(text)));
@@ -8,36 +13,41 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 }
 
 export function tableText(table: ReplyTable): string {
-  const clean = (cell: string) => cell.replace(/\s+/g, ' ');
+  // Visible before measuring: a control character is zero columns wide, its stand-in one.
+  const clean = (cell: string) => visibleOneLine(cell.replace(/\s+/g, ' '));
   const rows = table.rows.map((row) => row.map(clean));
-  const widths = table.columns.map((column, i) =>
-    Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(row[i] ?? ''))),
+  const headers = table.columns.map((c) => clean(c.header));
+  const widths = headers.map((header, i) =>
+    Math.max(stringWidth(header), ...rows.map((row) => stringWidth(row[i] ?? ''))),
   );
   const line = (cells: readonly string[]) =>
     table.columns
       .map((column, i) => pad(cells[i] ?? '', widths[i] ?? 0, column.align ?? 'left'))
       .join('  ')
       .trimEnd();
-  return [
-    line(table.columns.map((c) => c.header)),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(line),
-  ].join('\n');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Graph text (descriptions, logins) reaches the terminal: controls made visible, sizes kept sane. */
 export function replyText(reply: Reply): string {
-  const parts: string[] = [reply.title];
-  if (reply.url !== undefined) parts.push(reply.url);
-  if (reply.description !== undefined && reply.description !== '') parts.push(reply.description);
+  const parts: string[] = [visibleOneLine(reply.title)];
+  if (reply.url !== undefined) parts.push(visibleOneLine(reply.url));
+  if (reply.description !== undefined && reply.description !== '')
+    parts.push(clipText(reply.description, MAX_DESCRIPTION));
   if (reply.fields !== undefined && reply.fields.length > 0) {
-    const width = Math.max(...reply.fields.map((f) => stringWidth(f.name)));
-    parts.push(reply.fields.map((f) => `${pad(f.name, width, 'left')}  ${f.value}`).join('\n'));
+    const names = reply.fields.map((f) => visibleOneLine(f.name));
+    const width = Math.max(...names.map((n) => stringWidth(n)));
+    parts.push(
+      reply.fields
+        .map((f, i) => `${pad(names[i] ?? '', width, 'left')}  ${clipText(f.value, MAX_FIELD_VALUE)}`)
+        .join('\n'),
+    );
   }
   if (reply.table !== undefined) parts.push(tableText(reply.table));
   if (reply.images.length > 0)
     parts.push(reply.images.map((i) => `[image ${i.name}: ${i.description}]`).join('\n'));
   if (reply.notes.length > 0) parts.push(reply.notes.map((n) => `note: ${n}`).join('\n'));
-  return `${parts.join('\n\n')}\n`;
+  return `${visibleControls(parts.join('\n\n'))}\n`;
 }
 
 /** The reply as JSON: the structured `data` and what the reply says, images named but not inlined. */

@@ -33,6 +33,7 @@ export async function startRoleOps(
     return await startOpsServer({
       host: config.http.host,
       port: config.ops.port,
+      allowedHosts: config.http.allowedHosts,
       role,
       logger,
       checks: readinessChecks(context, deps),

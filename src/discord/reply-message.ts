@@ -11,6 +11,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import stringWidth from 'string-width';
 import type { Reply, ReplyField, ReplyImage, ReplyStatus, ReplyTable } from '../commands/reply.js';
+import { withoutControls } from '../util/terminal-text.js';
 
 /** Discord's limits for embeds and messages (characters are counted per embed text and across all embeds). */
 export const DISCORD_LIMITS = {
@@ -481,7 +482,39 @@ export class PagedReply {
   }
 }
 
+/**
+ * The reply's text without control characters: graph text (descriptions, logins) comes from outside, and a
+ * carriage return or NUL in an embed would break its layout or be dropped by Discord unevenly.
+ */
+function withoutControlsIn(reply: Reply): Reply {
+  const { title, description, fields, table, notes } = reply;
+  return {
+    ...reply,
+    title: withoutControls(title),
+    ...(description === undefined ? {} : { description: withoutControls(description) }),
+    ...(fields === undefined
+      ? {}
+      : {
+          fields: fields.map((f) => ({
+            ...f,
+            name: withoutControls(f.name),
+            value: withoutControls(f.value),
+          })),
+        }),
+    ...(table === undefined
+      ? {}
+      : {
+          table: {
+            ...table,
+            columns: table.columns.map((c) => ({ ...c, header: withoutControls(c.header) })),
+            rows: table.rows.map((row) => row.map(withoutControls)),
+          },
+        }),
+    notes: notes.map(withoutControls),
+  };
+}
+
 /** Lay out a reply for Discord. */
 export function pageReply(reply: Reply, options: ReplyMessageOptions = {}): PagedReply {
-  return new PagedReply(reply, options);
+  return new PagedReply(withoutControlsIn(reply), options);
 }

@@ -14,6 +14,9 @@ const count = (field: string) =>
     .transform(Number)
     .refine(Number.isSafeInteger, { error: `${field} is too large` });
 
+/** Limits Twitch itself sets: a display name is the login's 25 characters re-cased (or localised). */
+export const TWITCH_LIMITS = { displayName: 25, description: 300 } as const;
+
 const nonEmpty = (field: string) =>
   z
     .string()
@@ -43,7 +46,9 @@ export const streamerRowSchema = z
     id: z.string().trim(),
     user_id: twitchIdSchema,
     user_login: loginSchema,
-    user_name: nonEmpty('user_name'),
+    user_name: nonEmpty('user_name').max(TWITCH_LIMITS.displayName, {
+      error: `user_name is longer than ${TWITCH_LIMITS.displayName} characters (the Twitch limit)`,
+    }),
     game_name: z.string().trim(),
     language: z.string().trim(),
     thumbnail_url: z.string().trim(),

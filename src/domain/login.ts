@@ -8,16 +8,18 @@ export function isTwitchLogin(value: string): boolean {
 }
 
 /**
- * A login as found in data files. Lenient on purpose: the real seed data holds logins that a spreadsheet
- * turned into numbers or dates (`1.00E+12`, `24-Sep`); they are kept as-is (the importer warns about
- * them) so the graph matches the seed's. Lower-cased, trimmed, no whitespace or commas.
+ * A login as found in data files. Twitch's length limit (25) holds, but not its character rule: the real
+ * seed data holds 3-character logins of old accounts and logins that a spreadsheet turned into numbers or
+ * dates (`1.00E+12`, `24-Sep`); they are kept as-is (the importer counts them) so the graph matches the
+ * seed's. Lower-cased, trimmed; no whitespace, commas or control characters.
  */
 export const loginSchema = z
   .string()
   .trim()
   .min(1, { error: 'login is empty' })
-  .max(64, { error: 'login is longer than 64 characters' })
+  .max(25, { error: 'login is longer than 25 characters (the Twitch limit)' })
   .regex(/^[^\s,]+$/, { error: 'login contains whitespace or a comma' })
+  .regex(/^[^\p{Cc}]+$/u, { error: 'login contains control characters' })
   .transform((v) => v.toLowerCase());
 
 /** Twitch user and broadcaster ids are decimal strings; they exceed 2^31 so they stay strings. */

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import { collectDefaultMetrics } from 'prom-client';
+import { hostAllowList, securityHeaders, smallBodies } from '../http/http-guards.js';
 import type { Logger } from '../logging.js';
 import { METRIC_PREFIX, metricsRegistry } from './metrics.js';
 
@@ -28,6 +29,8 @@ export interface OpsServerOptions {
   registry?: Registry;
   /** Per check, in milliseconds (default 2 s). */
   checkTimeoutMs?: number;
+  /** Host names answered besides loopback names and the bind address (`HTTP_ALLOWED_HOSTS`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface OpsServer {
@@ -45,7 +48,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function opsApp(options: Omit<OpsServerOptions, 'host' | 'port'>): Hono {
+export function opsApp(options: Omit<OpsServerOptions, 'port'>): Hono {
   const registry = options.registry ?? metricsRegistry;
   if (!registriesWithDefaults.has(registry)) {
     // Process metrics (CPU, memory, event-loop lag, GC) beside the product's own.
@@ -54,6 +57,10 @@ export function opsApp(options: Omit<OpsServerOptions, 'host' | 'port'>): Hono {
   }
   const started = Date.now();
   const app = new Hono();
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.use(hostAllowList({ bindHost: options.host, extra: options.allowedHosts ?? [] }));
+  app.use(securityHeaders());
+  app.use(smallBodies());
   app.get('/healthz', (c) =>
     c.json({ status: 'ok', role: options.role, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
   );

@@ -23,7 +23,7 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Control characters and line breaks would draw as boxes or break a one-line label. */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ').trim();
 }
 
 /**

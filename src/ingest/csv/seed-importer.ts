@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeedFileKind } from '../../domain/csv-rows.schema.js';
-import { SEED_FILE_ORDER, SEED_FILES } from '../../domain/csv-rows.schema.js';
+import { SEED_FILE_ORDER, SEED_FILES, TWITCH_LIMITS } from '../../domain/csv-rows.schema.js';
 import type {
   ChatterPresence,
   RoleGrant,
@@ -23,7 +23,15 @@ import { readSeedFile, SeedFileError } from './seed-csv-reader.js';
 export interface Rejection {
   file: string;
   line: number;
+  /** The last line of a rejected range (a record spanning several lines). */
+  lastLine?: number;
   reason: string;
+}
+
+/** `file:line: reason`, or `file:first-last: reason` for a range. */
+export function rejectionText(r: Rejection): string {
+  const where = r.lastLine === undefined || r.lastLine === r.line ? `${r.line}` : `${r.line}-${r.lastLine}`;
+  return `${r.file}:${where}: ${r.reason}`;
 }
 
 export interface FileSummary {
@@ -32,6 +40,11 @@ export interface FileSummary {
   read: number;
   written: number;
   rejected: number;
+  /** Rows that repeat an earlier row of the same file: read, but no change to write. */
+  skipped: number;
+  /** Descriptions cut to the Twitch limit. */
+  truncated: number;
+  truncatedExamples: number[];
   /** Logins that are not valid Twitch logins (e.g. turned into numbers by a spreadsheet); kept as-is. */
   oddLogins: number;
   oddLoginExamples: string[];
@@ -50,6 +63,7 @@ export interface ImportSummary {
   read: number;
   written: number;
   rejected: number;
+  skipped: number;
   /** True when `strict` stopped the import at the first rejected row. */
   stopped: boolean;
   elapsedMs: number;
@@ -69,6 +83,22 @@ export interface ImportOptions {
 interface Pending<T> {
   line: number;
   value: T;
+}
+
+/** What makes a row a distinct change, so a repeated row is counted once. */
+function keyOf(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): string {
+  switch (kind) {
+    case 'streamers':
+      return (value as StreamerRecord).id;
+    case 'teams': {
+      const team = value as TeamMembership;
+      return `${team.streamerId}\u0000${team.team}`;
+    }
+    default: {
+      const grant = value as RoleGrant | ChatterPresence;
+      return `${grant.streamerId}\u0000${grant.login}`;
+    }
+  }
 }
 
 function loginOf(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): string | null {
@@ -102,7 +132,7 @@ export class ImportStopped extends TwitchgraphError<'IMPORT_STOPPED'> {
   readonly code = 'IMPORT_STOPPED';
   readonly canRetry = false;
   constructor(readonly rejection: Rejection) {
-    super(`${rejection.file}:${rejection.line}: ${rejection.reason} (stopped: --strict)`);
+    super(`${rejectionText(rejection)} (stopped: --strict)`);
     this.name = 'ImportStopped';
   }
 }
@@ -143,6 +173,9 @@ export async function importSeedDirectory(
       read: 0,
       written: 0,
       rejected: 0,
+      skipped: 0,
+      truncated: 0,
+      truncatedExamples: [],
       oddLogins: 0,
       oddLoginExamples: [],
     };
@@ -150,9 +183,9 @@ export async function importSeedDirectory(
     if (options.skip?.includes(kind) === true) summary.present = false;
     if (!summary.present || stopped) continue;
 
-    const reject = (line: number, reason: string) => {
+    const reject = (line: number, reason: string, lastLine = line) => {
       summary.rejected += 1;
-      const rejection = { file: label, line, reason };
+      const rejection: Rejection = { file: label, line, reason, ...(lastLine === line ? {} : { lastLine }) };
       options.onReject?.(rejection);
       if (options.strict === true) throw new ImportStopped(rejection);
     };
@@ -161,6 +194,7 @@ export async function importSeedDirectory(
     const progress: ReadProgress = { bytes: 0 };
     let lastProgress = performance.now();
     let pending: Pending<SeedRecord<SeedFileKind>>[] = [];
+    const seen = new Set<string>();
 
     const flush = async () => {
       if (pending.length === 0) return;
@@ -184,8 +218,25 @@ export async function importSeedDirectory(
           summary.read += 1;
           if (!row.ok) {
             await flush();
-            reject(row.line, row.reason);
+            reject(row.line, row.reason, row.lastLine);
             continue;
+          }
+          const key = keyOf(kind, row.value);
+          if (seen.has(key)) {
+            summary.skipped += 1;
+            continue;
+          }
+          seen.add(key);
+          if (kind === 'streamers') {
+            const streamer = row.value as StreamerRecord;
+            // Code points, as Twitch counts; a slice first, as the text may be long.
+            const characters = [...streamer.description.slice(0, 2 * TWITCH_LIMITS.description + 2)];
+            if (characters.length > TWITCH_LIMITS.description) {
+              // Twitch allows no more; a longer one is not a real description, so keep only what fits.
+              streamer.description = characters.slice(0, TWITCH_LIMITS.description).join('');
+              summary.truncated += 1;
+              if (summary.truncatedExamples.length < 5) summary.truncatedExamples.push(row.line);
+            }
           }
           const login = loginOf(kind, row.value);
           if (login !== null && !isTwitchLogin(login)) {
@@ -222,13 +273,15 @@ export async function importSeedDirectory(
     options.onProgress?.({ file: label, rows: summary.read, bytes: totalBytes, totalBytes });
   }
   await store.flush();
-  const total = (key: 'read' | 'written' | 'rejected') => files.reduce((sum, f) => sum + f[key], 0);
+  const total = (key: 'read' | 'written' | 'rejected' | 'skipped') =>
+    files.reduce((sum, f) => sum + f[key], 0);
   return {
     directory,
     files,
     read: total('read'),
     written: total('written'),
     rejected: total('rejected'),
+    skipped: total('skipped'),
     stopped,
     elapsedMs: performance.now() - started,
   };
