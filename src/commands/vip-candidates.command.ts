@@ -3,6 +3,7 @@
  * with the reasons. The score is documented in src/insights/vip-candidates.ts and the README.
  */
 import { z } from 'zod';
+import { audienceAffinity } from '../insights/audience-affinity.js';
 import type { CandidateRole } from '../insights/vip-candidates.js';
 import { rankCandidates } from '../insights/vip-candidates.js';
 import { botsOf, defineCommand, limitArg, nameArg } from './command.js';
@@ -67,6 +68,7 @@ export const vipCandidatesCommand = defineCommand({
     const flags = await botsOf(ports).flags();
     const pool = audience.filter((m) => m.chatsHere && !m.vipHere && !m.moderatorHere && !flags.has(m.login));
     const ranks = await graph.pagerank({ limit: pool.length, names: pool.map((m) => m.login) });
+    const affinity = await audienceAffinity(graph, streamer.id, pool);
     const now = (ports.now?.() ?? new Date()).getTime();
     const ranking = rankCandidates(audience, {
       role: args.role,
@@ -75,6 +77,7 @@ export const vipCandidatesCommand = defineCommand({
       channelLogin: streamer.login,
       bots: new Set(flags.keys()),
       pagerank: new Map(ranks.map((r) => [r.name, r.score])),
+      affinity,
     });
     const badge = args.role === 'vip' ? 'VIP' : 'moderator';
     const botsHere = audience
@@ -86,6 +89,7 @@ export const vipCandidatesCommand = defineCommand({
         (ranking.missing.length === 0
           ? ''
           : ` Not in this data: ${ranking.missing.join(', ')}${ranking.missing.includes('messages') ? ' (CSV imports have no message counts; live chat adds them)' : ''}.`),
+      'Equal scores are ordered by audience affinity: how much of this audience their other channels share.',
       `${formatCount(ranking.considered)} chatters considered; ${formatCount(ranking.alreadyBadged)} already VIP or moderator and ${formatCount(ranking.bots)} flagged as bots were left out.`,
     ];
     const title = `${badge} candidates for ${streamer.displayName}`;
