@@ -24,6 +24,20 @@ describe('twitchgraph CLI', () => {
     ).toEqual(['Grand Theft Auto V 7', 'League of Legends 7']);
   });
 
+  it('says in one line when the data directory is missing or holds no seed files', async () => {
+    const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
+    const missing = join(tempDir(), 'nowhere');
+    const result = await runCli(['import', '--data', missing], env);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`twitchgraph import: ${missing}: no such directory\n`);
+    const empty = tempDir();
+    const none = await runCli(['import', '--data', empty], env);
+    expect(none.code).toBe(1);
+    expect(none.err.trim().split('\n')).toEqual([
+      `twitchgraph import: ${empty}: no seed CSV files here (expected streamers.csv, teams.csv, vips.csv, moderators.csv, chatters.csv)`,
+    ]);
+  });
+
   it('prints /stats as JSON keyed by label and relationship type', async () => {
     const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
     await runCli(['import', '--data', demoDatasetDir()], env);
