@@ -15,22 +15,34 @@ function statePath(dataDir: string): string {
   return join(dataDir, FILE_NAME);
 }
 
-/** Events of `file` already published by earlier starts; 0 for another file or no (or an unreadable) record. */
-export async function replayedSoFar(dataDir: string, file: string): Promise<number> {
+async function readState(dataDir: string): Promise<StartReplayState | undefined> {
   let text: string;
   try {
     text = await readFile(statePath(dataDir), 'utf8');
   } catch {
-    return 0;
+    return undefined;
   }
-  let state: StartReplayState;
   try {
-    state = stateSchema.parse(JSON.parse(text));
+    return stateSchema.parse(JSON.parse(text));
   } catch {
     // A damaged record costs at most a replay from the start; it must not stop the product.
-    return 0;
+    return undefined;
   }
-  return state.file === resolve(file) ? state.published : 0;
+}
+
+/** Events of `file` already published by earlier starts; 0 for another file or no (or an unreadable) record. */
+export async function replayedSoFar(dataDir: string, file: string): Promise<number> {
+  const state = await readState(dataDir);
+  return state?.file === resolve(file) ? state.published : 0;
+}
+
+/**
+ * Whether `start` put the sample from `file` into this store (a record exists for it, even at 0 events).
+ * A store that holds data without one was filled by something else (`import`, `ingest`), and replaying the
+ * sample into it would mix two datasets.
+ */
+export async function sampleStartedHere(dataDir: string, file: string): Promise<boolean> {
+  return (await readState(dataDir))?.file === resolve(file);
 }
 
 export async function recordReplayed(dataDir: string, file: string, published: number): Promise<void> {

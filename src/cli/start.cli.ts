@@ -35,7 +35,7 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
-import { recordReplayed, replayedSoFar } from './start-replay-state.js';
+import { recordReplayed, replayedSoFar, sampleStartedHere } from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
 import { untilAborted } from './until-signal.js';
 
@@ -113,7 +113,10 @@ export async function runStart(
         ...(live ? {} : { skip: ['chatters'] as const }),
       });
       io.err(summaryText(summary));
+      // From now on this store is the sample's: later starts go on with its replay.
+      if (!live) await recordReplayed(config.dataDir, chatters, 0);
     }
+    const ownSample = firstRun || (await sampleStartedHere(config.dataDir, chatters));
 
     const bus: EventBus = await openEventBus(config, logger);
     closers.push(() => bus.close());
@@ -160,6 +163,10 @@ export async function runStart(
       const running = listener;
       closers.push(() => running.close());
       source = `listening to Twitch chat in ${config.twitch.channels.join(', ')} (and channels added with /monitor)`;
+    } else if (!ownSample) {
+      source =
+        'no chat source: the graph already holds data that start did not import, and the sample replay ' +
+        'would mix into it (set TWITCH_CHANNELS for live chat, or an empty TWITCHGRAPH_DATA_DIR for the sample)';
     } else if (existsSync(chatters)) {
       const publisher = await bus.publisher();
       closers.push(() => publisher.close());
