@@ -18,6 +18,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   bolt: async () => (await import('./bolt.bench.js')).benchBolt,
   'pipeline-bolt': async () => (await import('./pipeline-bolt.bench.js')).benchPipelineBolt,
   twitch: async () => (await import('./twitch.bench.js')).benchTwitch,
+  communities: async () => (await import('./communities.bench.js')).benchCommunities,
 };
 
 function table(rows: readonly BenchRow[]): string {

@@ -4,6 +4,7 @@
  * rest of the line, so quotes are optional for the last value.
  */
 import type { CommandDefinition, Invocation, OptionDefinition } from './command.js';
+import { closestNames } from './name-suggester.js';
 
 export class CommandLineError extends Error {
   constructor(
@@ -58,8 +59,11 @@ export function parseCommandLine(
   const name = head.replace(/^\//, '').toLowerCase();
   const definition = definitions.get(name);
   if (definition === undefined) {
+    const close = closestNames(name, [...definitions.keys()]);
     throw new CommandLineError(
-      `unknown command /${name}; commands: ${[...definitions.keys()].map((n) => `/${n}`).join(' ')}`,
+      `unknown command /${name}; ` +
+        (close.length === 0 ? '' : `did you mean ${close.map((n) => `/${n}`).join(', ')}? `) +
+        `commands: ${[...definitions.keys()].map((n) => `/${n}`).join(' ')}`,
     );
   }
   const invocation: Invocation = { command: name, options: {} };

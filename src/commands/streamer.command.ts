@@ -3,8 +3,8 @@ import { drawReplyImages, imageName, weighView } from '../render/reply-images.js
 import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
 import { botsOf, defineCommand, nameArg } from './command.js';
 import { communitiesOf } from './communities.command.js';
-import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatDate, formatList } from './format.js';
+import { streamerNotFound } from './not-found.js';
 import type { Reply } from './reply.js';
 import { errorReply, reply } from './reply.js';
 
@@ -37,12 +37,7 @@ export const streamerCommand = defineCommand({
   async run(args, ports): Promise<Reply> {
     const { graph } = ports;
     const found = await graph.findStreamer(args.name);
-    if (found === null) {
-      const empty = await emptyGraphNote(graph);
-      return errorReply('Streamer not found', `No streamer called "${args.name}".`, [
-        empty ?? 'Use `/streamers` to list them; names are matched by login or display name.',
-      ]);
-    }
+    if (found === null) return streamerNotFound(graph, 'Streamer not found', args.name);
     const hood = await graph.neighbourhood(found.id, { chatterLimit: 0 });
     if (hood === null) return errorReply('Streamer not found', `"${args.name}" disappeared while reading.`);
     const s = hood.streamer;

@@ -7,10 +7,10 @@ import { audienceAffinity } from '../insights/audience-affinity.js';
 import type { CandidateRole } from '../insights/vip-candidates.js';
 import { rankCandidates } from '../insights/vip-candidates.js';
 import { botsOf, defineCommand, limitArg, nameArg } from './command.js';
-import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatList } from './format.js';
+import { streamerNotFound } from './not-found.js';
 import type { Reply } from './reply.js';
-import { errorReply, reply } from './reply.js';
+import { reply } from './reply.js';
 
 const MAX_CANDIDATES = 25;
 
@@ -59,10 +59,7 @@ export const vipCandidatesCommand = defineCommand({
     const { graph } = ports;
     const streamer = await graph.findStreamer(args.channel);
     if (streamer === null) {
-      return errorReply('Channel not found', `No streamer called "${args.channel}".`, [
-        (await emptyGraphNote(graph)) ??
-          'Names are matched by login or display name; `/streamers` lists them.',
-      ]);
+      return streamerNotFound(graph, 'Channel not found', args.channel);
     }
     const audience = (await graph.channelAudience(streamer.id)) ?? [];
     const flags = await botsOf(ports).flags();

@@ -38,6 +38,15 @@ describe('twitchgraph CLI', () => {
     ]);
   });
 
+  it('exits 3 when the streamer asked about is not in the graph, suggesting close names', async () => {
+    const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
+    await runCli(['import', '--data', demoDatasetDir()], env);
+    const result = await runCli(['ask', '/streamer lck_koera'], env);
+    expect(result.code).toBe(3);
+    expect(result.out).toContain('No streamer called "lck_koera". Did you mean lck_korea?');
+    expect((await runCli(['ask', '/streamer lck_korea'], env)).code).toBe(0);
+  });
+
   it('prints /stats as JSON keyed by label and relationship type', async () => {
     const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
     await runCli(['import', '--data', demoDatasetDir()], env);

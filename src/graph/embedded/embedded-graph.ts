@@ -108,6 +108,8 @@ export class EmbeddedGraph {
   /** Chatters per stream (CHATTER in-degree), kept as relationships come and go: audience sizes. */
   private readonly chatterCount = new Map<string, number>();
   private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
+  /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
+  private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
 
@@ -689,6 +691,16 @@ export class EmbeddedGraph {
   }
 
   sharedAudienceGraph(excludeLogins: readonly string[] = []): SharedAudienceGraph {
+    const excludeKey = [...excludeLogins].sort().join('\n');
+    const cached = this.sharedAudienceCache;
+    if (cached !== undefined && cached.version === this.version && cached.exclude === excludeKey)
+      return cached.graph;
+    const graph = this.readSharedAudienceGraph(excludeLogins);
+    this.sharedAudienceCache = { version: this.version, exclude: excludeKey, graph };
+    return graph;
+  }
+
+  private readSharedAudienceGraph(excludeLogins: readonly string[]): SharedAudienceGraph {
     const exclude = new Set(excludeLogins);
     const streams = [...this.kindSet('Stream')].sort((x, y) =>
       compareNames(this.streamAttrs(x).id, this.streamAttrs(y).id),
