@@ -69,7 +69,7 @@ describe('detectCommunities', () => {
       pairs: [...graph.pairs].reverse(),
     };
     const a = detectCommunities(graph);
-    const b = detectCommunities(graph);
+    const b = detectCommunities({ channels: [...graph.channels], pairs: [...graph.pairs] });
     expect(b).toEqual(a);
     const ids = (r: ReturnType<typeof detectCommunities>) =>
       r.communities.map((c) => c.channels.map((m) => m.channel.id).sort());
