@@ -19,6 +19,26 @@ import { reply } from './reply.js';
 const TOP_CHANNELS = 4;
 /** Channels labelled on the map. */
 const MAP_LABELS = 30;
+/** Links drawn per channel on the map: its strongest; a big graph links nearly every pair of channels. */
+const MAP_LINKS_PER_CHANNEL = 6;
+
+/** Each channel's strongest links (the union over channels), so the map shows structure, not a hairball. */
+export function strongestLinks(
+  pairs: SharedAudienceGraph['pairs'],
+  perChannel: number,
+): SharedAudienceGraph['pairs'] {
+  const byChannel = new Map<string, SharedAudienceGraph['pairs']>();
+  for (const pair of pairs)
+    for (const end of [pair.a, pair.b]) {
+      const list = byChannel.get(end) ?? [];
+      list.push(pair);
+      byChannel.set(end, list);
+    }
+  const kept = new Set<SharedAudienceGraph['pairs'][number]>();
+  for (const list of byChannel.values())
+    for (const pair of list.sort((x, y) => y.shared - x.shared).slice(0, perChannel)) kept.add(pair);
+  return pairs.filter((pair) => kept.has(pair));
+}
 
 /** The most common values among members (unknown left out), most common first, then by name. */
 export function mostCommon(values: readonly (string | null)[], max: number): string[] {
@@ -139,9 +159,13 @@ export const communitiesCommand = defineCommand({
           input: {
             title: `Communities by shared audience (modularity ${result.modularity.toFixed(3)})`,
             nodes,
-            links: input.pairs.map((p) => ({ source: p.a, target: p.b, weight: p.shared })),
+            links: strongestLinks(input.pairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
+              source: p.a,
+              target: p.b,
+              weight: p.shared,
+            })),
             legend,
-            footer: `Node size: chatters · link width: shared chatters · ${Math.min(MAP_LABELS, nodes.length)} biggest channels labelled`,
+            footer: `Node size: chatters · link width: shared chatters (each channel's ${MAP_LINKS_PER_CHANNEL} strongest links) · ${Math.min(MAP_LABELS, nodes.length)} biggest channels labelled`,
           },
           options: { maxLabels: MAP_LABELS },
         },

@@ -97,11 +97,12 @@ export async function renderCommunityMap(
   const plot: Box = { x: 12, y: HEADER, width: width - LEGEND_WIDTH - 24, height: height - HEADER - FOOTER };
 
   // Area proportional to audience: radius by square root, between 4 and 30 pixels.
-  const maxAudience = Math.max(1, ...input.nodes.map((n) => n.audience));
+  const maxAudience = input.nodes.reduce((m, n) => Math.max(m, n.audience), 1);
   const radius = (audience: number) => 4 + 26 * Math.sqrt(Math.max(0, audience) / maxAudience);
   const nodes: SimNode[] = input.nodes.map((n) => ({ id: n.id, r: radius(n.audience) }));
   const index = new Map(nodes.map((n, i) => [n.id, i]));
-  const maxWeight = Math.max(1, ...input.links.map((l) => l.weight));
+  // reduce, not Math.max(...): a big graph has hundreds of thousands of links, too many for arguments.
+  const maxWeight = input.links.reduce((m, l) => Math.max(m, l.weight), 1);
   const links: (SimulationLinkDatum<SimNode> & { weight: number })[] = input.links
     .filter((l) => index.has(l.source) && index.has(l.target))
     .map((l) => ({ source: l.source, target: l.target, weight: l.weight }));

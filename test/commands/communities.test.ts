@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/commands/command-line.js';
 import type { CommandPorts } from '../../src/commands/command.js';
 import { dispatch } from '../../src/commands/dispatcher.js';
+import { strongestLinks } from '../../src/commands/communities.command.js';
 import { buildRegistry } from '../../src/commands/registry.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { BotDetector } from '../../src/insights/bot-detector.js';
@@ -69,7 +70,21 @@ describe('/communities', () => {
     const graph = await plantedStore();
     const { reply } = await run('/communities', { graph });
     expect(reply.images.map((i) => [i.name, i.kind])).toEqual([['communities.png', 'graph']]);
+    expect(reply.notes.join(' ')).not.toContain('could not be drawn');
     expect(reply.images[0]?.png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it("keeps each channel's strongest links for the map", () => {
+    const pairs = [
+      { a: 'a', b: 'b', shared: 9 },
+      { a: 'a', b: 'c', shared: 1 },
+      { a: 'a', b: 'd', shared: 5 },
+      { a: 'b', b: 'c', shared: 2 },
+      { a: 'c', b: 'd', shared: 3 },
+    ];
+    // a keeps a–b; b keeps a–b; c keeps c–d; d keeps a–d.
+    expect(strongestLinks(pairs, 1)).toEqual([pairs[0], pairs[2], pairs[4]]);
+    expect(strongestLinks(pairs, 5)).toEqual(pairs);
   });
 
   it('says so when no channel shares a chatter', async () => {
