@@ -19,6 +19,8 @@ import { reply } from './reply.js';
 const TOP_CHANNELS = 4;
 /** Channels labelled on the map. */
 const MAP_LABELS = 30;
+/** Channels drawn on the map, biggest audiences first; a layout of thousands costs seconds and shows a blur. */
+const MAP_MAX_CHANNELS = 300;
 /** Links drawn per channel on the map: its strongest; a big graph links nearly every pair of channels. */
 const MAP_LINKS_PER_CHANNEL = 6;
 
@@ -140,7 +142,7 @@ export const communitiesCommand = defineCommand({
       ]),
     );
     if (result.communities.length > shown.length) legend.set(0, 'other communities');
-    const nodes: CommunityMapNode[] = result.communities.flatMap((c) =>
+    const allNodes: CommunityMapNode[] = result.communities.flatMap((c) =>
       c.channels.map((m) => ({
         id: m.channel.id,
         label: m.channel.login || m.channel.displayName,
@@ -148,6 +150,12 @@ export const communitiesCommand = defineCommand({
         audience: m.audience,
       })),
     );
+    const nodes = [...allNodes]
+      .sort((a, b) => b.audience - a.audience || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, MAP_MAX_CHANNELS);
+    const drawnIds = new Set(nodes.map((n) => n.id));
+    const mapPairs = input.pairs.filter((p) => drawnIds.has(p.a) && drawnIds.has(p.b));
+    const leftOff = allNodes.length - nodes.length;
     const { images, notes: imageNotes } = await drawReplyImages(
       [
         {
@@ -159,13 +167,18 @@ export const communitiesCommand = defineCommand({
           input: {
             title: `Communities by shared audience (modularity ${result.modularity.toFixed(3)})`,
             nodes,
-            links: strongestLinks(input.pairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
+            links: strongestLinks(mapPairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
               source: p.a,
               target: p.b,
               weight: p.shared,
             })),
             legend,
-            footer: `Node size: chatters · link width: shared chatters (each channel's ${MAP_LINKS_PER_CHANNEL} strongest links) · ${Math.min(MAP_LABELS, nodes.length)} biggest channels labelled`,
+            footer:
+              `Node size: chatters · link width: shared chatters (each channel's ${MAP_LINKS_PER_CHANNEL} strongest links) · ` +
+              `${Math.min(MAP_LABELS, nodes.length)} biggest channels labelled` +
+              (leftOff > 0
+                ? ` · ${formatCount(nodes.length)} biggest of ${formatCount(allNodes.length)} channels drawn`
+                : ''),
           },
           options: { maxLabels: MAP_LABELS },
         },
