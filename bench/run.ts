@@ -21,6 +21,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   twitch: async () => (await import('./twitch.bench.js')).benchTwitch,
   durability: async () => (await import('./durability.bench.js')).benchDurability,
   'healthz-flood': async () => (await import('./healthz-flood.bench.js')).benchHealthzFlood,
+  communities: async () => (await import('./communities.bench.js')).benchCommunities,
 };
 
 function table(rows: readonly BenchRow[]): string {

@@ -4,7 +4,7 @@
  *   npx tsx scripts/render-pictures.ts [DATASET_DIR] [OUT_DIR]
  *
  * Imports the dataset into a throw-away store, finds the streamer with the most chatters, and runs
- * `twitchgraph ask … --out OUT_DIR` for that streamer, `/pagerank 50` and `/top games`, the way a person
+ * `twitchgraph ask … --out OUT_DIR` for that streamer, `/pagerank 50`, `/top games` and `/communities`, the way a person
  * would. Then draws the /top games chart once more in the light theme, to show both themes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { silentLogger } from '../src/logging.js';
 import { renderBarChart } from '../src/render/bar-chart.js';
 import { imageName } from '../src/render/reply-images.js';
 
-const dataset = process.argv[2] ?? '/work/shared/datasets/twitch-demo';
+const dataset = process.argv[2] ?? 'data/twitch-demo';
 const out = process.argv[3] ?? 'docs/images';
 const store = await mkdtemp(join(tmpdir(), 'twitchgraph-pictures-'));
 const env = { TWITCHGRAPH_DATA_DIR: join(store, 'store') };
@@ -56,6 +56,7 @@ try {
   await cli('ask', `/streamer ${largest.login}`, '--out', out);
   await cli('ask', '/pagerank 50', '--out', out);
   await cli('ask', '/top games', '--out', out);
+  await cli('ask', '/communities', '--out', out);
 
   const light = await renderBarChart(
     {

@@ -8,7 +8,7 @@ all of it NetworkX on the demo graph, which walks every node for every source):
     /tmp/twitchgraph-ref/bin/python scripts/reference/betweenness_reference.py
 
 The demo dataset is found like test/support/demo-dataset.ts does (TWITCH_DEMO_DIR, else
-/work/shared/datasets/twitch-demo, else ../shared/datasets/twitch-demo next to the repository).
+data/twitch-demo in the repository).
 
 What MAGE's `betweenness_centrality.get()` does at its defaults (directed, normalized; read in memgraph/mage
 cpp/betweenness_centrality_module/algorithm/betweenness_centrality.cpp and the graph view from

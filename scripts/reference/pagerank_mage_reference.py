@@ -7,7 +7,7 @@ Regenerate (from the repository root; Python 3.11.7 was used):
     /tmp/twitchgraph-ref/bin/python scripts/reference/pagerank_mage_reference.py
 
 The demo dataset is found like test/support/demo-dataset.ts does (TWITCH_DEMO_DIR, else
-/work/shared/datasets/twitch-demo, else ../shared/datasets/twitch-demo next to the repository).
+data/twitch-demo in the repository).
 
 Writes:
 - test/fixtures/algorithms/pagerank-demo.json: PageRank of the twitch-demo graph by `mage_pagerank` below, a

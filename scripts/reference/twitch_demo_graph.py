@@ -81,10 +81,7 @@ def demo_dataset_dir() -> Path:
     env = os.environ.get("TWITCH_DEMO_DIR")
     if env:
         return Path(env)
-    shared = Path("/work/shared/datasets/twitch-demo")
-    if shared.is_dir():
-        return shared
-    return REPO.parent / "shared" / "datasets" / "twitch-demo"
+    return REPO / "data" / "twitch-demo"
 
 
 def js_trim(value: str) -> str:

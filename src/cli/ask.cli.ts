@@ -84,7 +84,8 @@ export async function runAsk(
       );
     }
     if (result.outcome === 'bad-arguments' || result.outcome === 'unknown-command') return EXIT.usage;
-    return result.outcome === 'failed' ? EXIT.failed : EXIT.ok;
+    if (result.outcome === 'failed') return EXIT.failed;
+    return result.reply.notFound === true ? EXIT.notFound : EXIT.ok;
   } finally {
     await graph.close();
   }

@@ -31,7 +31,8 @@ export function createCliContext(io: CliIO = processIO, config: Config = loadCon
 }
 
 /** Exit codes shared by every subcommand. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit statuses; `notFound`: `ask` named a streamer or channel the graph does not have. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, notFound: 3 } as const;
 
 /** Log each wait while the graph database (GRAPH_URL) is not reachable yet at start. */
 export function logConnectRetry(logger: Logger): (retry: ConnectRetry) => void {

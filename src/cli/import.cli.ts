@@ -1,11 +1,14 @@
 /** `twitchgraph import [--data DIR] [--strict]`: the seed's five CSV files into the graph. */
+import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../commands/format.js';
 import type { SeedFileKind } from '../domain/csv-rows.schema.js';
+import { SEED_FILE_ORDER, SEED_FILES } from '../domain/csv-rows.schema.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { ImportSummary } from '../ingest/csv/seed-importer.js';
+import { SeedFileError } from '../ingest/csv/seed-csv-reader.js';
 import { importSeedDirectory, rejectionText } from '../ingest/csv/seed-importer.js';
 import { visibleControls, visibleOneLine } from '../util/terminal-text.js';
 import type { CliContext, CliIO } from './cli-context.js';
@@ -86,7 +89,24 @@ export async function importWithReport(
   }
 }
 
+/** Why `dir` cannot be imported from, in one line; undefined when it holds at least one seed file. */
+async function unusableDataDir(dir: string): Promise<string | undefined> {
+  const found = await stat(dir).catch(() => undefined);
+  if (found === undefined) return `${dir}: no such directory`;
+  if (!found.isDirectory()) return `${dir}: not a directory`;
+  const names = new Set(await readdir(dir));
+  return SEED_FILE_ORDER.some((kind) => names.has(SEED_FILES[kind].file))
+    ? undefined
+    : `${dir}: no seed CSV files here (expected ${SEED_FILE_ORDER.map((k) => SEED_FILES[k].file).join(', ')})`;
+}
+
 export async function runImport(context: CliContext, options: ImportCliOptions): Promise<number> {
+  // Checked before the store is opened: a mistyped path is one line, not a stack trace.
+  const problem = await unusableDataDir(resolve(options.data));
+  if (problem !== undefined) {
+    context.io.err(`twitchgraph import: ${problem}\n`);
+    return EXIT.failed;
+  }
   const graph = await openGraphStore(context.config, {
     command: 'twitchgraph import',
     onConnectRetry: logConnectRetry(context.logger),
@@ -95,6 +115,10 @@ export async function runImport(context: CliContext, options: ImportCliOptions):
     const summary = await importWithReport(context.io, graph, options);
     context.io.out(summaryText(summary));
     return summary.rejected > 0 ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof SeedFileError)) throw error;
+    context.io.err(`twitchgraph import: ${error.message}\n`);
+    return EXIT.failed;
   } finally {
     await graph.close();
   }

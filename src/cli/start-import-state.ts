@@ -39,3 +39,13 @@ export async function recordFirstImport(dataDir: string, state: 'begun' | 'done'
   await mkdir(dataDir, { recursive: true });
   await writeFileDurably(statePath(dataDir), `${JSON.stringify({ state })}\n`);
 }
+
+/** Whether `start` imported (or began importing) the sample into this store. */
+export async function startImportedHere(dataDir: string): Promise<boolean> {
+  try {
+    await readFile(statePath(dataDir), 'utf8');
+    return true;
+  } catch {
+    return false;
+  }
+}

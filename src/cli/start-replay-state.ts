@@ -80,3 +80,12 @@ export async function recordPublished(dataDir: string, file: string, published: 
   const state: StartReplayState = { file: resolve(file), published };
   await writeFileDurably(statePath(dataDir), `${JSON.stringify(state)}\n`);
 }
+
+/**
+ * Whether `start` replayed the sample from `file` into this store (a record exists for it). A store that
+ * holds data without one was filled by something else (`import`, `ingest`), and replaying the sample into
+ * it would mix two datasets.
+ */
+export async function sampleStartedHere(dataDir: string, file: string): Promise<boolean> {
+  return (await readState(dataDir))?.file === resolve(file);
+}

@@ -35,8 +35,13 @@ import { importWithReport, summaryText } from './import.cli.js';
 import { wholeNumberOption } from './option-parsers.js';
 import { SAMPLE_DATA_DIR } from './package-paths.js';
 import { startRoleOps } from './role-ops.js';
-import { firstImportNeeded, recordFirstImport } from './start-import-state.js';
-import { recordPublished, recordReplayStart, replayedSoFar } from './start-replay-state.js';
+import { firstImportNeeded, recordFirstImport, startImportedHere } from './start-import-state.js';
+import {
+  recordPublished,
+  recordReplayStart,
+  replayedSoFar,
+  sampleStartedHere,
+} from './start-replay-state.js';
 import { onStopSignal } from './stop-signals.js';
 import { untilAborted } from './until-signal.js';
 
@@ -145,6 +150,11 @@ export async function runStart(
       io.err(summaryText(summary));
       await recordFirstImport(config.dataDir, 'done');
     }
+    // This store is the sample's when start imported it (the record stays) or replayed into it before.
+    const ownSample =
+      firstRun ||
+      (await startImportedHere(config.dataDir)) ||
+      (await sampleStartedHere(config.dataDir, chatters));
 
     const bus: EventBus = await openEventBus(config, logger);
     closers.push(() => bus.close());
@@ -191,6 +201,10 @@ export async function runStart(
       const running = listener;
       closers.push(() => running.close());
       source = `listening to Twitch chat in ${config.twitch.channels.join(', ')} (and channels added with /monitor)`;
+    } else if (!ownSample) {
+      source =
+        'no chat source: the graph already holds data that start did not import, and the sample replay ' +
+        'would mix into it (set TWITCH_CHANNELS for live chat, or an empty TWITCHGRAPH_DATA_DIR for the sample)';
     } else if (existsSync(chatters)) {
       const publisher = await bus.publisher();
       closers.push(() => publisher.close());

@@ -5,6 +5,7 @@
  */
 import { TwitchgraphError } from '../util/twitchgraph-error.js';
 import type { CommandDefinition, Invocation, OptionDefinition } from './command.js';
+import { closestNames } from './name-suggester.js';
 
 export class CommandLineError extends TwitchgraphError<'COMMAND_LINE_INVALID'> {
   readonly code = 'COMMAND_LINE_INVALID';
@@ -61,8 +62,11 @@ export function parseCommandLine(
   const name = head.replace(/^\//, '').toLowerCase();
   const definition = definitions.get(name);
   if (definition === undefined) {
+    const close = closestNames(name, [...definitions.keys()]);
     throw new CommandLineError(
-      `unknown command /${name}; commands: ${[...definitions.keys()].map((n) => `/${n}`).join(' ')}`,
+      `unknown command /${name}; ` +
+        (close.length === 0 ? '' : `did you mean ${close.map((n) => `/${n}`).join(', ')}? `) +
+        `commands: ${[...definitions.keys()].map((n) => `/${n}`).join(' ')}`,
     );
   }
   const invocation: Invocation = { command: name, options: {} };

@@ -10,16 +10,16 @@ export const helpCommand = defineCommand({
   async run(): Promise<Reply> {
     // Imported lazily: the registry imports this module.
     const { DEFAULT_COMMANDS } = await import('./registry.js');
-    const rows = DEFAULT_COMMANDS.flatMap((command) =>
-      usageLines(command.definition).map((usage, i) => [
-        usage,
-        i === 0 ? command.definition.description : '',
-      ]),
-    );
+    // Text fields, one per command: a two-column table of usages is too wide for an embed and would be
+    // sent as a picture, which cannot be copied from and cuts long lines.
+    const fields = DEFAULT_COMMANDS.map((command) => {
+      const [first = `/${command.definition.name}`, ...more] = usageLines(command.definition);
+      return { name: first, value: [command.definition.description, ...more].join('\n') };
+    });
     return reply({
       title: 'twitchgraph commands',
       description: 'Questions about who chats, moderates and holds VIP badges in which Twitch channel.',
-      table: { columns: [{ header: 'Command' }, { header: 'What it answers' }], rows },
+      fields,
       data: DEFAULT_COMMANDS.map((c) => c.definition),
     });
   },

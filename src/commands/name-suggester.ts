@@ -58,6 +58,11 @@ export class NameSuggester {
     return [...prefix, ...inside].slice(0, limit);
   }
 
+  /** The names of `kind` closest to a name that matched none (see `closestNames`). */
+  async closest(kind: NameKind, typed: string, limit = 3): Promise<string[]> {
+    return closestNames(typed, (await this.list(kind)).names, limit);
+  }
+
   /** Forget cached lists (after an import, or in tests). */
   invalidate(): void {
     this.lists.clear();
@@ -91,4 +96,52 @@ export class NameSuggester {
     this.loading.set(kind, promise);
     return promise;
   }
+}
+
+/** Optimal string alignment distance (Levenshtein plus swapping two neighbours), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const x = [...a.toLowerCase()];
+  const y = [...b.toLowerCase()];
+  const rows: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= x.length; i += 1)
+    for (let j = 1; j <= y.length; j += 1) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = best;
+    }
+  return at(x.length, y.length);
+}
+
+/**
+ * "Did you mean": the names within a few typing mistakes of `typed` (at most a third of its length, and at
+ * least one), closest first, then by name; names that start with what was typed count as one mistake.
+ */
+export function closestNames(typed: string, names: readonly string[], limit = 3): string[] {
+  const query = typed.trim().toLowerCase();
+  if (query === '') return [];
+  const allowed = Math.max(1, Math.floor(query.length / 3));
+  const scored: { name: string; distance: number }[] = [];
+  for (const name of names) {
+    const lowered = name.toLowerCase();
+    // Names far longer or shorter cannot be close; skip the quadratic distance for them.
+    if (Math.abs(lowered.length - query.length) > allowed && !lowered.startsWith(query)) continue;
+    const distance = lowered.startsWith(query) ? 1 : editDistance(query, lowered);
+    if (distance <= allowed) scored.push({ name, distance });
+  }
+  return scored
+    .sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, limit)
+    .map((s) => s.name);
+}
+
+/** One sentence for a reply, or undefined when nothing is close. */
+export function didYouMean(candidates: readonly string[], prefix = ''): string | undefined {
+  return candidates.length === 0
+    ? undefined
+    : `Did you mean ${candidates.map((c) => prefix + c).join(', ')}?`;
 }

@@ -7,17 +7,16 @@ import type { AudienceOverlap } from '../graph/graph-store.port.js';
 import { overlapMeasures } from '../insights/audience-overlap.js';
 import { drawReplyImages, imageName } from '../render/reply-images.js';
 import { defineCommand, limitArg, nameArg } from './command.js';
-import { emptyGraphNote } from './empty-graph.js';
+import type { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from './format.js';
+import { streamerNotFound } from './not-found.js';
 import type { Reply } from './reply.js';
 import { errorReply, reply } from './reply.js';
 
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 
 async function notFound(graph: Parameters<typeof emptyGraphNote>[0], name: string): Promise<Reply> {
-  return errorReply('Channel not found', `No streamer called "${name}".`, [
-    (await emptyGraphNote(graph)) ?? 'Names are matched by login or display name; `/streamers` lists them.',
-  ]);
+  return streamerNotFound(graph, 'Channel not found', name);
 }
 
 function pairReply(

@@ -1,6 +1,7 @@
 /** Every command, by name. The Discord bot, the playground and the `ask` CLI dispatch this same map. */
 import { betweennessCommand, pagerankCommand } from './centrality.command.js';
 import type { Command } from './command.js';
+import { communitiesCommand } from './communities.command.js';
 import { helpCommand } from './help.command.js';
 import { overlapCommand } from './overlap.command.js';
 import { vipCandidatesCommand } from './vip-candidates.command.js';
@@ -33,6 +34,7 @@ export const DEFAULT_COMMANDS: readonly AnyCommand[] = [
   betweennessCommand,
   vipCandidatesCommand,
   overlapCommand,
+  communitiesCommand,
   monitorCommand,
   helpCommand,
 ];

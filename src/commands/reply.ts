@@ -53,6 +53,8 @@ export interface Reply {
   ephemeral: boolean;
   /** The answer as plain JSON values, for `ask --json` and other programs. */
   data?: unknown;
+  /** An error because a name matched nothing (`ask` exits with its own status for it). */
+  notFound?: boolean;
 }
 
 export function reply(

@@ -1,22 +1,27 @@
 import { z } from 'zod';
 import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
+import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
 import { botsOf, defineCommand, nameArg } from './command.js';
-import { emptyGraphNote } from './empty-graph.js';
+import { communitiesOf } from './communities.command.js';
 import { formatCount, formatDate, formatList } from './format.js';
+import { streamerNotFound } from './not-found.js';
 import type { Reply } from './reply.js';
 import { errorReply, reply } from './reply.js';
 
 /** Chatters listed in the reply. */
 export const STREAMER_CHATTER_LIMIT = 25;
-/** Chatters drawn in the reply's picture (most messages first); the picture says how many more there are. */
-export const STREAMER_PICTURE_CHATTERS = 100;
+/** Chatters drawn in the reply's picture (ranked as listed); the picture says how many more there are. */
+export const STREAMER_PICTURE_CHATTERS = 60;
+/** Channels sharing most of the audience, listed and drawn. */
+export const STREAMER_NEAREST_CHANNELS = 8;
 
 const counted = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 export const streamerCommand = defineCommand({
   definition: {
     name: 'streamer',
-    description: "One streamer's neighbourhood: game, language, teams, VIPs, moderators, chatters",
+    description:
+      'One streamer: game, language, teams, VIPs, moderators, top chatters, community, nearest channels',
     options: [
       {
         name: 'name',
@@ -32,30 +37,44 @@ export const streamerCommand = defineCommand({
   async run(args, ports): Promise<Reply> {
     const { graph } = ports;
     const found = await graph.findStreamer(args.name);
-    if (found === null) {
-      const empty = await emptyGraphNote(graph);
-      return errorReply('Streamer not found', `No streamer called "${args.name}".`, [
-        empty ?? 'Use `/streamers` to list them; names are matched by login or display name.',
-      ]);
-    }
-    const hood = await graph.neighbourhood(found.id, {
-      chatterLimit: Math.max(STREAMER_CHATTER_LIMIT, STREAMER_PICTURE_CHATTERS),
-    });
+    if (found === null) return streamerNotFound(graph, 'Streamer not found', args.name);
+    const hood = await graph.neighbourhood(found.id, { chatterLimit: 0 });
     if (hood === null) return errorReply('Streamer not found', `"${args.name}" disappeared while reading.`);
     const s = hood.streamer;
-    const listed = hood.chatters.slice(0, STREAMER_CHATTER_LIMIT);
+    // Every flagged account in the channel's audience: listed on their own, never as top chatters.
+    const bots = await botsOf(ports).logins();
+    const botsHere = await graph.presentIn(found.id, bots);
+    const audience = (await graph.channelAudience(found.id)) ?? [];
+    const affinity = await audienceAffinity(graph, found.id, audience);
+    const ranked = rankChatters(audience, affinity, new Set([...botsHere, s.login]));
+    const listed = ranked.slice(0, STREAMER_CHATTER_LIMIT);
+    const drawn = ranked.slice(0, STREAMER_PICTURE_CHATTERS);
     const chatters = listed.map((c) =>
       c.messages === null ? c.login : `${c.login} (${formatCount(c.messages)})`,
     );
-    // View ids are `<kind>:<name>`; the streamer is the view's one Stream node named by its login.
-    const center =
-      hood.view.nodes.find((n) => n.id === `Stream:${s.login}`) ??
-      hood.view.nodes.find((n) => n.kind === 'Stream');
-    const drawnChatters = hood.chatters.length;
-    // Every flagged account in the channel's audience, not only those drawn: bots with no message counts
-    // sort among the quiet chatters, far below the ones shown.
-    const bots = await botsOf(ports).logins();
-    const botsHere = await graph.presentIn(found.id, bots);
+    const overlap = await graph.audienceOverlap(found.id);
+    const nearest = (overlap?.others ?? []).slice(0, STREAMER_NEAREST_CHANNELS);
+    const { result: communities } = await communitiesOf(graph, bots);
+    const communityId = communities.communityOf.get(s.id);
+    const community = communities.communities.find((c) => c.id === communityId);
+
+    // The picture: the channel, its game, language and teams, its VIPs and moderators, its top chatters by
+    // the ranking above, and the channels sharing most of its audience (as Memgraph's demo draws a streamer
+    // with the streamers its chatters also watch); chatters link to the nearest channels they chat in too.
+    const channelRef = (c: { id: string; login: string }) => (c.login === '' ? `#${c.id}` : c.login);
+    const view = await graph.connections([
+      { kind: 'Stream', name: s.login === '' ? `#${s.id}` : s.login },
+      ...hood.vips.map((login) => ({ kind: 'User' as const, name: login })),
+      ...hood.moderators.map((login) => ({ kind: 'User' as const, name: login })),
+      ...drawn.map((c) => ({ kind: 'User' as const, name: c.login })),
+      ...nearest.map((o) => ({ kind: 'Stream' as const, name: channelRef(o.channel) })),
+    ]);
+    const weights = new Map<string, number>();
+    const useMessages = drawn.some((c) => c.messages !== null);
+    for (const c of drawn)
+      weights.set(`User:${c.login}`, useMessages ? (c.messages ?? 0) : c.chatsElsewhere + c.badgesElsewhere);
+    for (const o of nearest) weights.set(`Stream:${channelRef(o.channel)}`, o.shared);
+    const centerId = `Stream:${s.login === '' ? `#${s.id}` : s.login}`;
     const { images, notes } = await drawReplyImages(
       [
         {
@@ -63,18 +82,17 @@ export const streamerCommand = defineCommand({
           name: imageName('streamer', s.login === '' ? s.id : s.login),
           description:
             `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
-            `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')} and ` +
-            `${formatCount(drawnChatters)} of ${counted(hood.chatterCount, 'chatter')}.`,
+            `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')}, ` +
+            `${formatCount(drawn.length)} of ${counted(hood.chatterCount, 'chatter')} and the ` +
+            `${counted(nearest.length, 'channel')} sharing most of its audience.`,
           input: {
             title: `${s.displayName} (${s.login})`,
-            // The view sizes the streamer by followers and chatters by messages; the centre is drawn at a
-            // fixed size, so only the chatters' messages set sizes.
-            nodes: weighView(hood.view, undefined, new Set(botsHere)),
-            links: hood.view.links,
-            omitted: hood.view.omitted,
-            ...(center === undefined ? {} : { centerId: center.id }),
-            measure: 'messages',
-            caption: `Game, language, teams, VIPs, moderators and top chatters`,
+            nodes: weighView(view, weights, new Set(botsHere)),
+            links: view.links,
+            omitted: Math.max(0, hood.chatterCount - drawn.length),
+            ...(view.nodes.some((n) => n.id === centerId) ? { centerId } : {}),
+            measure: useMessages ? 'messages' : 'channels and badges elsewhere',
+            caption: 'VIPs and moderators ringed, top chatters, nearest channels by shared chatters',
           },
         },
       ],
@@ -100,6 +118,30 @@ export const streamerCommand = defineCommand({
           ? []
           : [{ name: `Bots (${formatCount(botsHere.length)})`, value: formatList(botsHere, 20) }]),
         {
+          name: 'Community',
+          value:
+            community === undefined
+              ? 'none (shares no chatter with another channel)'
+              : `${community.id} of ${communities.communities.length}: ${formatList(
+                  community.channels
+                    .filter((c) => c.channel.id !== s.id)
+                    .map((c) => c.channel.login || c.channel.displayName),
+                  6,
+                )} (${counted(community.channels.length, 'channel')}; see /communities)`,
+        },
+        {
+          name: 'Nearest channels (shared chatters)',
+          value:
+            nearest.length === 0
+              ? 'none'
+              : formatList(
+                  nearest.map(
+                    (o) => `${o.channel.login || o.channel.displayName} (${formatCount(o.shared)})`,
+                  ),
+                  STREAMER_NEAREST_CHANNELS,
+                ),
+        },
+        {
           name: `Chatters (${formatCount(hood.chatterCount)})`,
           value:
             hood.chatterCount === 0
@@ -109,7 +151,12 @@ export const streamerCommand = defineCommand({
         },
       ],
       images,
-      notes,
+      notes: [
+        'Chatters ranked by messages here (when live chat counted them), then badges in other channels, ' +
+          "then audience affinity (how much of this channel's audience their other channels share), then " +
+          'other channels chatted in; flagged bots are listed apart.',
+        ...notes,
+      ],
       data: {
         streamer: s,
         vips: hood.vips,
@@ -117,7 +164,16 @@ export const streamerCommand = defineCommand({
         chatters: listed,
         chatterCount: hood.chatterCount,
         bots: botsHere,
-        view: hood.view,
+        community:
+          community === undefined
+            ? null
+            : { id: community.id, channels: community.channels.map((c) => c.channel.login) },
+        nearestChannels: nearest.map((o) => ({
+          login: o.channel.login,
+          shared: o.shared,
+          audience: o.audience,
+        })),
+        view,
       },
     });
   },

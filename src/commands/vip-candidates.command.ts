@@ -3,13 +3,14 @@
  * with the reasons. The score is documented in src/insights/vip-candidates.ts and the README.
  */
 import { z } from 'zod';
+import { audienceAffinity } from '../insights/audience-affinity.js';
 import type { CandidateRole } from '../insights/vip-candidates.js';
 import { rankCandidates } from '../insights/vip-candidates.js';
 import { botsOf, defineCommand, limitArg, nameArg } from './command.js';
-import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatList } from './format.js';
+import { streamerNotFound } from './not-found.js';
 import type { Reply } from './reply.js';
-import { errorReply, reply } from './reply.js';
+import { reply } from './reply.js';
 
 const MAX_CANDIDATES = 25;
 
@@ -58,15 +59,13 @@ export const vipCandidatesCommand = defineCommand({
     const { graph } = ports;
     const streamer = await graph.findStreamer(args.channel);
     if (streamer === null) {
-      return errorReply('Channel not found', `No streamer called "${args.channel}".`, [
-        (await emptyGraphNote(graph)) ??
-          'Names are matched by login or display name; `/streamers` lists them.',
-      ]);
+      return streamerNotFound(graph, 'Channel not found', args.channel);
     }
     const audience = (await graph.channelAudience(streamer.id)) ?? [];
     const flags = await botsOf(ports).flags();
     const pool = audience.filter((m) => m.chatsHere && !m.vipHere && !m.moderatorHere && !flags.has(m.login));
     const ranks = await graph.pagerank({ limit: pool.length, names: pool.map((m) => m.login) });
+    const affinity = await audienceAffinity(graph, streamer.id, pool);
     const now = (ports.now?.() ?? new Date()).getTime();
     const ranking = rankCandidates(audience, {
       role: args.role,
@@ -75,6 +74,7 @@ export const vipCandidatesCommand = defineCommand({
       channelLogin: streamer.login,
       bots: new Set(flags.keys()),
       pagerank: new Map(ranks.map((r) => [r.name, r.score])),
+      affinity,
     });
     const badge = args.role === 'vip' ? 'VIP' : 'moderator';
     const botsHere = audience
@@ -86,6 +86,7 @@ export const vipCandidatesCommand = defineCommand({
         (ranking.missing.length === 0
           ? ''
           : ` Not in this data: ${ranking.missing.join(', ')}${ranking.missing.includes('messages') ? ' (CSV imports have no message counts; live chat adds them)' : ''}.`),
+      'Equal scores are ordered by audience affinity: how much of this audience their other channels share.',
       `${formatCount(ranking.considered)} chatters considered; ${formatCount(ranking.alreadyBadged)} already VIP or moderator and ${formatCount(ranking.bots)} flagged as bots were left out.`,
     ];
     const title = `${badge} candidates for ${streamer.displayName}`;

@@ -165,6 +165,22 @@ export interface AudienceOverlap {
   others: SharedAudience[];
 }
 
+/** One channel in the shared-audience graph. */
+export interface ChannelAudience {
+  channel: ChannelRef;
+  /** Distinct chatters of the channel (excluded logins left out). */
+  audience: number;
+}
+
+/**
+ * Channels linked by the chatters they share: the input of `/communities`. Channels sorted by id; pairs
+ * have `a < b` (ids, by code unit) and are sorted by `a` then `b`, so every backend gives the same input.
+ */
+export interface SharedAudienceGraph {
+  channels: ChannelAudience[];
+  pairs: { a: string; b: string; shared: number }[];
+}
+
 export interface BetweennessResult {
   rows: ScoredNode[];
   mode: 'exact' | 'sampled';
@@ -262,6 +278,11 @@ export interface GraphStore {
   presentIn(streamerId: string, logins: readonly string[]): Promise<string[]>;
   /** Which channels share the channel's chatters; null for an unknown channel. */
   audienceOverlap(streamerId: string): Promise<AudienceOverlap | null>;
+  /**
+   * Every channel with its audience, and every pair of channels sharing at least one chatter, with how
+   * many; chatters in `excludeLogins` (flagged bots) are left out of both.
+   */
+  sharedAudienceGraph(options?: { excludeLogins?: readonly string[] }): Promise<SharedAudienceGraph>;
 
   // ----- lifecycle -----
   /** Make every completed write durable (the embedded store writes its snapshot). */

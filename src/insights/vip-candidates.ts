@@ -104,6 +104,8 @@ export interface RankOptions {
   bots: ReadonlySet<string>;
   /** PageRank by login; members without one count as the lowest. */
   pagerank?: ReadonlyMap<string, number>;
+  /** Audience affinity by login (insights/audience-affinity.ts): breaks ties in score before the login. */
+  affinity?: ReadonlyMap<string, number>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) =>
@@ -208,6 +210,7 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
     (a, b) =>
       b.score - a.score ||
       (b.messages ?? -1) - (a.messages ?? -1) ||
+      (options.affinity?.get(b.login) ?? 0) - (options.affinity?.get(a.login) ?? 0) ||
       (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
   );
   return {

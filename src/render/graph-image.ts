@@ -59,16 +59,23 @@ function drawLinks(ctx: SKRSContext2D, layout: GraphLayout, colors: Theme): void
 function drawNodes(ctx: SKRSContext2D, layout: GraphLayout, colors: Theme): void {
   // Users first, then games, languages and teams, then streams, the centre last, each group small to
   // large: what a picture is about is never hidden under a crowd of chatters.
-  const layer = (n: LaidOutNode) => (n.center ? 3 : n.kind === 'Stream' ? 2 : n.kind === 'User' ? 0 : 1);
+  // VIPs and moderators sit above the other chatters, below what the picture is read by.
+  const layer = (n: LaidOutNode) =>
+    n.center ? 4 : n.kind === 'Stream' ? 3 : n.kind === 'User' ? (n.role !== undefined ? 1 : 0) : 2;
   const order = [...layout.nodes].sort((a, b) => layer(a) - layer(b) || a.r - b.r);
   for (const node of order) {
     ctx.beginPath();
     ctx.arc(node.x, node.y, node.r, 0, Math.PI * 2);
     ctx.fillStyle = colors.node[node.category];
     ctx.fill();
-    // An outline in the background colour separates touching nodes.
-    ctx.lineWidth = node.center ? 3 : 1.25;
-    ctx.strokeStyle = node.center ? colors.text : colors.background;
+    // An outline in the background colour separates touching nodes; VIPs and moderators get a thick ring
+    // in their badge's colour (the colour of their link in the legend).
+    ctx.lineWidth = node.center ? 3 : node.role !== undefined ? 3.5 : 1.25;
+    ctx.strokeStyle = node.center
+      ? colors.text
+      : node.role !== undefined
+        ? colors.roleLink[node.role]
+        : colors.background;
     ctx.stroke();
   }
 }

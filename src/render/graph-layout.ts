@@ -75,6 +75,8 @@ export interface LaidOutNode {
   weight?: number;
   degree: number;
   center: boolean;
+  /** Holds a badge in the picture (a VIP or moderator link from it): drawn bigger, ringed in its colour. */
+  role?: RoleLink;
   x: number;
   y: number;
   r: number;
@@ -167,16 +169,25 @@ export function selectNodes(
 /** Share of the plot that node discs may cover before every node is shrunk to make room. */
 const AREA_BUDGET = 0.18;
 
-function radii(nodes: readonly GraphImageNode[], centerId: string | undefined, plot: Box): number[] {
+/** VIPs and moderators are drawn at least this big whatever their weight: they are what a moderator looks for. */
+const ROLE_RADIUS = 11;
+
+function radii(
+  nodes: readonly GraphImageNode[],
+  centerId: string | undefined,
+  plot: Box,
+  roles: ReadonlyMap<number, RoleLink> = new Map(),
+): number[] {
   let maxWeight = 0;
   for (const node of nodes)
     if (node.id !== centerId && node.weight !== undefined && node.weight > maxWeight) maxWeight = node.weight;
-  const nominal = nodes.map((node) => {
+  const nominal = nodes.map((node, i) => {
     if (node.id === centerId) return RADIUS.center;
-    if (node.weight === undefined || maxWeight <= 0) return RADIUS.unmeasured[node.kind];
+    const least = roles.has(i) ? ROLE_RADIUS : 0;
+    if (node.weight === undefined || maxWeight <= 0) return Math.max(least, RADIUS.unmeasured[node.kind]);
     // Area proportional to weight, so twice the messages look twice as big, not four times.
     const share = Math.sqrt(Math.max(0, node.weight) / maxWeight);
-    return RADIUS.min + (RADIUS.max - RADIUS.min) * share;
+    return Math.max(least, RADIUS.min + (RADIUS.max - RADIUS.min) * share);
   });
   // Crowded pictures get smaller nodes (all alike, so sizes still compare) until the discs cover no more
   // than the budget; below 40% nodes stop being readable, and the cut to maxNodes is what helps then.
@@ -412,7 +423,12 @@ export function layoutGraph(
     width: width - 2 * HEADER.margin,
     height: height - plotTop - (HEADER.footerSize + 22),
   };
-  const r = radii(chosen, input.centerId, plot);
+  // A node with a VIP or moderator link is a badge holder; a moderator badge outranks a VIP one.
+  const roles = new Map<number, RoleLink>();
+  for (const link of links)
+    if (link.type === 'MODERATOR' || (link.type === 'VIP' && !roles.has(link.source)))
+      roles.set(link.source, link.type);
+  const r = radii(chosen, input.centerId, plot, roles);
   const centerIndex = input.centerId === undefined ? -1 : (index.get(input.centerId) ?? -1);
   const sim = simulate(chosen, links, r, centerIndex, plot, seed);
   const positions = fit(sim, plot, 6);
@@ -431,6 +447,8 @@ export function layoutGraph(
       r: at.r,
     };
     if (node.weight !== undefined) laid.weight = node.weight;
+    const role = roles.get(i);
+    if (role !== undefined && node.id !== input.centerId) laid.role = role;
     return laid;
   });
 

@@ -7,6 +7,8 @@ import type { ReplyImage, ReplyImageKind, ReplyTable } from '../commands/reply.j
 import type { GraphView } from '../graph/graph-store.port.js';
 import type { BarChartInput, BarChartOptions } from './bar-chart.js';
 import { renderBarChart } from './bar-chart.js';
+import type { CommunityMapInput, CommunityMapOptions } from './community-map.js';
+import { renderCommunityMap } from './community-map.js';
 import type { GraphImageOptions } from './graph-image.js';
 import { renderGraphImage } from './graph-image.js';
 import type { GraphImageInput, GraphImageNode } from './graph-layout.js';
@@ -60,10 +62,17 @@ export function weighView(
 export type ImageJob =
   | { what: 'graph'; name: string; description: string; input: GraphImageInput; options?: GraphImageOptions }
   | { what: 'bars'; name: string; description: string; input: BarChartInput; options?: BarChartOptions }
-  | { what: 'table'; name: string; description: string; input: TableImageInput; options?: TableImageOptions };
+  | { what: 'table'; name: string; description: string; input: TableImageInput; options?: TableImageOptions }
+  | {
+      what: 'map';
+      name: string;
+      description: string;
+      input: CommunityMapInput;
+      options?: CommunityMapOptions;
+    };
 
 /** What each job draws, as front ends know pictures (see `ReplyImage.kind`). */
-const KIND_OF_JOB = { graph: 'graph', bars: 'chart', table: 'table' } as const satisfies Record<
+const KIND_OF_JOB = { graph: 'graph', bars: 'chart', table: 'table', map: 'graph' } as const satisfies Record<
   ImageJob['what'],
   ReplyImageKind
 >;
@@ -85,6 +94,8 @@ async function render(job: ImageJob): Promise<RenderedImage> {
       return renderBarChart(job.input, job.options);
     case 'table':
       return renderTableImage(job.input, job.options);
+    case 'map':
+      return renderCommunityMap(job.input, job.options);
   }
 }
 

@@ -24,6 +24,29 @@ describe('twitchgraph CLI', () => {
     ).toEqual(['Grand Theft Auto V 7', 'League of Legends 7']);
   });
 
+  it('says in one line when the data directory is missing or holds no seed files', async () => {
+    const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
+    const missing = join(tempDir(), 'nowhere');
+    const result = await runCli(['import', '--data', missing], env);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`twitchgraph import: ${missing}: no such directory\n`);
+    const empty = tempDir();
+    const none = await runCli(['import', '--data', empty], env);
+    expect(none.code).toBe(1);
+    expect(none.err.trim().split('\n')).toEqual([
+      `twitchgraph import: ${empty}: no seed CSV files here (expected streamers.csv, teams.csv, vips.csv, moderators.csv, chatters.csv)`,
+    ]);
+  });
+
+  it('exits 3 when the streamer asked about is not in the graph, suggesting close names', async () => {
+    const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
+    await runCli(['import', '--data', demoDatasetDir()], env);
+    const result = await runCli(['ask', '/streamer lck_koera'], env);
+    expect(result.code).toBe(3);
+    expect(result.out).toContain('No streamer called "lck_koera". Did you mean lck_korea?');
+    expect((await runCli(['ask', '/streamer lck_korea'], env)).code).toBe(0);
+  });
+
   it('prints /stats as JSON keyed by label and relationship type', async () => {
     const env = { TWITCHGRAPH_DATA_DIR: tempDir() };
     await runCli(['import', '--data', demoDatasetDir()], env);
@@ -39,7 +62,7 @@ describe('twitchgraph CLI', () => {
     const unknown = await runCli(['ask', '/frobnicate'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.err.split('\n')[0]).toBe(
-      'twitchgraph ask: unknown command /frobnicate; commands: /top /streamer /streamers /stats /pagerank /betweenness /vip-candidates /overlap /monitor /help',
+      'twitchgraph ask: unknown command /frobnicate; commands: /top /streamer /streamers /stats /pagerank /betweenness /vip-candidates /overlap /communities /monitor /help',
     );
     expect(unknown.err).toContain('/top games [limit]');
     const bad = await runCli(['ask', '/top', 'games', 'many'], env);

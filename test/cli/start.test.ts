@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLE_DATA_DIR } from '../../src/cli/package-paths.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { totalMessages } from '../support/chat-events.js';
+import { runCli } from '../support/cli-harness.js';
+import { demoDatasetDir } from '../support/demo-dataset.js';
 import type { CliProcess } from '../support/spawn-cli.js';
 import { spawnCli, untilExit } from '../support/spawn-cli.js';
 import { metricValue } from '../support/prometheus-text.js';
@@ -102,4 +104,25 @@ describe('twitchgraph start', () => {
     expect(await untilExit(second, 30_000), second.output()).toEqual({ code: 0, signal: null });
     expect(await storedMessages(dataDir)).toBe(total);
   }, 120_000);
+
+  it('never replays the sample into a store that holds imported data, and says so', async () => {
+    const dataDir = tempDir();
+    const env = { TWITCHGRAPH_DATA_DIR: dataDir, HTTP_PORT: '0', OPS_PORT: '0', LOG_LEVEL: 'warn' };
+    expect((await runCli(['import', '--data', demoDatasetDir()], env)).code).toBe(0);
+    const run = spawnCli(['start', '--rate', '5000'], env);
+    await until('the running banner', () => addresses(run));
+    expect(run.output()).not.toContain('First run');
+    expect(run.output()).toContain('no chat source: the graph already holds data that start did not import');
+    await sleep(500);
+    run.child.kill('SIGINT');
+    expect(await untilExit(run, 30_000), run.output()).toEqual({ code: 0, signal: null });
+    const store = await EmbeddedGraphStore.open({ dataDir, readOnly: true });
+    try {
+      const counts = await store.counts();
+      expect(counts.byLabel.Stream).toBe(57);
+      expect(counts.byType.CHATTER).toBe(28_950);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

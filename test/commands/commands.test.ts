@@ -126,10 +126,13 @@ describe('commands on the demo dataset', () => {
     expect(bc.reply.notes.some((n) => n.startsWith('Exact betweenness over 28,624 nodes'))).toBe(true);
   });
 
-  it('/help lists every command', async () => {
+  it('/help lists every command as text, never as a picture', async () => {
     const { reply } = await run('/help');
-    const usages = reply.table?.rows.map((r) => r[0] ?? '') ?? [];
+    const usages = reply.fields?.map((f) => f.name) ?? [];
     for (const name of registry.keys()) expect(usages.some((u) => u.startsWith(`/${name}`))).toBe(true);
+    expect(reply.table).toBeUndefined();
+    expect(reply.images).toEqual([]);
+    expect(reply.fields?.find((f) => f.name.startsWith('/communities'))?.value).toContain('shared audience');
   });
 
   it('says the graph is empty when it is', async () => {

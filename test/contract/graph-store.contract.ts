@@ -1006,5 +1006,44 @@ export function graphStoreContract(
         expect(without.nodes).not.toContainEqual({ kind: 'Stream', name: '#55' });
       });
     });
+
+    describe('shared-audience graph (communities)', () => {
+      it('lists every channel with its audience and every pair sharing chatters, in a fixed order', async () => {
+        await seedSmallGraph(store);
+        await store.addChatters([
+          { streamerId: '3', login: 'vince' },
+          { streamerId: '3', login: 'xena' },
+          { streamerId: '2', login: 'vince' },
+        ]);
+        // Roles alone are not audience: nightbot moderates all three and chats nowhere.
+        expect(await store.sharedAudienceGraph()).toEqual({
+          channels: [
+            { channel: { id: '1', login: 'alpha', displayName: 'ALPHA' }, audience: 3 },
+            { channel: { id: '2', login: 'bravo', displayName: 'BRAVO' }, audience: 2 },
+            { channel: { id: '3', login: 'charlie', displayName: 'CHARLIE' }, audience: 3 },
+          ],
+          pairs: [
+            { a: '1', b: '2', shared: 2 },
+            { a: '1', b: '3', shared: 2 },
+            { a: '2', b: '3', shared: 2 },
+          ],
+        });
+      });
+
+      it('leaves excluded chatters out of audiences and pairs', async () => {
+        await seedSmallGraph(store);
+        const graph = await store.sharedAudienceGraph({ excludeLogins: ['xena'] });
+        expect(graph.channels.map((c) => [c.channel.login, c.audience])).toEqual([
+          ['alpha', 2],
+          ['bravo', 0],
+          ['charlie', 1],
+        ]);
+        expect(graph.pairs).toEqual([]);
+      });
+
+      it('is empty for an empty graph', async () => {
+        expect(await store.sharedAudienceGraph()).toEqual({ channels: [], pairs: [] });
+      });
+    });
   });
 }

@@ -102,7 +102,7 @@ describe('command pictures', () => {
   it('/streamer draws the ego network with moderators, VIPs and chatters, the rest counted', async () => {
     const reply = await ask('/streamer lck_korea');
     await expectPictures(reply, [['streamer-lck_korea.png', 'graph']]);
-    expect(reply.images[0]?.description).toContain('1 VIP, 1 moderator and 100 of 400 chatters');
+    expect(reply.images[0]?.description).toContain('1 VIP, 1 moderator, 60 of 400 chatters');
     // The text still lists 25 chatters, as before pictures.
     expect((reply.data as { chatters: unknown[] }).chatters).toHaveLength(25);
   });

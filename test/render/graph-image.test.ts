@@ -47,17 +47,43 @@ describe('graph image', () => {
           expect(pixelHex(pixels, x + width / 2, y + height / 2), item.text).toBe(colors.roleLink[item.type]);
         }
       }
-      // Each kind's colour fills the centre of at least one of its nodes (others may sit under a label).
+      // Each kind's colour fills at least one of its nodes, at the centre or halfway to the rim (a label
+      // may cover part of a node).
+      const spots = [
+        [0, 0],
+        [0.5, 0],
+        [-0.5, 0],
+        [0, 0.5],
+        [0, -0.5],
+      ] as const;
       for (const category of ['Stream', 'User', 'Game', 'Language', 'Team', 'Bot'] as const) {
         const nodes = image.layout.nodes.filter((n) => n.category === category);
         expect(nodes.length, category).toBeGreaterThan(0);
-        const hits = nodes.filter((n) => pixelHex(pixels, n.x, n.y) === colors.node[category]);
+        const hits = nodes.filter((n) =>
+          spots.some(
+            ([dx, dy]) => pixelHex(pixels, n.x + dx * n.r, n.y + dy * n.r) === colors.node[category],
+          ),
+        );
         expect(hits.length, category).toBeGreaterThan(0);
       }
       // Bots are flagged users: drawn in the bot colour, never in the user colour.
       for (const bot of image.layout.nodes.filter((n) => n.label.endsWith('bot')))
         expect(bot.category).toBe('Bot');
       expect(countColor(pixels, colors.roleLink.MODERATOR)).toBeGreaterThan(30);
+      // VIPs and moderators are drawn bigger than plain chatters and ringed in their badge's colour.
+      const roleNodes = image.layout.nodes.filter((n) => n.role !== undefined);
+      expect(roleNodes.map((n) => n.label).sort()).toEqual(
+        ['moobot', 'nightbot', 'ssakdook', 'vip_three', 'vip_two', '울프'].sort(),
+      );
+      const plain = image.layout.nodes.filter((n) => n.kind === 'User' && n.role === undefined);
+      for (const node of roleNodes) {
+        expect(node.r).toBeGreaterThan(Math.max(...plain.map((n) => n.r)) * 0.55);
+        const ring = colors.roleLink[node.role ?? 'VIP'];
+        const rim = [0, Math.PI / 2, Math.PI, (3 * Math.PI) / 2].filter(
+          (a) => pixelHex(pixels, node.x + Math.cos(a) * node.r, node.y + Math.sin(a) * node.r) === ring,
+        );
+        expect(rim.length, node.label).toBeGreaterThan(0);
+      }
     });
   }
 

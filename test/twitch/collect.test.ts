@@ -245,7 +245,13 @@ describe('twitchgraph collect', () => {
     expect(run.code).toBe(EXIT.ok);
     // No vips.csv, moderators.csv or chatters.csv of the demo's channels is left to be imported with the
     // new streamers, and no staging folder is left behind.
-    expect(readdirSync(out).sort()).toEqual(['LICENSE', 'notes.txt', 'streamers.csv', 'teams.csv']);
+    expect(readdirSync(out).sort()).toEqual([
+      'LICENSE',
+      'SOURCE.md',
+      'notes.txt',
+      'streamers.csv',
+      'teams.csv',
+    ]);
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine\n');
     expect(readFileSync(join(out, 'LICENSE'), 'utf8')).toBe(readFileSync(join(demo, 'LICENSE'), 'utf8'));
 

@@ -49,6 +49,7 @@ import type {
   NodeRef,
   RankedName,
   ScoredNode,
+  SharedAudienceGraph,
   StreamerNeighbourhood,
   StreamerSummary,
 } from '../graph-store.port.js';
@@ -71,6 +72,7 @@ import { ProjectionBuilder } from './projection.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
   accountPresenceSchema,
+  audiencePairSchema,
   audienceRecordSchema,
   channelAudienceSchema,
   sharedAudienceSchema,
@@ -787,6 +789,30 @@ export class BoltGraphStore implements GraphStore {
         .map((row) => ({ channel: toChannelRef(row), shared: row.shared, audience: row.audience }))
         .sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
       return { channel: toChannelRef(channel), audience: channel.audience, others };
+    });
+  }
+
+  async sharedAudienceGraph(
+    options: { excludeLogins?: readonly string[] } = {},
+  ): Promise<SharedAudienceGraph> {
+    const exclude = [...(options.excludeLogins ?? [])];
+    return this.read('reading the shared-audience graph', async (tx) => {
+      const channels = parseAll(
+        channelAudienceSchema,
+        'channel',
+        await run(tx, Q.CHANNEL_AUDIENCES, { exclude }),
+      )
+        .map((row) => ({ channel: toChannelRef(row), audience: row.audience }))
+        .sort((x, y) => compareNames(x.channel.id, y.channel.id));
+      // Ordered in process, by the same rule as the embedded store, whatever the server's string order.
+      const pairs = parseAll(
+        audiencePairSchema,
+        'shared audience pair',
+        await run(tx, Q.SHARED_AUDIENCE_PAIRS, { exclude }),
+      )
+        .map((row) => (compareNames(row.a, row.b) < 0 ? row : { a: row.b, b: row.a, shared: row.shared }))
+        .sort((x, y) => compareNames(x.a, y.a) || compareNames(x.b, y.b));
+      return { channels, pairs };
     });
   }
 

@@ -488,3 +488,15 @@ WHERE b <> a
 WITH b, count(u) AS shared
 RETURN b.id AS id, b.name AS login, b.displayName AS displayName, shared,
        size([(x)-[:CHATTER]->(b) | x]) AS audience`;
+
+/** Every channel with its audience (excluded logins left out): the nodes of the shared-audience graph. */
+export const CHANNEL_AUDIENCES = `
+MATCH (s:Stream)
+RETURN s.id AS id, s.name AS login, s.displayName AS displayName,
+       size([(x:User)-[:CHATTER]->(s) WHERE NOT x.name IN $exclude | x]) AS audience`;
+
+/** Pairs of channels sharing chatters: the weighted edges of the shared-audience graph. */
+export const SHARED_AUDIENCE_PAIRS = `
+MATCH (a:Stream)<-[:CHATTER]-(u:User)-[:CHATTER]->(b:Stream)
+WHERE a.id < b.id AND NOT u.name IN $exclude
+RETURN a.id AS a, b.id AS b, count(DISTINCT u) AS shared`;

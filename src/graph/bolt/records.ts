@@ -149,6 +149,7 @@ export const audienceRecordSchema = z.object({
 
 const channelRefFields = { id: text, login: optionalText, displayName: optionalText };
 export const channelAudienceSchema = z.object({ ...channelRefFields, audience: safeInteger });
+export const audiencePairSchema = z.object({ a: text, b: text, shared: safeInteger });
 export const sharedAudienceSchema = z.object({
   ...channelRefFields,
   shared: safeInteger,

@@ -31,6 +31,7 @@ import type {
   AudienceRecord,
   ChannelRef,
   SharedAudience,
+  SharedAudienceGraph,
   MonitoredChannel,
   NameKind,
   NodeRef,
@@ -107,6 +108,8 @@ export class EmbeddedGraph {
   /** Chatters per stream (CHATTER in-degree), kept as relationships come and go: audience sizes. */
   private readonly chatterCount = new Map<string, number>();
   private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
+  /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
+  private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
 
@@ -685,6 +688,60 @@ export class EmbeddedGraph {
     }));
     others.sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
     return { channel: this.channelRef(stream), audience: this.chatterCount.get(stream) ?? 0, others };
+  }
+
+  sharedAudienceGraph(excludeLogins: readonly string[] = []): SharedAudienceGraph {
+    const excludeKey = [...excludeLogins].sort().join('\n');
+    const cached = this.sharedAudienceCache;
+    if (cached !== undefined && cached.version === this.version && cached.exclude === excludeKey)
+      return cached.graph;
+    const graph = this.readSharedAudienceGraph(excludeLogins);
+    this.sharedAudienceCache = { version: this.version, exclude: excludeKey, graph };
+    return graph;
+  }
+
+  private readSharedAudienceGraph(excludeLogins: readonly string[]): SharedAudienceGraph {
+    const exclude = new Set(excludeLogins);
+    const streams = [...this.kindSet('Stream')].sort((x, y) =>
+      compareNames(this.streamAttrs(x).id, this.streamAttrs(y).id),
+    );
+    const index = new Map(streams.map((key, i) => [key, i]));
+    const audience = new Array<number>(streams.length).fill(0);
+    // Pair counts keyed by `i * n + j` (i < j): a number key keeps the map small for big graphs.
+    const n = streams.length;
+    const shared = new Map<number, number>();
+    const mine: number[] = [];
+    this.graph.forEachNode((key, attrs) => {
+      if (attrs.name !== undefined && attrs.name !== null && exclude.has(attrs.name)) return;
+      mine.length = 0;
+      this.graph.forEachOutEdge(key, (_edge, edge, _source, target) => {
+        if (edge.type !== 'CHATTER') return;
+        const at = index.get(target);
+        if (at !== undefined) mine.push(at);
+      });
+      if (mine.length === 0) return;
+      mine.sort((x, y) => x - y);
+      for (let i = 0; i < mine.length; i += 1) {
+        const a = mine[i] as number;
+        audience[a] = (audience[a] ?? 0) + 1;
+        for (let j = i + 1; j < mine.length; j += 1) {
+          const pair = a * n + (mine[j] as number);
+          shared.set(pair, (shared.get(pair) ?? 0) + 1);
+        }
+      }
+    });
+    const ids = streams.map((key) => this.streamAttrs(key).id);
+    const pairs = [...shared.keys()]
+      .sort((x, y) => x - y)
+      .map((pair) => ({
+        a: ids[Math.floor(pair / n)] as string,
+        b: ids[pair % n] as string,
+        shared: shared.get(pair) as number,
+      }));
+    return {
+      channels: streams.map((key, i) => ({ channel: this.channelRef(key), audience: audience[i] ?? 0 })),
+      pairs,
+    };
   }
 
   streamersBy(filter: { language: string | null; game: string | null }): StreamerSummary[] {

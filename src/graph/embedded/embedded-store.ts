@@ -28,6 +28,7 @@ import type {
   AccountPresence,
   AlgorithmOptions,
   AudienceOverlap,
+  SharedAudienceGraph,
   AudienceRecord,
   BetweennessResult,
   GraphCounts,
@@ -296,6 +297,12 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async audienceOverlap(streamerId: string): Promise<AudienceOverlap | null> {
     return Promise.resolve(this.model.audienceOverlap(streamerId));
+  }
+
+  async sharedAudienceGraph(
+    options: { excludeLogins?: readonly string[] } = {},
+  ): Promise<SharedAudienceGraph> {
+    return Promise.resolve(this.model.sharedAudienceGraph(options.excludeLogins));
   }
 
   /** PageRank of a projection, kept while the projection is current (the projection is cached per version). */

@@ -66,11 +66,18 @@ function renderEmbed(embed, files) {
   const file = files.find((f) => f.name === ref);
   if (file) {
     const holder = el('div', 'embed-image');
+    // The picture is shown small in the conversation; a click opens it full size in a new tab.
+    const link = document.createElement('a');
+    link.href = file.url;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.title = 'Open full size';
     const img = document.createElement('img');
     img.src = file.url;
     img.alt = file.description;
     img.width = Math.min(file.width, 480);
-    holder.append(img);
+    link.append(img);
+    holder.append(link);
     box.append(holder);
   }
   if (embed.footer?.text) box.append(el('div', 'embed-footer', escapeHtml(embed.footer.text)));
@@ -118,7 +125,12 @@ function addMessage(text, answer) {
   body.append(content);
   message.append(body);
   messages.append(message);
-  message.scrollIntoView({ block: 'end' });
+  // Scroll now, and again as each picture arrives: before it loads it has no height, and scrolling only
+  // once would leave the end of the answer below the fold.
+  const scroll = () => message.scrollIntoView({ block: 'end' });
+  scroll();
+  for (const img of message.querySelectorAll('img'))
+    if (!img.complete) img.addEventListener('load', scroll, { once: true });
 }
 
 // ---------- running commands ----------
@@ -251,3 +263,14 @@ events.addEventListener('activity', (event) => {
   fillNames('chatters', s.newestChatters);
   fillNames('channels', s.newestChannels);
 });
+
+// ---------- the input's example ----------
+
+// The example names a streamer this graph has: the sample data and the demo data hold different channels.
+void fetch(`/api/complete?line=${encodeURIComponent('/streamer ')}`)
+  .then((res) => res.json())
+  .then((completion) => {
+    const first = completion.items?.[0];
+    if (first) line.placeholder = `/streamer ${first.label}`;
+  })
+  .catch(() => undefined);

@@ -1,0 +1,97 @@
+/**
+ * How much of a channel's audience a chatter's other channels share: the tie-break that makes rankings
+ * mean something on CSV data, where every chatter has no message count and most chat in one or two other
+ * channels.
+ *
+ * affinity(u) = Σ over the channels c where u also chats: shared(channel, c) / audience(channel).
+ *
+ * A chatter who also chats where much of this audience chats belongs to this channel's community; one who
+ * chats in an unrelated channel does not. Only the channels sharing most of the audience are counted (the
+ * rest add almost nothing), so the read stays bounded.
+ */
+import type { AudienceRecord, GraphStore, NodeRef } from '../graph/graph-store.port.js';
+
+/** Other channels counted: the ones sharing most of the audience. */
+export const AFFINITY_CHANNELS = 25;
+/** Chatters scored at most (those chatting in most other channels first); the rest count as 0. */
+export const AFFINITY_MAX_CHATTERS = 5_000;
+
+export interface AffinityInput {
+  login: string;
+  chatsElsewhere: number;
+}
+
+export async function audienceAffinity(
+  graph: GraphStore,
+  streamerId: string,
+  chatters: readonly AffinityInput[],
+): Promise<Map<string, number>> {
+  const affinity = new Map<string, number>();
+  const scored = chatters
+    .filter((c) => c.chatsElsewhere > 0)
+    .sort(
+      (a, b) => b.chatsElsewhere - a.chatsElsewhere || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
+    )
+    .slice(0, AFFINITY_MAX_CHATTERS);
+  if (scored.length === 0) return affinity;
+  const overlap = await graph.audienceOverlap(streamerId);
+  if (overlap === null || overlap.audience === 0) return affinity;
+  const channels = overlap.others.slice(0, AFFINITY_CHANNELS);
+  // connections() names a stream by login, or by `#<id>` while it has none; its view id is `Stream:<ref>`.
+  const share = new Map<string, number>();
+  const refs: NodeRef[] = scored.map((c) => ({ kind: 'User', name: c.login }));
+  for (const other of channels) {
+    const ref = other.channel.login === '' ? `#${other.channel.id}` : other.channel.login;
+    share.set(`Stream:${ref}`, other.shared / overlap.audience);
+    refs.push({ kind: 'Stream', name: ref });
+  }
+  const view = await graph.connections(refs);
+  // A chatter who is also a broadcaster is one node with both labels, shown as `Stream:<login>`.
+  const wanted = new Set(scored.map((c) => c.login));
+  for (const link of view.links) {
+    if (link.type !== 'CHATTER') continue;
+    const weight = share.get(link.target);
+    const login = link.source.slice(link.source.indexOf(':') + 1);
+    if (weight === undefined || !wanted.has(login)) continue;
+    affinity.set(login, (affinity.get(login) ?? 0) + weight);
+  }
+  return affinity;
+}
+
+export interface RankedChatter {
+  login: string;
+  messages: number | null;
+  /** VIP and moderator badges in other channels. */
+  badgesElsewhere: number;
+  chatsElsewhere: number;
+  affinity: number;
+}
+
+/**
+ * A channel's chatters, most telling first: messages here (when live chat counted them), then badges
+ * elsewhere (people other channels trust), then audience affinity, then other channels chatted in, then
+ * login. Accounts in `exclude` (flagged bots) are left out.
+ */
+export function rankChatters(
+  audience: readonly AudienceRecord[],
+  affinity: ReadonlyMap<string, number>,
+  exclude: ReadonlySet<string>,
+): RankedChatter[] {
+  return audience
+    .filter((m) => m.chatsHere && !exclude.has(m.login))
+    .map((m) => ({
+      login: m.login,
+      messages: m.messages,
+      badgesElsewhere: m.vipElsewhere + m.moderatorElsewhere,
+      chatsElsewhere: m.chatsElsewhere,
+      affinity: affinity.get(m.login) ?? 0,
+    }))
+    .sort(
+      (a, b) =>
+        (b.messages ?? -1) - (a.messages ?? -1) ||
+        b.badgesElsewhere - a.badgesElsewhere ||
+        b.affinity - a.affinity ||
+        b.chatsElsewhere - a.chatsElsewhere ||
+        (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
+    );
+}

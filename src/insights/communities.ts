@@ -1,0 +1,142 @@
+/**
+ * Communities of channels by shared audience: Louvain (graphology-communities-louvain) on the channel
+ * graph, where two channels are linked when chatters chat in both, weighted by how many do.
+ *
+ * Why the channel graph and not the chat graph itself: the question is which channels belong together, and
+ * on the bipartite chat graph (chatters → channels) Louvain spends nearly all its work placing tens of
+ * thousands of one-channel chatters, each of which can only join its one channel's community. Folding
+ * chatters into weights keeps exactly the signal that links channels (a chatter seen in both), gives a
+ * graph of channels (57 for the demo data) that Louvain settles in milliseconds, and answers the same on
+ * every backend because every backend hands over the same input (`GraphStore.sharedAudienceGraph`).
+ */
+import graphology from 'graphology';
+import louvainModule from 'graphology-communities-louvain';
+import type { ChannelAudience, SharedAudienceGraph } from '../graph/graph-store.port.js';
+import { compareNames } from '../graph/graph-order.js';
+import { seededRandom } from '../util/seeded-random.js';
+
+const { UndirectedGraph } = graphology;
+// The package is CommonJS (`module.exports = louvain`) typed as an ES default export; Node's interop hands
+// the function itself to a default import, which the typings call `.default`.
+const louvain = louvainModule as unknown as typeof louvainModule.default;
+
+/** Louvain's random visiting order is drawn from this seed, so the same graph gives the same answer. */
+export const COMMUNITY_SEED = 15;
+
+export interface Community {
+  /** 1 = the community with the largest audience, and so on. */
+  id: number;
+  /** Members, largest audience first (then by login). */
+  channels: ChannelAudience[];
+  /** Sum of the members' audiences (a chatter of two members counts twice). */
+  audience: number;
+  /** This community's term of the modularity sum: internal weight share minus its expected share. */
+  modularity: number;
+}
+
+export interface CommunityResult {
+  communities: Community[];
+  /** Modularity of the whole partition (weighted, resolution 1). */
+  modularity: number;
+  /** Community id by channel id, for channels that share audience with another. */
+  communityOf: Map<string, number>;
+  /** Channels that share no chatter with any other: left out of the communities. */
+  unconnected: ChannelAudience[];
+  /** Total shared-chatter weight (sum over pairs). */
+  totalWeight: number;
+}
+
+const byAudience = (a: ChannelAudience, b: ChannelAudience): number =>
+  b.audience - a.audience ||
+  compareNames(a.channel.login, b.channel.login) ||
+  compareNames(a.channel.id, b.channel.id);
+
+/**
+ * Results by input object: the embedded store hands out the same shared-audience graph until the graph
+ * changes, so `/streamer` asking for its channel's community again costs nothing on a big graph.
+ */
+const remembered = new WeakMap<SharedAudienceGraph, Map<number, CommunityResult>>();
+
+export function detectCommunities(input: SharedAudienceGraph, seed = COMMUNITY_SEED): CommunityResult {
+  let bySeed = remembered.get(input);
+  if (bySeed === undefined) {
+    bySeed = new Map();
+    remembered.set(input, bySeed);
+  }
+  const known = bySeed.get(seed);
+  if (known !== undefined) return known;
+  const result = computeCommunities(input, seed);
+  bySeed.set(seed, result);
+  return result;
+}
+
+function computeCommunities(input: SharedAudienceGraph, seed: number): CommunityResult {
+  const graph = new UndirectedGraph<Record<string, never>, { weight: number }>();
+  const byId = new Map(input.channels.map((c) => [c.channel.id, c]));
+  // Nodes are added in the store's order (by id), so Louvain sees the same graph on every backend.
+  const linked = new Set<string>();
+  for (const pair of input.pairs) {
+    if (pair.shared <= 0 || pair.a === pair.b) continue;
+    linked.add(pair.a);
+    linked.add(pair.b);
+  }
+  for (const c of input.channels) if (linked.has(c.channel.id)) graph.addNode(c.channel.id);
+  let totalWeight = 0;
+  for (const pair of input.pairs) {
+    if (pair.shared <= 0 || pair.a === pair.b || !graph.hasNode(pair.a) || !graph.hasNode(pair.b)) continue;
+    graph.mergeEdge(pair.a, pair.b, { weight: pair.shared });
+    totalWeight += pair.shared;
+  }
+  const unconnected = input.channels.filter((c) => !graph.hasNode(c.channel.id)).sort(byAudience);
+  if (graph.order === 0)
+    return { communities: [], modularity: 0, communityOf: new Map(), unconnected, totalWeight };
+
+  const found = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: seededRandom(seed) });
+  const groups = new Map<number, ChannelAudience[]>();
+  for (const [id, community] of Object.entries(found.communities)) {
+    const channel = byId.get(id);
+    if (channel === undefined) continue;
+    const members = groups.get(community) ?? [];
+    members.push(channel);
+    groups.set(community, members);
+  }
+  // Internal weight and weighted degree per raw community, for each community's modularity term.
+  const internal = new Map<number, number>();
+  const degree = new Map<number, number>();
+  graph.forEachEdge((_edge, attrs, source, target) => {
+    const cs = found.communities[source] as number;
+    const ct = found.communities[target] as number;
+    if (cs === ct) internal.set(cs, (internal.get(cs) ?? 0) + attrs.weight);
+    degree.set(cs, (degree.get(cs) ?? 0) + attrs.weight);
+    degree.set(ct, (degree.get(ct) ?? 0) + attrs.weight);
+  });
+  const m = totalWeight;
+  const communities = [...groups].map(([raw, members]) => {
+    members.sort(byAudience);
+    const d = degree.get(raw) ?? 0;
+    return {
+      raw,
+      channels: members,
+      audience: members.reduce((sum, c) => sum + c.audience, 0),
+      modularity: m === 0 ? 0 : (internal.get(raw) ?? 0) / m - (d / (2 * m)) ** 2,
+    };
+  });
+  // Numbered by audience, then by the login of the largest member: ids do not depend on Louvain's labels.
+  communities.sort(
+    (a, b) =>
+      b.audience - a.audience ||
+      compareNames(a.channels[0]?.channel.login ?? '', b.channels[0]?.channel.login ?? ''),
+  );
+  const communityOf = new Map<string, number>();
+  const numbered: Community[] = communities.map((c, i) => {
+    for (const member of c.channels) communityOf.set(member.channel.id, i + 1);
+    return { id: i + 1, channels: c.channels, audience: c.audience, modularity: c.modularity };
+  });
+  return {
+    communities: numbered,
+    modularity: numbered.reduce((sum, c) => sum + c.modularity, 0),
+    communityOf,
+    unconnected,
+    totalWeight,
+  };
+}
