@@ -10,7 +10,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -20,9 +19,9 @@ import type { GraphStore } from '../../src/graph/graph-store.port.js';
 import { activity, seedSmallGraph, streamer } from '../contract/graph-store.contract.js';
 import { boltSettings } from '../support/bolt.js';
 import { MEMGRAPH_AGENT } from '../support/fake-bolt-driver.js';
-import { REPO_ROOT } from '../support/spawn-cli.js';
+import { sharedTool } from '../support/shared-tools.js';
 
-const CHECK = join(REPO_ROOT, '../shared/tools/memgraph-cypher-check/check');
+const CHECK = sharedTool('tools/memgraph-cypher-check/check');
 
 const memgraphOnly = (query: string) =>
   MEMGRAPH.schema.includes(query) || /\b(pagerank|betweenness_centrality)\.get\(/.test(query);
@@ -130,7 +129,7 @@ describe('every statement of the Memgraph dialect parses with Memgraph’s gramm
   it('records the statements through the real store and checks them in one call', async () => {
     expect(
       existsSync(CHECK),
-      `${CHECK} is missing: the CI checkout must have ../shared beside the clone`,
+      `${CHECK} is missing: the CI checkout must have ../shared beside the clone (or set SHARED_DIR)`,
     ).toBe(true);
     const sent = new Set<string>();
     const store = await BoltGraphStore.connect(boltSettings(inject('neo4jUrl')), () =>

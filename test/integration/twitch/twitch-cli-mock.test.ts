@@ -17,9 +17,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore } from '../../../src/graph/embedded/embedded-store.js';
 import { importSeedDirectory } from '../../../src/ingest/csv/seed-importer.js';
-import { REPO_ROOT, spawnCli, untilExit } from '../../support/spawn-cli.js';
+import { spawnCli, untilExit } from '../../support/spawn-cli.js';
+import { sharedTool } from '../../support/shared-tools.js';
 
-const TWITCH = join(REPO_ROOT, '../shared/tools/twitch-cli/twitch');
+const TWITCH = sharedTool('tools/twitch-cli/twitch');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -134,7 +135,7 @@ describe("collect → import → ask against Twitch's mock API", () => {
   beforeAll(async () => {
     expect(
       existsSync(TWITCH),
-      `${TWITCH} is missing: the CI checkout must have ../shared beside the clone`,
+      `${TWITCH} is missing: the CI checkout must have ../shared beside the clone (or set SHARED_DIR)`,
     ).toBe(true);
     mock = await startMock();
   });
