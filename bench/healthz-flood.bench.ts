@@ -11,11 +11,12 @@ import { silentLogger } from '../src/logging.js';
 import { startOpsServer } from '../src/observability/ops-server.js';
 import { InMemoryIngestActivity } from '../src/playground/ingest-activity.js';
 import { startPlayground } from '../src/playground/playground-server.js';
+import { demoDatasetDir } from '../test/support/demo-dataset.js';
 import type { BenchRow } from './bench-kit.js';
 import { percentile, round } from './bench-kit.js';
 
 const FLOOD = 200;
-const DEMO = process.env.TWITCH_DEMO_DIR ?? '/work/shared/datasets/twitch-demo';
+const DEMO = demoDatasetDir();
 
 function send(url: string, body?: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
