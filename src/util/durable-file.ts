@@ -48,17 +48,20 @@ export async function writeFileDurably(path: string, text: string): Promise<void
     await syncDirectory(dirname(path));
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
-    throw new Error(`Could not write ${path}: ${diskProblem(error)}; the previous content is kept.`, {
-      cause: error,
-    });
+    throw new Error(
+      `Could not write ${path}: ${diskProblem(error)}; the previous content is kept (free some space, or fix the disk, and run it again).`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 /** What went wrong writing, as a user can act on it. */
 export function diskProblem(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return 'the disk is full (free some space and run it again)';
+  if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EIO') return `an I/O error (${(error as Error).message})`;
   if (code === 'EROFS') return 'the file system is read-only';
-  return (error as Error).message;
+  return error instanceof Error ? error.message : String(error);
 }

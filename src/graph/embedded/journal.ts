@@ -23,7 +23,7 @@ import type {
   TeamMembership,
 } from '../../domain/graph-records.js';
 import { GraphStoreError } from '../graph-store.port.js';
-import { syncDirectory, writeAll } from '../../util/durable-file.js';
+import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
 
 export type JournalEntry =
   | { op: 'streamers'; rows: readonly StreamerRecord[] }
@@ -270,13 +270,7 @@ export class JournalWriter {
 }
 
 export function journalWriteError(dir: string, error: unknown): GraphStoreError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOSPC'
-      ? 'the disk is full'
-      : code === 'EIO'
-        ? `an I/O error (${(error as Error).message})`
-        : (error as Error).message;
+  const why = diskProblem(error);
   return new GraphStoreError(
     `Could not write the embedded store's journal in ${dir}: ${why}. The last write was not saved (the bus ` +
       'delivers it again on the next start); free some space (or fix the disk) and run the command again.',

@@ -15,7 +15,7 @@ import type { MonitoredChannel } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import type { EdgeAttrs, NodeAttrs } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
-import { syncDirectory, writeAll } from '../../util/durable-file.js';
+import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
 
 export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -128,13 +128,7 @@ export async function writeSnapshotFile(file: string, chunks: readonly string[])
 
 /** ENOSPC and EIO get a line that says what to do; the snapshot already on disk is untouched. */
 export function snapshotWriteError(file: string, error: unknown): GraphStoreError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOSPC'
-      ? 'the disk is full'
-      : code === 'EIO'
-        ? `an I/O error (${(error as Error).message})`
-        : (error as Error).message;
+  const why = diskProblem(error);
   return new GraphStoreError(
     `Could not save the embedded store's snapshot ${file}: ${why}. The previous snapshot is intact; ` +
       'free some space (or fix the disk) and run the command again.',
