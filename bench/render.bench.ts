@@ -3,7 +3,7 @@
  * d3-force layout alone, a 50,000-chatter channel cut to the default node cap, the bar chart and the table
  * image. Goals on the 2-core target: 300 nodes under 300 ms, a bar chart under 50 ms.
  */
-import type { ReplyTable } from '../src/commands/reply.js';
+import type { ReplyTable } from '../src/reply/reply.js';
 import { renderBarChart } from '../src/render/bar-chart.js';
 import { renderGraphImage } from '../src/render/graph-image.js';
 import type { GraphImageInput, GraphImageLink, GraphImageNode } from '../src/render/graph-layout.js';

@@ -9,7 +9,7 @@ import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
-import type { Reply } from '../commands/reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { visibleOneLine } from '../util/terminal-text.js';

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import type { CollectProgress, CollectStep } from '../ingest/collect/collector.js';
 import { COLLECT_STEPS, collectSeed, writeCollectedSeed } from '../ingest/collect/collector.js';
 import type { HelixNotice } from '../ingest/collect/helix-client.js';

@@ -1,7 +1,7 @@
 /** `twitchgraph generate`: a seeded synthetic dataset in the seed's five-CSV format. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import { generateDataset } from '../generate/synthetic-dataset.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';

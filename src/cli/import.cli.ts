@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import type { SeedFileKind } from '../domain/csv-rows.schema.js';
 import { SEED_FILE_ORDER, SEED_FILES } from '../domain/csv-rows.schema.js';
 import type { GraphStore } from '../graph/graph-store.port.js';

@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM (then it finishes the batch in flight, records offsets, closes connections, exits 0).
  */
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import { EventBusError } from '../ingest/bus/event-bus.port.js';
 import { openEventBus } from '../ingest/bus/open-event-bus.js';

@@ -9,7 +9,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import type { Config } from '../config.js';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../graph/graph-store.port.js';

@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';

@@ -1,6 +1,6 @@
 /** A Reply as terminal text: title, fields, an aligned table, notes. */
 import stringWidth from 'string-width';
-import type { Reply, ReplyTable } from '../commands/reply.js';
+import type { Reply, ReplyTable } from '../reply/reply.js';
 import { clipText, visibleControls, visibleOneLine } from '../util/terminal-text.js';
 
 /** Discord's own limits for an embed's description and a field's value; a terminal needs no more. */

@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { formatCount } from '../commands/format.js';
+import { formatCount } from '../reply/format.js';
 import type { ChatActivity } from '../domain/graph-records.js';
 import { createBot } from '../discord/bot.js';
 import type { GraphStore } from '../graph/graph-store.port.js';

@@ -5,9 +5,9 @@ import { drawReplyImages, imageName, weighView } from '../render/reply-images.js
 import type { CommandPorts } from './command.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
-import { formatCount, formatScore } from './format.js';
-import type { Reply, ReplyTable } from './reply.js';
-import { reply } from './reply.js';
+import { formatCount, formatScore } from '../reply/format.js';
+import type { Reply, ReplyTable } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 
 const scoreTable = (measure: string, rows: readonly ScoredNode[]): ReplyTable => ({
   columns: [

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { GraphStore, NameKind } from '../graph/graph-store.port.js';
 import type { BotDetector } from '../insights/bot-detector.js';
 import { botDetectorFor } from '../insights/bot-detector.js';
-import type { Reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 

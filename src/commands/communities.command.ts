@@ -11,9 +11,9 @@ import { drawReplyImages, imageName } from '../render/reply-images.js';
 import type { Clamped } from './command.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from './format.js';
-import type { Reply } from './reply.js';
-import { reply } from './reply.js';
+import { formatCount } from '../reply/format.js';
+import type { Reply } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 
 /** Channels named per community in the table. */
 const TOP_CHANNELS = 4;

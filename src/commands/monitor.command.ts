@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { channelLoginFromInput } from '../domain/login.js';
 import { defineCommand } from './command.js';
-import { formatCount } from './format.js';
-import type { Reply } from './reply.js';
-import { reply } from './reply.js';
+import { formatCount } from '../reply/format.js';
+import type { Reply } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 
 const channelArg = z
   .string({ error: 'channel is required' })

@@ -2,8 +2,8 @@
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { closestNames, didYouMean } from './name-suggester.js';
-import type { Reply } from './reply.js';
-import { errorReply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
+import { errorReply } from '../reply/reply.js';
 
 export async function streamerNotFound(graph: GraphStore, title: string, name: string): Promise<Reply> {
   const empty = await emptyGraphNote(graph);

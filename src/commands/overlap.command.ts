@@ -8,10 +8,10 @@ import { overlapMeasures } from '../insights/audience-overlap.js';
 import { drawReplyImages, imageName } from '../render/reply-images.js';
 import { defineCommand, limitArg, nameArg } from './command.js';
 import type { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from './format.js';
+import { formatCount } from '../reply/format.js';
 import { streamerNotFound } from './not-found.js';
-import type { Reply } from './reply.js';
-import { errorReply, reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
+import { errorReply, reply } from '../reply/reply.js';
 
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 

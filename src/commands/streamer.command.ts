@@ -3,10 +3,10 @@ import { drawReplyImages, imageName, weighView } from '../render/reply-images.js
 import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
 import { botsOf, defineCommand, nameArg } from './command.js';
 import { communitiesOf } from './communities.command.js';
-import { formatCount, formatDate, formatList } from './format.js';
+import { formatCount, formatDate, formatList } from '../reply/format.js';
 import { streamerNotFound } from './not-found.js';
-import type { Reply } from './reply.js';
-import { errorReply, reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
+import { errorReply, reply } from '../reply/reply.js';
 
 /** Chatters listed in the reply. */
 export const STREAMER_CHATTER_LIMIT = 25;

@@ -3,9 +3,9 @@ import type { ImageJob } from '../render/reply-images.js';
 import { drawReplyImages, imageName, tableFitsEmbed, weighView } from '../render/reply-images.js';
 import { defineCommand } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from './format.js';
-import type { Reply, ReplyTable } from './reply.js';
-import { reply } from './reply.js';
+import { formatCount } from '../reply/format.js';
+import type { Reply, ReplyTable } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 
 const MAX_ROWS = 50;
 const optionalName = z

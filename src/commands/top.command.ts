@@ -5,9 +5,9 @@ import { drawReplyImages, imageName } from '../render/reply-images.js';
 import type { NodeCategory } from '../render/theme.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from './format.js';
-import type { Reply, ReplyTable } from './reply.js';
-import { reply } from './reply.js';
+import { formatCount } from '../reply/format.js';
+import type { Reply, ReplyTable } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 
 export const TOP_SUBCOMMANDS = {
   games: {

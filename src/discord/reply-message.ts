@@ -10,7 +10,7 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import stringWidth from 'string-width';
-import type { Reply, ReplyField, ReplyImage, ReplyStatus, ReplyTable } from '../commands/reply.js';
+import type { Reply, ReplyField, ReplyImage, ReplyStatus, ReplyTable } from '../reply/reply.js';
 import { withoutControls } from '../util/terminal-text.js';
 
 /** Discord's limits for embeds and messages (characters are counted per embed text and across all embeds). */

@@ -3,7 +3,7 @@
  * only say what to draw. A picture that fails to draw costs the reply its picture, not its answer.
  */
 import stringWidth from 'string-width';
-import type { ReplyImage, ReplyImageKind, ReplyTable } from '../commands/reply.js';
+import type { ReplyImage, ReplyImageKind, ReplyTable } from '../reply/reply.js';
 import type { GraphView } from '../graph/graph-store.port.js';
 import type { BarChartInput, BarChartOptions } from './bar-chart.js';
 import { renderBarChart } from './bar-chart.js';

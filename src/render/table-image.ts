@@ -3,7 +3,7 @@
  * the embed description stops at 4,096 characters).
  */
 import { createCanvas } from '@napi-rs/canvas';
-import type { ReplyTable } from '../commands/reply.js';
+import type { ReplyTable } from '../reply/reply.js';
 import { font, registerFonts } from './fonts.js';
 import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';

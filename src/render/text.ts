@@ -1,7 +1,7 @@
 /** Measuring and shortening text in the pictures' font. */
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { createCanvas } from '@napi-rs/canvas';
-import { formatCount, formatScore } from '../commands/format.js';
+import { formatCount, formatScore } from '../reply/format.js';
 import { registerFonts } from './fonts.js';
 
 export type MeasureText = (text: string, font: string) => number;

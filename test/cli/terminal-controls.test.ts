@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replyText } from '../../src/cli/reply-text.js';
-import { errorReply } from '../../src/commands/reply.js';
+import { errorReply } from '../../src/reply/reply.js';
 import { createLogger } from '../../src/logging.js';
 import { runCli } from '../support/cli-harness.js';
 import { useTempDirs } from '../support/temp-dir.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { CommandDefinition } from '../../src/commands/command.js';
 import { defineCommand } from '../../src/commands/command.js';
 import { buildRegistry, DEFAULT_COMMANDS } from '../../src/commands/registry.js';
-import { reply } from '../../src/commands/reply.js';
+import { reply } from '../../src/reply/reply.js';
 import { slashCommandJson, slashCommandsJson } from '../../src/discord/command-json.js';
 
 // Application Commands → Application Command Naming; descriptions 1–100; 25 options; 25 choices.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { pageReply } from '../../src/discord/reply-message.js';
 import { oneLine } from '../../src/render/text.js';
 

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { CommandDefinition, Invocation, OptionDefinition } from '../../src/commands/command.js';
 import { defineCommand } from '../../src/commands/command.js';
 import { buildRegistry, DEFAULT_COMMANDS } from '../../src/commands/registry.js';
-import { reply } from '../../src/commands/reply.js';
+import { reply } from '../../src/reply/reply.js';
 import { loadConfig } from '../../src/config.js';
 import type { HttpBot } from '../../src/discord/http/http-bot.js';
 import { startHttpBot } from '../../src/discord/http/http-bot.js';

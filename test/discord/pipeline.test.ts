@@ -7,7 +7,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
 import { defineCommand } from '../../src/commands/command.js';
 import { DEFAULT_COMMANDS } from '../../src/commands/registry.js';
-import { reply } from '../../src/commands/reply.js';
+import { reply } from '../../src/reply/reply.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
 import { importSeedDirectory } from '../../src/ingest/csv/seed-importer.js';

@@ -4,8 +4,8 @@
  * the reply says may be lost silently: rows, fields and description text all appear across the pages.
  */
 import { describe, expect, it } from 'vitest';
-import type { Reply, ReplyImage, ReplyImageKind } from '../../src/commands/reply.js';
-import { errorReply, reply } from '../../src/commands/reply.js';
+import type { Reply, ReplyImage, ReplyImageKind } from '../../src/reply/reply.js';
+import { errorReply, reply } from '../../src/reply/reply.js';
 import type { ReplyPage, TableImageRenderer } from '../../src/discord/reply-message.js';
 import { clip, pageReply, splitText } from '../../src/discord/reply-message.js';
 import { messageProblems } from '../support/discord-limits.js';

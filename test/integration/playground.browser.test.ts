@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCommand } from '../../src/commands/command.js';
 import { buildRegistry, DEFAULT_COMMANDS } from '../../src/commands/registry.js';
-import { reply } from '../../src/commands/reply.js';
+import { reply } from '../../src/reply/reply.js';
 import { loadConfig } from '../../src/config.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { importSeedDirectory } from '../../src/ingest/csv/seed-importer.js';

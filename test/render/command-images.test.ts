@@ -7,7 +7,7 @@ import { runAsk } from '../../src/cli/ask.cli.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { dispatch } from '../../src/commands/dispatcher.js';
 import { buildRegistry } from '../../src/commands/registry.js';
-import type { Reply, ReplyImageKind } from '../../src/commands/reply.js';
+import type { Reply, ReplyImageKind } from '../../src/reply/reply.js';
 import { loadConfig } from '../../src/config.js';
 import type { StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';

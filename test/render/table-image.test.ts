@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplyTable } from '../../src/commands/reply.js';
+import type { ReplyTable } from '../../src/reply/reply.js';
 import { font } from '../../src/render/fonts.js';
 import { tableFitsEmbed } from '../../src/render/reply-images.js';
 import { layoutTableImage, renderTableImage } from '../../src/render/table-image.js';
