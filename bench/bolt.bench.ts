@@ -20,6 +20,7 @@ import { RowByRowWriter } from '../src/graph/bolt/row-by-row.js';
 import type { GraphStore } from '../src/graph/graph-store.port.js';
 import { readSeedFile } from '../src/ingest/csv/seed-csv-reader.js';
 import { importSeedDirectory } from '../src/ingest/csv/seed-importer.js';
+import { drawReply } from '../src/render/draw-pictures.js';
 import { emptyBoltStore } from '../test/support/bolt.js';
 import { demoDatasetDir } from '../test/support/demo-dataset.js';
 import { neo4jScript, urlFrom } from '../test/support/neo4j-script.js';
@@ -33,6 +34,8 @@ async function ask(graph: GraphStore, line: string): Promise<void> {
   const result = await dispatch(parseCommandLine(line, definitions), registry, { graph });
   if (result.outcome !== 'ok')
     throw new Error(`${line}: ${result.outcome} ${result.reply.description ?? ''}`);
+  // Commands return pictures as data; the bot draws them before sending, so the figure does too.
+  await drawReply(result.reply);
 }
 
 /** The Neo4j to measure on, and how to leave it as it was found. */

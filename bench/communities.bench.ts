@@ -15,6 +15,7 @@ import type { GraphStore } from '../src/graph/graph-store.port.js';
 import { importSeedDirectory } from '../src/ingest/csv/seed-importer.js';
 import { BotDetector } from '../src/insights/bot-detector.js';
 import { detectCommunities } from '../src/insights/communities.js';
+import { drawReply } from '../src/render/draw-pictures.js';
 import { demoDatasetDir } from '../test/support/demo-dataset.js';
 import type { BenchRow } from './bench-kit.js';
 import { measure, rssMiB } from './bench-kit.js';
@@ -26,6 +27,8 @@ async function ask(graph: GraphStore, bots: BotDetector, line: string, pictures 
   const result = await dispatch(parseCommandLine(line, definitions), registry, { graph, bots, pictures });
   if (result.outcome !== 'ok')
     throw new Error(`${line}: ${result.outcome} ${result.reply.description ?? ''}`);
+  // Commands return pictures as data; the front ends that show them draw them, so the figure does too.
+  if (pictures) await drawReply(result.reply);
 }
 
 const heapMiB = () => Math.round(process.memoryUsage().heapUsed / 1024 / 1024);

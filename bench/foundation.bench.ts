@@ -13,6 +13,7 @@ import { generateDataset } from '../src/generate/synthetic-dataset.js';
 import { EmbeddedGraphStore } from '../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../src/graph/graph-store.port.js';
 import { importSeedDirectory } from '../src/ingest/csv/seed-importer.js';
+import { drawReply } from '../src/render/draw-pictures.js';
 import { demoDatasetDir } from '../test/support/demo-dataset.js';
 import type { BenchRow } from './bench-kit.js';
 import { measure, round, rssMiB } from './bench-kit.js';
@@ -24,6 +25,8 @@ async function ask(graph: GraphStore, line: string, pictures = true): Promise<vo
   const result = await dispatch(parseCommandLine(line, definitions), registry, { graph, pictures });
   if (result.outcome !== 'ok')
     throw new Error(`${line}: ${result.outcome} ${result.reply.description ?? ''}`);
+  // Commands return pictures as data; the front ends that show them draw them, so the figure does too.
+  if (pictures) await drawReply(result.reply);
 }
 
 async function commandRows(

@@ -6,7 +6,7 @@
 import type { ReplyTable } from '../src/reply/reply.js';
 import { renderBarChart } from '../src/render/bar-chart.js';
 import { renderGraphImage } from '../src/render/graph-image.js';
-import type { GraphImageInput, GraphImageLink, GraphImageNode } from '../src/render/graph-layout.js';
+import type { GraphImageInput, GraphImageLink, GraphImageNode } from '../src/reply/picture.js';
 import { GRAPH_DEFAULTS, layoutGraph } from '../src/render/graph-layout.js';
 import { registerFonts } from '../src/render/fonts.js';
 import { renderTableImage } from '../src/render/table-image.js';

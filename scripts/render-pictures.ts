@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { openGraphStore } from '../src/graph/open-graph-store.js';
 import { silentLogger } from '../src/logging.js';
 import { renderBarChart } from '../src/render/bar-chart.js';
-import { imageName } from '../src/render/reply-images.js';
+import { imageName } from '../src/reply/picture.js';
 
 const dataset = process.argv[2] ?? 'data/twitch-demo';
 const out = process.argv[3] ?? 'docs/images';

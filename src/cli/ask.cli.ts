@@ -9,7 +9,8 @@ import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
-import type { Reply } from '../reply/reply.js';
+import { drawPicturesOnDemand } from '../render/picture-drawer.js';
+import type { DrawnReply, PictureDrawer } from '../reply/reply.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { visibleOneLine } from '../util/terminal-text.js';
@@ -22,7 +23,7 @@ export interface AskOptions {
 }
 
 /** Write each image of the reply into `dir`; returns the paths written. */
-export async function writeReplyImages(reply: Reply, dir: string): Promise<string[]> {
+export async function writeReplyImages(reply: DrawnReply, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const paths: string[] = [];
   for (const image of reply.images) {
@@ -34,10 +35,15 @@ export async function writeReplyImages(reply: Reply, dir: string): Promise<strin
   return paths;
 }
 
+/**
+ * Pictures cost reads and CPU: they are asked of the commands, and drawn, only when `--out` wants them
+ * (`draw` is the renderer; tests count its calls).
+ */
 export async function runAsk(
   context: CliContext,
   words: readonly string[],
   options: AskOptions,
+  draw: PictureDrawer = drawPicturesOnDemand,
 ): Promise<number> {
   const { io } = context;
   const registry = buildRegistry();
@@ -69,17 +75,20 @@ export async function runAsk(
   });
   try {
     const bots = new BotDetector(graph, { extraLogins: context.config.bots.extraLogins });
-    const result = await dispatch(invocation, registry, { graph, bots });
+    const { out } = options;
+    const result = await dispatch(invocation, registry, { graph, bots, pictures: out !== undefined });
     if (result.outcome === 'failed')
       context.logger.error({ err: result.error, invocation }, 'command failed');
-    io.out(options.json === true ? replyJson(result.reply) : replyText(result.reply));
-    if (options.out !== undefined) {
-      const paths = await writeReplyImages(result.reply, options.out);
+    const drawn = out === undefined ? undefined : await draw(result.reply);
+    const shown = drawn ?? result.reply;
+    io.out(options.json === true ? replyJson(shown) : replyText(shown));
+    if (out !== undefined && drawn !== undefined) {
+      const paths = await writeReplyImages(drawn, out);
       // Keep stdout valid JSON under --json: the paths go to stderr there.
       const say = options.json === true ? io.err : io.out;
       say(
         paths.length === 0
-          ? `no images in this reply; nothing written to ${options.out}\n`
+          ? `no images in this reply; nothing written to ${out}\n`
           : paths.map((p) => `wrote ${p}\n`).join(''),
       );
     }

@@ -1,6 +1,6 @@
 /** A Reply as terminal text: title, fields, an aligned table, notes. */
 import stringWidth from 'string-width';
-import type { Reply, ReplyTable } from '../reply/reply.js';
+import type { DrawnReply, Reply, ReplyTable } from '../reply/reply.js';
 import { clipText, visibleControls, visibleOneLine } from '../util/terminal-text.js';
 
 /** Discord's own limits for an embed's description and a field's value; a terminal needs no more. */
@@ -44,14 +44,19 @@ export function replyText(reply: Reply): string {
     );
   }
   if (reply.table !== undefined) parts.push(tableText(reply.table));
-  if (reply.images.length > 0)
-    parts.push(reply.images.map((i) => `[image ${i.name}: ${i.description}]`).join('\n'));
+  if (reply.pictures.length > 0)
+    parts.push(reply.pictures.map((p) => `[image ${p.name}: ${p.description}]`).join('\n'));
   if (reply.notes.length > 0) parts.push(reply.notes.map((n) => `note: ${n}`).join('\n'));
   return `${visibleControls(parts.join('\n\n'))}\n`;
 }
 
-/** The reply as JSON: the structured `data` and what the reply says, images named but not inlined. */
-export function replyJson(reply: Reply): string {
-  const { images, ...rest } = reply;
-  return `${JSON.stringify({ ...rest, images: images.map(({ png: _png, ...meta }) => meta) }, null, 2)}\n`;
+/**
+ * The reply as JSON: the structured `data` and what the reply says. Pictures are named, not inlined (their
+ * nodes and rows are in `data` already); drawn images add their size.
+ */
+export function replyJson(reply: Reply | DrawnReply): string {
+  const { pictures, ...rest } = reply;
+  const named = pictures.map(({ name, kind, description }) => ({ name, kind, description }));
+  const drawn = 'images' in reply ? { images: reply.images.map(({ png: _png, ...meta }) => meta) } : {};
+  return `${JSON.stringify({ ...rest, pictures: named, ...drawn }, null, 2)}\n`;
 }

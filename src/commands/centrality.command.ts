@@ -1,13 +1,15 @@
 /** `/pagerank` and `/betweenness`: the most central users and streams, as the seed computed them. */
 import { z } from 'zod';
 import type { GraphStore, ScoredNode } from '../graph/graph-store.port.js';
-import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
+import type { Picture } from '../reply/picture.js';
+import { imageName } from '../reply/picture.js';
 import type { CommandPorts } from './command.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount, formatScore } from '../reply/format.js';
 import type { Reply, ReplyTable } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { weighView } from './weigh-view.js';
 
 const scoreTable = (measure: string, rows: readonly ScoredNode[]): ReplyTable => ({
   columns: [
@@ -25,14 +27,15 @@ async function centralityPicture(
   measure: 'PageRank' | 'Betweenness',
   rows: readonly ScoredNode[],
   bots: ReadonlySet<string>,
-  draw: boolean,
-) {
-  if (!draw) return drawReplyImages([], false);
+  wanted: boolean,
+): Promise<Picture[]> {
+  // The links among the top nodes are read only for the picture.
+  if (!wanted) return [];
   const view = await graph.connections(rows.map((row) => ({ kind: row.kind, name: row.name })));
   const scores = new Map(rows.map((row) => [`${row.kind}:${row.name}`, row.score]));
-  return drawReplyImages([
+  return [
     {
-      what: 'graph',
+      kind: 'graph',
       name: imageName(measure, `top${rows.length}`),
       description: `Graph of the top ${rows.length} users and streams by ${measure}, sized by score, with the links among them and their games, languages and teams.`,
       input: {
@@ -44,7 +47,7 @@ async function centralityPicture(
         caption: `Top ${rows.length} by ${measure}, links among them, their games, languages and teams`,
       },
     },
-  ]);
+  ];
 }
 
 const args = z.object({ limit: limitArg(10), exclude_bots: booleanArg(false) });
@@ -90,12 +93,12 @@ export const pagerankCommand = defineCommand({
     notes.push(
       'PageRank as Memgraph MAGE computes it: damping 0.85, up to 100 iterations, ranks sum to 1 over the whole graph.',
     );
-    const picture = await centralityPicture(graph, 'PageRank', rows, bots.marked, ports.pictures !== false);
+    const pictures = await centralityPicture(graph, 'PageRank', rows, bots.marked, ports.pictures !== false);
     return reply({
       title: `PageRank: top ${rows.length}`,
       table: scoreTable('PageRank', rows),
-      notes: [...notes, ...picture.notes],
-      images: picture.images,
+      notes,
+      pictures,
       data: rows,
     });
   },
@@ -131,7 +134,7 @@ export const betweennessCommand = defineCommand({
         ? `Exact betweenness over ${formatCount(result.nodeCount)} nodes (directed, normalized as in Memgraph MAGE).`
         : `Estimated from ${formatCount(result.pivots)} sampled sources of ${formatCount(result.nodeCount)} nodes: the graph is too large for an exact answer in chat time.`,
     );
-    const picture = await centralityPicture(
+    const pictures = await centralityPicture(
       graph,
       'Betweenness',
       result.rows,
@@ -141,8 +144,8 @@ export const betweennessCommand = defineCommand({
     return reply({
       title: `Betweenness: top ${result.rows.length}`,
       table: scoreTable('Betweenness', result.rows),
-      notes: [...notes, ...picture.notes],
-      images: picture.images,
+      notes,
+      pictures,
       data: result,
     });
   },

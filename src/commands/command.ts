@@ -54,7 +54,10 @@ export interface CommandPorts {
   caller?: string;
   /** Bot flags (with BOT_LOGINS_EXTRA); the built-in list alone when absent. */
   bots?: BotDetector;
-  /** False: answer without drawing pictures (a caller that shows none, or measures the text alone). */
+  /**
+   * False: answer without pictures, and skip the reads only they need (a caller that shows none, such as
+   * `ask` without `--out`). Commands never draw: a reply's pictures are data the front ends draw.
+   */
   pictures?: boolean;
 }
 

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { GraphStore, SharedAudienceGraph, StreamerSummary } from '../graph/graph-store.port.js';
 import type { Community, CommunityResult } from '../insights/communities.js';
 import { COMMUNITY_SEED, detectCommunities } from '../insights/communities.js';
-import type { CommunityMapNode } from '../render/community-map.js';
-import { drawReplyImages, imageName } from '../render/reply-images.js';
+import type { CommunityMapNode, Picture } from '../reply/picture.js';
+import { imageName } from '../reply/picture.js';
 import type { Clamped } from './command.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
@@ -156,35 +156,32 @@ export const communitiesCommand = defineCommand({
     const drawnIds = new Set(nodes.map((n) => n.id));
     const mapPairs = input.pairs.filter((p) => drawnIds.has(p.a) && drawnIds.has(p.b));
     const leftOff = allNodes.length - nodes.length;
-    const { images, notes: imageNotes } = await drawReplyImages(
-      [
-        {
-          what: 'map',
-          name: imageName('communities'),
-          description:
-            `Map of ${formatCount(channelCount)} channels coloured by ${result.communities.length} communities, ` +
-            'sized by audience, linked by shared chatters.',
-          input: {
-            title: `Communities by shared audience (modularity ${result.modularity.toFixed(3)})`,
-            nodes,
-            links: strongestLinks(mapPairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
-              source: p.a,
-              target: p.b,
-              weight: p.shared,
-            })),
-            legend,
-            footer:
-              `Node size: chatters · link width: shared chatters (each channel's ${MAP_LINKS_PER_CHANNEL} strongest links) · ` +
-              `${Math.min(MAP_LABELS, nodes.length)} biggest channels labelled` +
-              (leftOff > 0
-                ? ` · ${formatCount(nodes.length)} biggest of ${formatCount(allNodes.length)} channels drawn`
-                : ''),
-          },
-          options: { maxLabels: MAP_LABELS },
+    const map: Picture[] = [
+      {
+        kind: 'communityMap',
+        name: imageName('communities'),
+        description:
+          `Map of ${formatCount(channelCount)} channels coloured by ${result.communities.length} communities, ` +
+          'sized by audience, linked by shared chatters.',
+        input: {
+          title: `Communities by shared audience (modularity ${result.modularity.toFixed(3)})`,
+          nodes,
+          links: strongestLinks(mapPairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
+            source: p.a,
+            target: p.b,
+            weight: p.shared,
+          })),
+          legend: [...legend],
+          footer:
+            `Node size: chatters · link width: shared chatters (each channel's ${MAP_LINKS_PER_CHANNEL} strongest links) · ` +
+            `${Math.min(MAP_LABELS, nodes.length)} biggest channels labelled` +
+            (leftOff > 0
+              ? ` · ${formatCount(nodes.length)} biggest of ${formatCount(allNodes.length)} channels drawn`
+              : ''),
         },
-      ],
-      ports.pictures !== false,
-    );
+        layout: { maxLabels: MAP_LABELS },
+      },
+    ];
     return reply({
       title: 'Communities by shared audience',
       description: `${result.communities.length} communities among ${formatCount(channelCount)} channels.`,
@@ -199,8 +196,8 @@ export const communitiesCommand = defineCommand({
         ],
         rows: shown.map((c) => communityRow(c, summaries)),
       },
-      images,
-      notes: [...notes, ...imageNotes],
+      pictures: ports.pictures === false ? [] : map,
+      notes,
       data: {
         modularity: result.modularity,
         seed: COMMUNITY_SEED,

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { AudienceOverlap } from '../graph/graph-store.port.js';
 import { overlapMeasures } from '../insights/audience-overlap.js';
-import { drawReplyImages, imageName } from '../render/reply-images.js';
+import type { Picture } from '../reply/picture.js';
+import { imageName } from '../reply/picture.js';
 import { defineCommand, limitArg, nameArg } from './command.js';
 import type { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from '../reply/format.js';
@@ -119,26 +120,23 @@ export const overlapCommand = defineCommand({
         data,
       });
     }
-    const drawn = await drawReplyImages(
-      [
-        {
-          what: 'bars',
-          name: imageName('overlap', a.login === '' ? a.id : a.login),
-          description: `Bar chart: channels sharing the most chatters with ${a.displayName}.`,
-          input: {
-            title,
-            subtitle: `Shared chatters, of ${formatCount(overlap.audience)}`,
-            rows: rows.map((r) => ({
-              label: r.channel.displayName,
-              value: r.shared,
-              valueText: `${formatCount(r.shared)} · ${percent(r.shareOfA)}`,
-            })),
-            kind: 'Stream',
-          },
+    const chart: Picture[] = [
+      {
+        kind: 'chart',
+        name: imageName('overlap', a.login === '' ? a.id : a.login),
+        description: `Bar chart: channels sharing the most chatters with ${a.displayName}.`,
+        input: {
+          title,
+          subtitle: `Shared chatters, of ${formatCount(overlap.audience)}`,
+          rows: rows.map((r) => ({
+            label: r.channel.displayName,
+            value: r.shared,
+            valueText: `${formatCount(r.shared)} · ${percent(r.shareOfA)}`,
+          })),
+          kind: 'Stream',
         },
-      ],
-      pictures !== false,
-    );
+      },
+    ];
     return reply({
       title,
       description: `${a.displayName} has ${formatCount(overlap.audience)} chatters; ${formatCount(overlap.others.length)} other channels share some of them.`,
@@ -160,8 +158,8 @@ export const overlapCommand = defineCommand({
           r.jaccard.toFixed(4),
         ]),
       },
-      notes: [...notes, ...drawn.notes],
-      images: drawn.images,
+      notes,
+      pictures: pictures === false ? [] : chart,
       data,
     });
   },

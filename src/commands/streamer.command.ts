@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { drawReplyImages, imageName, weighView } from '../render/reply-images.js';
+import type { Picture } from '../reply/picture.js';
+import { imageName } from '../reply/picture.js';
 import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
 import { botsOf, defineCommand, nameArg } from './command.js';
 import { communitiesOf } from './communities.command.js';
@@ -7,6 +8,7 @@ import { formatCount, formatDate, formatList } from '../reply/format.js';
 import { streamerNotFound } from './not-found.js';
 import type { Reply } from '../reply/reply.js';
 import { errorReply, reply } from '../reply/reply.js';
+import { weighView } from './weigh-view.js';
 
 /** Chatters listed in the reply. */
 export const STREAMER_CHATTER_LIMIT = 25;
@@ -75,29 +77,26 @@ export const streamerCommand = defineCommand({
       weights.set(`User:${c.login}`, useMessages ? (c.messages ?? 0) : c.chatsElsewhere + c.badgesElsewhere);
     for (const o of nearest) weights.set(`Stream:${channelRef(o.channel)}`, o.shared);
     const centerId = `Stream:${s.login === '' ? `#${s.id}` : s.login}`;
-    const { images, notes } = await drawReplyImages(
-      [
-        {
-          what: 'graph',
-          name: imageName('streamer', s.login === '' ? s.id : s.login),
-          description:
-            `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
-            `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')}, ` +
-            `${formatCount(drawn.length)} of ${counted(hood.chatterCount, 'chatter')} and the ` +
-            `${counted(nearest.length, 'channel')} sharing most of its audience.`,
-          input: {
-            title: `${s.displayName} (${s.login})`,
-            nodes: weighView(view, weights, new Set(botsHere)),
-            links: view.links,
-            omitted: Math.max(0, hood.chatterCount - drawn.length),
-            ...(view.nodes.some((n) => n.id === centerId) ? { centerId } : {}),
-            measure: useMessages ? 'messages' : 'channels and badges elsewhere',
-            caption: 'VIPs and moderators ringed, top chatters, nearest channels by shared chatters',
-          },
+    const pictures: Picture[] = [
+      {
+        kind: 'graph',
+        name: imageName('streamer', s.login === '' ? s.id : s.login),
+        description:
+          `Graph of ${s.displayName}'s channel: its game, language and teams, ` +
+          `${counted(hood.vips.length, 'VIP')}, ${counted(hood.moderators.length, 'moderator')}, ` +
+          `${formatCount(drawn.length)} of ${counted(hood.chatterCount, 'chatter')} and the ` +
+          `${counted(nearest.length, 'channel')} sharing most of its audience.`,
+        input: {
+          title: `${s.displayName} (${s.login})`,
+          nodes: weighView(view, weights, new Set(botsHere)),
+          links: view.links,
+          omitted: Math.max(0, hood.chatterCount - drawn.length),
+          ...(view.nodes.some((n) => n.id === centerId) ? { centerId } : {}),
+          measure: useMessages ? 'messages' : 'channels and badges elsewhere',
+          caption: 'VIPs and moderators ringed, top chatters, nearest channels by shared chatters',
         },
-      ],
-      ports.pictures !== false,
-    );
+      },
+    ];
     return reply({
       title: `${s.displayName} (${s.login})`,
       url: s.url,
@@ -150,12 +149,11 @@ export const streamerCommand = defineCommand({
                 (hood.chatterCount > chatters.length ? ` … of ${formatCount(hood.chatterCount)}` : ''),
         },
       ],
-      images,
+      pictures: ports.pictures === false ? [] : pictures,
       notes: [
         'Chatters ranked by messages here (when live chat counted them), then badges in other channels, ' +
           "then audience affinity (how much of this channel's audience their other channels share), then " +
           'other channels chatted in; flagged bots are listed apart.',
-        ...notes,
       ],
       data: {
         streamer: s,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { ImageJob } from '../render/reply-images.js';
-import { drawReplyImages, imageName, tableFitsEmbed, weighView } from '../render/reply-images.js';
+import type { Picture } from '../reply/picture.js';
+import { imageName, tableFitsEmbed } from '../reply/picture.js';
 import { defineCommand } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from '../reply/format.js';
 import type { Reply, ReplyTable } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { weighView } from './weigh-view.js';
 
 const MAX_ROWS = 50;
 const optionalName = z
@@ -75,9 +76,9 @@ export const streamersCommand = defineCommand({
     const view = await graph.connections(shown.map((s) => ({ kind: 'Stream', name: s.login })));
     const followers = new Map(shown.map((s) => [`Stream:${s.login}`, s.followers]));
     const slug = [args.language ?? 'any', args.game ?? 'any'];
-    const jobs: ImageJob[] = [
+    const drawable: Picture[] = [
       {
-        what: 'graph',
+        kind: 'graph',
         name: imageName('streamers', ...slug),
         description: `Graph of ${formatCount(shown.length)} streamers (${filters === '' ? 'all' : filters}), sized by followers, with their games, languages, teams and the links among them.`,
         input: {
@@ -91,18 +92,17 @@ export const streamersCommand = defineCommand({
       },
     ];
     if (!tableFitsEmbed(table))
-      jobs.push({
-        what: 'table',
+      drawable.push({
+        kind: 'table',
         name: imageName('streamers', ...slug, 'table'),
         description: `Table of ${formatCount(shown.length)} streamers with language, game and followers.`,
         input: { title: `${title}: ${formatCount(rows.length)}`, table },
       });
-    const drawn = await drawReplyImages(jobs, pictures !== false);
     return reply({
       title: `${title}: ${formatCount(rows.length)}`,
       table,
-      notes: [...notes, ...drawn.notes],
-      images: drawn.images,
+      notes,
+      pictures: pictures === false ? [] : drawable,
       data,
     });
   },

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { RankedName, StreamerSummary } from '../graph/graph-store.port.js';
-import type { BarChartRow } from '../render/bar-chart.js';
-import { drawReplyImages, imageName } from '../render/reply-images.js';
-import type { NodeCategory } from '../render/theme.js';
+import type { BarChartRow, NodeCategory } from '../reply/picture.js';
+import { imageName } from '../reply/picture.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from '../reply/format.js';
@@ -166,23 +165,22 @@ export const topCommand = defineCommand({
       });
     }
     const title = `Top ${count} ${args.subcommand}`;
-    const drawn = await drawReplyImages(
-      [
-        {
-          what: 'bars',
-          name: imageName('top', args.subcommand),
-          description: `Bar chart: ${description.toLowerCase()}, top ${count} by ${measure.toLowerCase()}.`,
-          input: { title, subtitle: description, rows: bars, kind },
-        },
-      ],
-      ports.pictures !== false,
-    );
     return reply({
       title,
       description,
       table,
-      notes: [...notes, ...drawn.notes],
-      images: drawn.images,
+      notes,
+      pictures:
+        ports.pictures === false
+          ? []
+          : [
+              {
+                kind: 'chart',
+                name: imageName('top', args.subcommand),
+                description: `Bar chart: ${description.toLowerCase()}, top ${count} by ${measure.toLowerCase()}.`,
+                input: { title, subtitle: description, rows: bars, kind },
+              },
+            ],
       data,
     });
   },

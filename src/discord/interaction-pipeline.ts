@@ -16,7 +16,8 @@ import { isRestricted } from '../commands/command.js';
 import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
 import type { AnyCommand } from '../commands/registry.js';
-import type { Reply } from '../reply/reply.js';
+import { drawPicturesOnDemand } from '../render/picture-drawer.js';
+import type { PictureDrawer, Reply } from '../reply/reply.js';
 import { errorReply } from '../reply/reply.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import type { BotDetector } from '../insights/bot-detector.js';
@@ -51,6 +52,8 @@ export interface InteractionPipelineOptions {
   deferAfterMs?: number;
   suggester?: NameSuggester;
   tableImage?: TableImageRenderer;
+  /** Draws a reply's pictures before it is laid out (default: `src/render/`, loaded on first use). */
+  drawPictures?: PictureDrawer;
   /** Bot flags for commands (built-in list only when absent). */
   bots?: BotDetector;
   now?: () => number;
@@ -110,6 +113,7 @@ export class InteractionPipeline {
   private readonly permissions: PermissionGate;
   private readonly cooldowns: Cooldowns;
   private readonly tableImage: TableImageRenderer | undefined;
+  private readonly draw: PictureDrawer;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: InteractionPipelineOptions) {
@@ -119,6 +123,7 @@ export class InteractionPipeline {
     this.sessions = new PageSessions({ ttlMs: options.pagesTtlMs ?? 300_000, now });
     this.suggester = options.suggester ?? new NameSuggester(options.graph, { now });
     this.tableImage = options.tableImage ?? defaultTableImageRenderer();
+    this.draw = options.drawPictures ?? drawPicturesOnDemand;
   }
 
   /** Answer one interaction. Never rejects: failures are answered and logged here. */
@@ -186,7 +191,7 @@ export class InteractionPipeline {
   }
 
   private async replyBody(reply: Reply): Promise<MessageBody> {
-    return messageBody(await pageReply(reply, this.tableImageOption()).page(0), undefined);
+    return messageBody(await pageReply(await this.draw(reply), this.tableImageOption()).page(0), undefined);
   }
 
   private tableImageOption() {
@@ -255,7 +260,7 @@ export class InteractionPipeline {
       if (result.outcome === 'failed') {
         logger.error({ err: result.error, interactionId: interaction.id, command: label }, 'command failed');
       }
-      const pages = pageReply(result.reply, this.tableImageOption());
+      const pages = pageReply(await this.draw(result.reply), this.tableImageOption());
       const first = await pages.page(0);
       const session =
         pages.count > 1 && !result.reply.ephemeral

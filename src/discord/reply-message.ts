@@ -10,7 +10,7 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import stringWidth from 'string-width';
-import type { Reply, ReplyField, ReplyImage, ReplyStatus, ReplyTable } from '../reply/reply.js';
+import type { DrawnReply, ReplyField, ReplyImage, ReplyStatus, ReplyTable } from '../reply/reply.js';
 import { withoutControls } from '../util/terminal-text.js';
 
 /** Discord's limits for embeds and messages (characters are counted per embed text and across all embeds). */
@@ -332,7 +332,7 @@ export class PagedReply {
   private readonly table: { source: ReplyTable; asImage: boolean } | undefined;
 
   constructor(
-    readonly reply: Reply,
+    readonly reply: DrawnReply,
     private readonly options: ReplyMessageOptions = {},
   ) {
     this.title = clip(oneLine(reply.title), DISCORD_LIMITS.title) || 'Answer';
@@ -486,7 +486,7 @@ export class PagedReply {
  * The reply's text without control characters: graph text (descriptions, logins) comes from outside, and a
  * carriage return or NUL in an embed would break its layout or be dropped by Discord unevenly.
  */
-function withoutControlsIn(reply: Reply): Reply {
+function withoutControlsIn(reply: DrawnReply): DrawnReply {
   const { title, description, fields, table, notes } = reply;
   return {
     ...reply,
@@ -514,7 +514,7 @@ function withoutControlsIn(reply: Reply): Reply {
   };
 }
 
-/** Lay out a reply for Discord. */
-export function pageReply(reply: Reply, options: ReplyMessageOptions = {}): PagedReply {
+/** Lay out a reply, its pictures drawn, for Discord. */
+export function pageReply(reply: DrawnReply, options: ReplyMessageOptions = {}): PagedReply {
   return new PagedReply(withoutControlsIn(reply), options);
 }

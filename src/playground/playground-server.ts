@@ -26,7 +26,8 @@ import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
 import type { AnyCommand } from '../commands/registry.js';
 import { buildRegistry } from '../commands/registry.js';
-import type { Reply } from '../reply/reply.js';
+import { drawPicturesOnDemand } from '../render/picture-drawer.js';
+import type { PictureDrawer, Reply } from '../reply/reply.js';
 import { errorReply } from '../reply/reply.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
@@ -56,6 +57,8 @@ export interface PlaygroundOptions {
   /** Port to listen on instead of `HTTP_PORT` (0 picks a free one). */
   port?: number;
   tableImage?: TableImageRenderer;
+  /** Draws a reply's pictures before it is laid out (default: `src/render/`, loaded on first use). */
+  drawPictures?: PictureDrawer;
   /** Commands run at once and queued behind them before new ones are told "busy" (default 2 and 16). */
   concurrency?: { running: number; waiting: number };
 }
@@ -138,6 +141,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const suggester = new NameSuggester(graph);
   const bots = new BotDetector(graph, { extraLogins: config.bots.extraLogins });
   const tableImage = options.tableImage ?? defaultTableImageRenderer();
+  const draw = options.drawPictures ?? drawPicturesOnDemand;
   const replies = new Map<string, StoredReply>();
   const dir = staticDir();
   const streams = new Set<AbortController>();
@@ -212,7 +216,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   });
 
   const firstPage = async (reply: Reply) => {
-    const pages = pageReply(reply, tableImage === undefined ? {} : { tableImage });
+    const pages = pageReply(await draw(reply), tableImage === undefined ? {} : { tableImage });
     const id = store(pages);
     return { id, pages, first: await page(replies.get(id) as StoredReply, 0) };
   };

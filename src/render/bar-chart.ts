@@ -1,35 +1,17 @@
 /** Horizontal bar chart for top-N lists: one bar per row, the value written beside it, names shortened. */
 import { createCanvas } from '@napi-rs/canvas';
+import type { BarChartInput, BarChartLayoutOptions } from '../reply/picture.js';
 import { font, registerFonts } from './fonts.js';
 import type { Box } from './label-placement.js';
 import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';
-import type { NodeCategory, ThemeName } from './theme.js';
+import type { ThemeName } from './theme.js';
 import { theme as themeByName } from './theme.js';
 import type { MeasureText } from './text.js';
 import { ellipsize, formatValue, measureText } from './text.js';
 
-export interface BarChartRow {
-  label: string;
-  value: number;
-  /** How the value is written; `formatValue(value)` when absent. */
-  valueText?: string;
-}
-
-export interface BarChartInput {
-  title: string;
-  subtitle?: string;
-  rows: readonly BarChartRow[];
-  /** Bars take this node colour (games orange, streamers purple…) so pictures agree with each other. */
-  kind?: NodeCategory;
-  footer?: string;
-}
-
-export interface BarChartOptions {
+export interface BarChartOptions extends BarChartLayoutOptions {
   theme?: ThemeName;
-  width?: number;
-  /** Longest name column in pixels; longer names end in "…". */
-  maxLabelWidth?: number;
 }
 
 export const BAR_DEFAULTS = { width: 800, maxLabelWidth: 260 } as const;

@@ -14,6 +14,7 @@ import {
   forceY,
 } from 'd3-force';
 import { createCanvas } from '@napi-rs/canvas';
+import type { CommunityMapInput, CommunityMapLayoutOptions } from '../reply/picture.js';
 import { seededRandom } from '../util/seeded-random.js';
 import { font, registerFonts } from './fonts.js';
 import type { Box, Circle, LabelRequest } from './label-placement.js';
@@ -24,37 +25,8 @@ import { ellipsize, measureText } from './text.js';
 import type { ThemeName } from './theme.js';
 import { theme as themeByName, withAlpha } from './theme.js';
 
-export interface CommunityMapNode {
-  id: string;
-  label: string;
-  /** 1-based community number; 0 = outside the communities drawn (shown grey). */
-  community: number;
-  audience: number;
-  /** Drawn with a ring: the channel a picture is about. */
-  highlight?: boolean;
-}
-
-export interface CommunityMapLink {
-  source: string;
-  target: string;
-  weight: number;
-}
-
-export interface CommunityMapInput {
-  title: string;
-  nodes: readonly CommunityMapNode[];
-  links: readonly CommunityMapLink[];
-  /** Legend text by community number (e.g. "1 · roshtein, aceu…"). */
-  legend: ReadonlyMap<number, string>;
-  footer: string;
-}
-
-export interface CommunityMapOptions {
-  width?: number;
-  height?: number;
-  seed?: number;
+export interface CommunityMapOptions extends CommunityMapLayoutOptions {
   theme?: ThemeName;
-  maxLabels?: number;
 }
 
 /** Colour-blind-friendly qualitative palette (Okabe–Ito plus Tableau tones) for up to 12 communities. */

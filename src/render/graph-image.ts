@@ -1,8 +1,9 @@
 /** Draw a laid-out graph (see graph-layout.ts) as a PNG. */
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { createCanvas } from '@napi-rs/canvas';
+import type { GraphImageInput, GraphLayoutOptions } from '../reply/picture.js';
 import { registerFonts } from './fonts.js';
-import type { GraphImageInput, GraphLayout, GraphLayoutOptions, LaidOutNode } from './graph-layout.js';
+import type { GraphLayout, LaidOutNode } from './graph-layout.js';
 import { layoutGraph } from './graph-layout.js';
 import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';

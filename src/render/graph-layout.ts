@@ -14,6 +14,7 @@ import {
   forceY,
 } from 'd3-force';
 import type { NodeLabel, RelationshipType } from '../domain/graph-records.js';
+import type { GraphImageInput, GraphImageNode, GraphLayoutOptions } from '../reply/picture.js';
 import { seededRandom } from '../util/seeded-random.js';
 import { font } from './fonts.js';
 import type { Box, LabelRequest, PlacedLabel } from './label-placement.js';
@@ -22,48 +23,6 @@ import type { NodeCategory, RoleLink } from './theme.js';
 import { NODE_CATEGORIES, NODE_CATEGORY_NAMES, ROLE_LINK_NAMES, ROLE_LINKS } from './theme.js';
 import type { MeasureText } from './text.js';
 import { ellipsize, formatValue, measureText } from './text.js';
-
-export interface GraphImageNode {
-  /** Unique within the input. */
-  id: string;
-  kind: NodeLabel;
-  label: string;
-  /** The measure nodes are sized by (PageRank, followers, messages); absent means "not measured". */
-  weight?: number;
-  /** Flagged as a bot: drawn in the bot colour instead of the user colour. */
-  bot?: boolean;
-}
-
-export interface GraphImageLink {
-  source: string;
-  target: string;
-  type?: RelationshipType;
-}
-
-export interface GraphImageInput {
-  title: string;
-  nodes: readonly GraphImageNode[];
-  links: readonly GraphImageLink[];
-  /** Nodes the caller already left out (chatters beyond the store's limit); counted in "+K more". */
-  omitted?: number;
-  /** Kept whatever the cut, fixed in the middle and drawn largest: the streamer of an ego network. */
-  centerId?: string;
-  /** What `weight` measures, named in the footer ("messages", "PageRank"). */
-  measure?: string;
-  /** What the picture shows, first in the footer. */
-  caption?: string;
-}
-
-export interface GraphLayoutOptions {
-  width?: number;
-  height?: number;
-  /** Seed of d3-force's random source (used to separate coincident nodes); same seed, same picture. */
-  seed?: number;
-  /** Nodes kept for layout; the rest are counted as "+K more". Layout cost grows with this. */
-  maxNodes?: number;
-  /** Labels attempted, most important nodes first. */
-  maxLabels?: number;
-}
 
 export const GRAPH_DEFAULTS = { width: 1000, height: 750, seed: 1, maxNodes: 300, maxLabels: 60 } as const;
 

@@ -3,7 +3,7 @@
  * the embed description stops at 4,096 characters).
  */
 import { createCanvas } from '@napi-rs/canvas';
-import type { ReplyTable } from '../reply/reply.js';
+import type { TableImageInput, TableLayoutOptions } from '../reply/picture.js';
 import { font, registerFonts } from './fonts.js';
 import { encodePng } from './png.js';
 import type { RenderedImage } from './rendered-image.js';
@@ -12,18 +12,8 @@ import { theme as themeByName } from './theme.js';
 import type { MeasureText } from './text.js';
 import { ellipsize, measureText } from './text.js';
 
-export interface TableImageInput {
-  title?: string;
-  table: ReplyTable;
-  footer?: string;
-}
-
-export interface TableImageOptions {
+export interface TableImageOptions extends TableLayoutOptions {
   theme?: ThemeName;
-  /** Widest a column may get; longer cells end in "…". */
-  maxColumnWidth?: number;
-  /** Widest the picture may get; the widest columns give way first. */
-  maxWidth?: number;
 }
 
 export const TABLE_DEFAULTS = { maxColumnWidth: 300, maxWidth: 1400 } as const;

@@ -3,13 +3,13 @@
  * the light one on white; node colours are close to the Okabe–Ito set so the kinds stay apart for
  * colour-blind readers, with Twitch purple for streams.
  */
-import type { NodeLabel, RelationshipType } from '../domain/graph-records.js';
+import type { RelationshipType } from '../domain/graph-records.js';
+import type { NodeCategory } from '../reply/picture.js';
 
 export const THEMES = ['dark', 'light'] as const;
 export type ThemeName = (typeof THEMES)[number];
 
-/** What a node is drawn as: its graph label, or `Bot` for a user flagged as a bot. */
-export type NodeCategory = NodeLabel | 'Bot';
+export type { NodeCategory };
 
 /** Legend order. */
 export const NODE_CATEGORIES: readonly NodeCategory[] = ['Stream', 'User', 'Game', 'Language', 'Team', 'Bot'];

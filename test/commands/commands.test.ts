@@ -37,7 +37,7 @@ describe('commands on the demo dataset', () => {
     expect(reply.table?.rows[2]).toEqual(['3', 'Just Chatting', '6']);
   });
 
-  it('with pictures off, answers the same text and draws nothing', async () => {
+  it('with pictures off, answers the same text without the pictures (or the reads behind them)', async () => {
     for (const line of [
       '/top games 5',
       '/streamer lck_korea',
@@ -46,12 +46,12 @@ describe('commands on the demo dataset', () => {
       '/betweenness 10',
       '/overlap lck_korea',
     ]) {
-      const drawn = await dispatch(parseCommandLine(line, definitions), registry, { graph });
+      const pictured = await dispatch(parseCommandLine(line, definitions), registry, { graph });
       const text = await dispatch(parseCommandLine(line, definitions), registry, { graph, pictures: false });
-      expect(drawn.reply.images.length, line).toBeGreaterThan(0);
-      expect(text.reply.images, line).toEqual([]);
-      const { images: _a, ...withPictures } = drawn.reply;
-      const { images: _b, ...withoutPictures } = text.reply;
+      expect(pictured.reply.pictures.length, line).toBeGreaterThan(0);
+      expect(text.reply.pictures, line).toEqual([]);
+      const { pictures: _a, ...withPictures } = pictured.reply;
+      const { pictures: _b, ...withoutPictures } = text.reply;
       expect(withoutPictures, line).toEqual(withPictures);
     }
   });
@@ -131,7 +131,7 @@ describe('commands on the demo dataset', () => {
     const usages = reply.fields?.map((f) => f.name) ?? [];
     for (const name of registry.keys()) expect(usages.some((u) => u.startsWith(`/${name}`))).toBe(true);
     expect(reply.table).toBeUndefined();
-    expect(reply.images).toEqual([]);
+    expect(reply.pictures).toEqual([]);
     expect(reply.fields?.find((f) => f.name.startsWith('/communities'))?.value).toContain('shared audience');
   });
 

@@ -8,6 +8,7 @@ import { buildRegistry } from '../../src/commands/registry.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { BotDetector } from '../../src/insights/bot-detector.js';
 import { importSeedDirectory } from '../../src/ingest/csv/seed-importer.js';
+import { drawReply } from '../../src/render/draw-pictures.js';
 import { streamer } from '../contract/graph-store.contract.js';
 import { demoDatasetDir } from '../support/demo-dataset.js';
 
@@ -66,12 +67,14 @@ describe('/communities', () => {
     expect(reply.notes).toContain('1 smaller communities not listed.');
   });
 
-  it('draws a map', async () => {
+  it('asks for a map, which draws', async () => {
     const graph = await plantedStore();
     const { reply } = await run('/communities', { graph });
-    expect(reply.images.map((i) => [i.name, i.kind])).toEqual([['communities.png', 'graph']]);
-    expect(reply.notes.join(' ')).not.toContain('could not be drawn');
-    expect(reply.images[0]?.png.subarray(1, 4).toString()).toBe('PNG');
+    expect(reply.pictures.map((p) => [p.name, p.kind])).toEqual([['communities.png', 'communityMap']]);
+    const drawn = await drawReply(reply);
+    expect(drawn.images.map((i) => [i.name, i.kind])).toEqual([['communities.png', 'graph']]);
+    expect(drawn.notes.join(' ')).not.toContain('could not be drawn');
+    expect(drawn.images[0]?.png.subarray(1, 4).toString()).toBe('PNG');
   });
 
   it("keeps each channel's strongest links for the map", () => {

@@ -85,7 +85,7 @@ describe('moderator commands on the demo dataset', () => {
     expect(reply.table?.rows).toHaveLength(5);
     const shared = reply.table?.rows.map((r) => Number(r[2]?.replace(/,/g, '')));
     expect(shared).toEqual([...(shared ?? [])].sort((a, b) => b - a));
-    expect(reply.images[0]?.name).toBe('overlap-badboyhalo.png');
+    expect(reply.pictures[0]?.name).toBe('overlap-badboyhalo.png');
   });
 
   it('measures the overlap of two channels both ways', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/reply/reply.js';
+import type { DrawnReply } from '../../src/reply/reply.js';
 import { pageReply } from '../../src/discord/reply-message.js';
 import { oneLine } from '../../src/render/text.js';
 
@@ -9,13 +9,14 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('Discord embeds from hostile text (issue 14, finding 4)', () => {
   it('finding 4: no control character reaches a title, description, field, table or footer', async () => {
-    const reply: Reply = {
+    const reply: DrawnReply = {
       status: 'ok',
       title: `Streamer${HOSTILE}`,
       description: `about${HOSTILE}\nsecond line`,
       fields: [{ name: `field${HOSTILE}`, value: `value${HOSTILE}`, inline: true }],
       table: { columns: [{ header: `login${HOSTILE}` }], rows: [[`kim${HOSTILE}`], ['lee']] },
       notes: [`note${HOSTILE}`],
+      pictures: [],
       images: [],
       ephemeral: false,
     };

@@ -46,10 +46,6 @@ interface Response {
   data?: Message;
 }
 
-const png = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
 const pictureCommand = defineCommand({
   definition: { name: 'picture', description: 'A reply with a picture' },
   args: z.object({}),
@@ -57,7 +53,15 @@ const pictureCommand = defineCommand({
     Promise.resolve(
       reply({
         title: 'Pictures',
-        images: [{ name: 'bars.png', png, width: 1, height: 1, description: 'Bars' }],
+        pictures: [
+          {
+            kind: 'chart',
+            name: 'bars.png',
+            description: 'Bars',
+            input: { title: 'Bars', rows: [{ label: 'a', value: 2 }] },
+            layout: { width: 200 },
+          },
+        ],
       }),
     ),
 });

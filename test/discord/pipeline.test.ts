@@ -7,6 +7,8 @@ import { PermissionFlagsBits } from 'discord.js';
 import { z } from 'zod';
 import { defineCommand } from '../../src/commands/command.js';
 import { DEFAULT_COMMANDS } from '../../src/commands/registry.js';
+import { drawPictures } from '../../src/render/draw-pictures.js';
+import type { Picture } from '../../src/reply/picture.js';
 import { reply } from '../../src/reply/reply.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
@@ -63,23 +65,35 @@ const explodeCommand = defineCommand({
     return Promise.reject(new Error('kaboom'));
   },
 });
-const png = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+/** The pictures the test command asks for, as data: the pipeline draws them. */
+const PICTURES: Picture[] = [
+  {
+    kind: 'graph',
+    name: 'graph of lck korea.png',
+    description: 'A graph',
+    input: {
+      title: 'LCK',
+      nodes: [
+        { id: 'Stream:lck_korea', kind: 'Stream', label: 'LCK_Korea' },
+        { id: 'User:faker', kind: 'User', label: 'faker' },
+      ],
+      links: [{ source: 'User:faker', target: 'Stream:lck_korea', type: 'CHATTER' }],
+    },
+    layout: { width: 200, height: 150 },
+  },
+  {
+    kind: 'chart',
+    name: 'bars.png',
+    description: 'Bars',
+    input: { title: 'Bars', rows: [{ label: 'a', value: 2 }] },
+    layout: { width: 200 },
+  },
+];
 const pictureCommand = defineCommand({
   definition: { name: 'picture', description: 'A reply with two pictures' },
   args: z.object({}),
   run() {
-    return Promise.resolve(
-      reply({
-        title: 'Pictures',
-        images: [
-          { name: 'graph of lck korea.png', png, width: 1, height: 1, description: 'A graph' },
-          { name: 'bars.png', png, width: 1, height: 1, description: 'Bars' },
-        ],
-      }),
-    );
+    return Promise.resolve(reply({ title: 'Pictures', pictures: PICTURES }));
   },
 });
 const COMMANDS = [...DEFAULT_COMMANDS, sleepyCommand, explodeCommand, pictureCommand];
@@ -393,7 +407,9 @@ describe('Discord interaction pipeline (discord.js ↔ local REST server)', () =
       ['files[0]', 'graph_of_lck_korea.png', 'image/png'],
       ['files[1]', 'bars.png', 'image/png'],
     ]);
-    expect(r.files[0]?.bytes.equals(png)).toBe(true);
+    // Drawn by the pipeline, as src/render/ draws the command's pictures.
+    const { images } = await drawPictures(PICTURES);
+    expect(r.files.map((f) => f.bytes)).toEqual(images.map((i) => i.png));
     expect(body(r).data?.attachments).toEqual([
       expect.objectContaining({ id: '0', description: 'A graph' }),
       expect.objectContaining({ id: '1', description: 'Bars' }),

@@ -4,14 +4,23 @@
  * the reply says may be lost silently: rows, fields and description text all appear across the pages.
  */
 import { describe, expect, it } from 'vitest';
-import type { Reply, ReplyImage, ReplyImageKind } from '../../src/reply/reply.js';
-import { errorReply, reply } from '../../src/reply/reply.js';
+import type { DrawnReply, Reply, ReplyImage, ReplyImageKind } from '../../src/reply/reply.js';
+import { errorReply, reply as commandReply, undrawn } from '../../src/reply/reply.js';
 import type { ReplyPage, TableImageRenderer } from '../../src/discord/reply-message.js';
 import { clip, pageReply, splitText } from '../../src/discord/reply-message.js';
 import { messageProblems } from '../support/discord-limits.js';
 
-async function allPages(r: Reply, tableImage?: TableImageRenderer): Promise<ReplyPage[]> {
-  const paged = pageReply(r, tableImage === undefined ? {} : { tableImage });
+/** A reply as the front ends page it: its pictures already drawn into `images`. */
+const reply = ({
+  images = [],
+  ...parts
+}: Parameters<typeof commandReply>[0] & { images?: ReplyImage[] }): DrawnReply => ({
+  ...commandReply(parts),
+  images,
+});
+
+async function allPages(r: Reply | DrawnReply, tableImage?: TableImageRenderer): Promise<ReplyPage[]> {
+  const paged = pageReply('images' in r ? r : undrawn(r), tableImage === undefined ? {} : { tableImage });
   const pages: ReplyPage[] = [];
   for (let i = 0; i < paged.count; i += 1) pages.push(await paged.page(i));
   return pages;

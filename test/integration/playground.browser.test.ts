@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,18 +50,23 @@ async function answerTo(page: Page, line: string, submit: () => Promise<void>): 
 
 /** A reply with a picture, so the page's image path is checked whatever the commands draw today. */
 const pictureCommand = defineCommand({
-  definition: { name: 'picture', description: 'A reply with a drawn picture' },
+  definition: { name: 'picture', description: 'A reply with a picture the playground draws' },
   args: z.object({}),
-  async run() {
-    const canvas = createCanvas(320, 120);
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#9146ff';
-    ctx.fillRect(0, 0, 320, 120);
-    const png = await canvas.encode('png');
-    return reply({
-      title: 'A picture',
-      images: [{ name: 'purple.png', png, width: 320, height: 120, description: 'A purple rectangle' }],
-    });
+  run() {
+    return Promise.resolve(
+      reply({
+        title: 'A picture',
+        pictures: [
+          {
+            kind: 'chart',
+            name: 'purple.png',
+            description: 'One purple bar',
+            input: { title: 'Purple', rows: [{ label: 'purple', value: 1 }], kind: 'Stream' },
+            layout: { width: 320 },
+          },
+        ],
+      }),
+    );
   },
 });
 

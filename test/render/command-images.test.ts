@@ -1,4 +1,7 @@
-/** The commands' replies carry their pictures, and `ask --out` writes them where a person can look. */
+/**
+ * The commands' replies carry their pictures as data, render draws them, and `ask` draws them only when
+ * `--out` asks to write them where a person can look.
+ */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +10,8 @@ import { runAsk } from '../../src/cli/ask.cli.js';
 import type { CliContext } from '../../src/cli/cli-context.js';
 import { dispatch } from '../../src/commands/dispatcher.js';
 import { buildRegistry } from '../../src/commands/registry.js';
-import type { Reply, ReplyImageKind } from '../../src/reply/reply.js';
+import { drawReply } from '../../src/render/draw-pictures.js';
+import type { DrawnReply, PictureDrawer, Reply, ReplyImageKind } from '../../src/reply/reply.js';
 import { loadConfig } from '../../src/config.js';
 import type { StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
@@ -88,21 +92,25 @@ async function ask(line: string): Promise<Reply> {
   return result.reply;
 }
 
-/** `pictures`: each picture's file name and what it shows, in order. */
-async function expectPictures(reply: Reply, pictures: [string, ReplyImageKind][]): Promise<void> {
-  expect(reply.images.map((i) => [i.name, i.kind])).toEqual(pictures);
-  for (const image of reply.images) {
+/** `pictures`: each picture's file name and what it shows, in order, once drawn. */
+async function expectPictures(reply: Reply, pictures: [string, ReplyImageKind][]): Promise<DrawnReply> {
+  expect(reply.pictures.map((p) => p.name)).toEqual(pictures.map(([name]) => name));
+  const drawn = await drawReply(reply);
+  expect(drawn.notes.join(' ')).not.toContain('could not be drawn');
+  expect(drawn.images.map((i) => [i.name, i.kind])).toEqual(pictures);
+  for (const image of drawn.images) {
     const decoded = await decode(image.png);
     expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
     expect(image.description.length).toBeGreaterThan(20);
   }
+  return drawn;
 }
 
 describe('command pictures', () => {
   it('/streamer draws the ego network with moderators, VIPs and chatters, the rest counted', async () => {
     const reply = await ask('/streamer lck_korea');
-    await expectPictures(reply, [['streamer-lck_korea.png', 'graph']]);
-    expect(reply.images[0]?.description).toContain('1 VIP, 1 moderator, 60 of 400 chatters');
+    const drawn = await expectPictures(reply, [['streamer-lck_korea.png', 'graph']]);
+    expect(drawn.images[0]?.description).toContain('1 VIP, 1 moderator, 60 of 400 chatters');
     // The text still lists 25 chatters, as before pictures.
     expect((reply.data as { chatters: unknown[] }).chatters).toHaveLength(25);
   });
@@ -126,16 +134,44 @@ describe('command pictures', () => {
     ]);
   });
 
-  it('ask --out writes the images and prints their paths', async () => {
-    const out = join(dir, 'pictures', 'nested');
+  /** `ask` with the real renderer, counting the replies it draws. */
+  function asking() {
     const printed: string[] = [];
     const context: CliContext = {
       config: loadConfig({ env: { TWITCHGRAPH_DATA_DIR: dataDir }, dotenv: false }),
       logger: silentLogger,
       io: { out: (text) => printed.push(text), err: (text) => printed.push(text), errIsTTY: false },
     };
-    const code = await runAsk(context, ['/top', 'games'], { out });
+    const drawn: DrawnReply[] = [];
+    const draw: PictureDrawer = async (reply) => {
+      const result = await drawReply(reply);
+      drawn.push(result);
+      return result;
+    };
+    return { context, printed, drawn, draw };
+  }
+
+  it('ask draws no picture unless --out asks for it (issue 19)', async () => {
+    for (const line of [
+      ['/top', 'games'],
+      ['/streamer', 'lck_korea'],
+      ['/pagerank', '5'],
+    ]) {
+      const { context, printed, drawn, draw } = asking();
+      expect(await runAsk(context, line, { json: true }, draw)).toBe(0);
+      expect(drawn, line.join(' ')).toEqual([]);
+      const json = JSON.parse(printed.join('')) as { pictures: unknown[]; images?: unknown };
+      expect(json.pictures, line.join(' ')).toEqual([]);
+      expect(json.images).toBeUndefined();
+    }
+  });
+
+  it('ask --out writes the images and prints their paths', async () => {
+    const out = join(dir, 'pictures', 'nested');
+    const { context, printed, drawn, draw } = asking();
+    const code = await runAsk(context, ['/top', 'games'], { out }, draw);
     expect(code).toBe(0);
+    expect(drawn.map((r) => r.images.map((i) => i.name))).toEqual([['top-games.png']]);
     expect(readdirSync(out)).toEqual(['top-games.png']);
     expect(printed.join('')).toContain(`wrote ${join(out, 'top-games.png')}`);
     const decoded = await decode(readFileSync(join(out, 'top-games.png')));

@@ -1,5 +1,5 @@
 /** Graphs for render tests, built deterministically. */
-import type { GraphImageInput, GraphImageLink, GraphImageNode } from '../../src/render/graph-layout.js';
+import type { GraphImageInput, GraphImageLink, GraphImageNode } from '../../src/reply/picture.js';
 
 /**
  * A streamer's ego network: game, language, team, VIPs, moderators, two flagged bots, and `chatters`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyTable } from '../../src/reply/reply.js';
 import { font } from '../../src/render/fonts.js';
-import { tableFitsEmbed } from '../../src/render/reply-images.js';
+import { tableFitsEmbed } from '../../src/reply/picture.js';
 import { layoutTableImage, renderTableImage } from '../../src/render/table-image.js';
 import { measureText } from '../../src/render/text.js';
 import { theme } from '../../src/render/theme.js';
