@@ -59,6 +59,8 @@ export interface CommandPorts {
    * `ask` without `--out`). Commands never draw: a reply's pictures are data the front ends draw.
    */
   pictures?: boolean;
+  /** The commands of the registry being dispatched, in order (set by the dispatcher; `/help` lists them). */
+  commands?: readonly CommandDefinition[];
 }
 
 export function botsOf(ports: CommandPorts): BotDetector {

@@ -66,7 +66,8 @@ export async function dispatch(
     );
   }
   try {
-    const reply = await command.run(parsed.data, ports);
+    const commands = [...registry.values()].map((c) => c.definition);
+    const reply = await command.run(parsed.data, { ...ports, commands });
     return done('ok', reply);
   } catch (error) {
     const retry = isRetryable(error);

@@ -7,20 +7,22 @@ import { usageLines } from './usage.js';
 export const helpCommand = defineCommand({
   definition: { name: 'help', description: 'What each command answers and how to call it' },
   args: z.object({}),
-  async run(): Promise<Reply> {
-    // Imported lazily: the registry imports this module.
-    const { DEFAULT_COMMANDS } = await import('./registry.js');
+  run(_args, ports): Promise<Reply> {
+    // The dispatcher hands over the registry it runs in, so /help lists what this front end answers.
+    const commands = ports.commands ?? [];
     // Text fields, one per command: a two-column table of usages is too wide for an embed and would be
     // sent as a picture, which cannot be copied from and cuts long lines.
-    const fields = DEFAULT_COMMANDS.map((command) => {
-      const [first = `/${command.definition.name}`, ...more] = usageLines(command.definition);
-      return { name: first, value: [command.definition.description, ...more].join('\n') };
+    const fields = commands.map((definition) => {
+      const [first = `/${definition.name}`, ...more] = usageLines(definition);
+      return { name: first, value: [definition.description, ...more].join('\n') };
     });
-    return reply({
-      title: 'twitchgraph commands',
-      description: 'Questions about who chats, moderates and holds VIP badges in which Twitch channel.',
-      fields,
-      data: DEFAULT_COMMANDS.map((c) => c.definition),
-    });
+    return Promise.resolve(
+      reply({
+        title: 'twitchgraph commands',
+        description: 'Questions about who chats, moderates and holds VIP badges in which Twitch channel.',
+        fields,
+        data: commands,
+      }),
+    );
   },
 });

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/commands/command-line.js';
 import { dispatch } from '../../src/commands/dispatcher.js';
+import { helpCommand } from '../../src/commands/help.command.js';
 import { buildRegistry } from '../../src/commands/registry.js';
+import { statsCommand } from '../../src/commands/stats.command.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../../src/graph/graph-store.port.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
@@ -133,6 +135,12 @@ describe('commands on the demo dataset', () => {
     expect(reply.table).toBeUndefined();
     expect(reply.pictures).toEqual([]);
     expect(reply.fields?.find((f) => f.name.startsWith('/communities'))?.value).toContain('shared audience');
+  });
+
+  it('/help lists the commands of the registry it is dispatched in, in order', async () => {
+    const small = buildRegistry([statsCommand, helpCommand]);
+    const { reply } = await dispatch({ command: 'help', options: {} }, small, { graph });
+    expect(reply.fields?.map((f) => f.name)).toEqual(['/stats', '/help']);
   });
 
   it('says the graph is empty when it is', async () => {
