@@ -56,7 +56,26 @@ const ABOVE_GRAPH = [
   'observability',
   'playground',
   'render',
+  'reply',
 ];
+
+/**
+ * One `no-restricted-imports` block: files under `src/<folder>/` may not import paths matching `regex`.
+ * @param {string} folder
+ * @param {string} regex
+ * @param {string} message
+ */
+function forbid(folder, regex, message) {
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex, message: `${message} (docs/ARCHITECTURE.md, "Layers").` }] },
+      ],
+    },
+  };
+}
 
 function layerRules() {
   return [
@@ -76,6 +95,19 @@ function layerRules() {
         ],
       },
     },
+    // Pictures are data the front ends hand to render: render never reaches up into the commands that ask for
+    // them, and commands never draw (docs/ARCHITECTURE.md, "Commands and replies").
+    forbid(
+      'render',
+      '^\\.\\./(?!(reply|domain|util)/)',
+      'src/render/ imports nothing from commands or any other folder but reply/, domain/ and util/',
+    ),
+    forbid(
+      'commands',
+      '^\\.\\./(cli|discord|playground|render)(/|\\.js$)',
+      'src/commands/ imports no front end and never render/: a reply carries its pictures as data',
+    ),
+    forbid('reply', '^\\.\\./(?!domain/)', 'src/reply/ imports nothing but domain/'),
     {
       files: ['src/domain/**/*.ts'],
       rules: {

@@ -37,6 +37,47 @@ describe('layering lint rules', () => {
     expect(below).toEqual([]);
   });
 
+  it('src/render/ imports nothing from commands: it draws the pictures replies carry as data', async () => {
+    const problems = await importProblems(
+      'src/render/violation.ts',
+      "import type { Reply } from '../commands/reply.js';\nexport type R = Reply;\n",
+    );
+    expect(problems).toEqual([expect.stringContaining('src/render/ imports nothing from commands')]);
+    const front = await importProblems(
+      'src/render/violation.ts',
+      "import { pageReply } from '../discord/reply-message.js';\nexport const p = pageReply;\n",
+    );
+    expect(front).toHaveLength(1);
+    const below = await importProblems(
+      'src/render/violation.ts',
+      "import type { Picture } from '../reply/picture.js';\nimport { seededRandom } from '../util/seeded-random.js';\nexport type P = Picture;\nexport const r = seededRandom;\n",
+    );
+    expect(below).toEqual([]);
+  });
+
+  it('src/commands/ never draws: no import of render/ or a front end', async () => {
+    const problems = await importProblems(
+      'src/commands/violation.ts',
+      "import { drawReply } from '../render/draw-pictures.js';\nexport const d = drawReply;\n",
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('src/commands/ imports no front end and never render/'),
+    ]);
+    const picture = await importProblems(
+      'src/commands/violation.ts',
+      "import { imageName } from '../reply/picture.js';\nexport const n = imageName;\n",
+    );
+    expect(picture).toEqual([]);
+  });
+
+  it('src/reply/ imports nothing but domain/', async () => {
+    const problems = await importProblems(
+      'src/reply/violation.ts',
+      "import type { GraphView } from '../graph/graph-store.port.js';\nexport type V = GraphView;\n",
+    );
+    expect(problems).toEqual([expect.stringContaining('src/reply/ imports nothing but domain/')]);
+  });
+
   it('src/domain/ imports no other folder of src/', async () => {
     const problems = await importProblems(
       'src/domain/violation.ts',
