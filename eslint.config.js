@@ -49,10 +49,12 @@ function driverRules() {
 const ABOVE_GRAPH = [
   'cli',
   'commands',
+  'config',
   'discord',
   'generate',
   'ingest',
   'insights',
+  'logging',
   'observability',
   'playground',
   'render',
@@ -108,6 +110,25 @@ function layerRules() {
       'src/commands/ imports no front end and never render/: a reply carries its pictures as data',
     ),
     forbid('reply', '^\\.\\./(?!domain/)', 'src/reply/ imports nothing but domain/'),
+    // Configuration sits below the graph: the graph layer declares the settings it needs (GraphStoreConfig)
+    // and Config fits them, so neither imports the other.
+    {
+      files: ['src/config.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: '^\\./(?!(domain|util)/)',
+                message:
+                  'src/config.ts imports nothing but domain/ and util/ (docs/ARCHITECTURE.md, "Layers").',
+              },
+            ],
+          },
+        ],
+      },
+    },
     {
       files: ['src/domain/**/*.ts'],
       rules: {

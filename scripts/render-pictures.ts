@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli.js';
 import type { CliIO } from '../src/cli/cli-context.js';
 import { loadConfig } from '../src/config.js';
-import { openGraphStore } from '../src/graph/open-graph-store.js';
+import { openGraphStore } from '../src/graph/open/open-graph-store.js';
 import { silentLogger } from '../src/logging.js';
 import { renderBarChart } from '../src/render/bar-chart.js';
 import { imageName } from '../src/reply/picture.js';

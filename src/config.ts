@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { BETWEENNESS_DEFAULTS } from './graph/algorithms/betweenness.js';
+import { BETWEENNESS_DEFAULTS } from './domain/algorithm-settings.js';
 import { TwitchgraphError } from './util/twitchgraph-error.js';
 import { splitUrlCredentials } from './util/secrets.js';
 

@@ -8,7 +8,7 @@ import { dispatch } from '../commands/dispatcher.js';
 import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
 import { BotDetector } from '../insights/bot-detector.js';
-import { openGraphStore } from '../graph/open-graph-store.js';
+import { openGraphStore } from '../graph/open/open-graph-store.js';
 import { drawPicturesOnDemand } from '../render/picture-drawer.js';
 import type { DrawnReply, PictureDrawer } from '../reply/reply.js';
 import type { CliContext } from './cli-context.js';

@@ -6,7 +6,7 @@ import { formatCount } from '../reply/format.js';
 import type { SeedFileKind } from '../domain/csv-rows.schema.js';
 import { SEED_FILE_ORDER, SEED_FILES } from '../domain/csv-rows.schema.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
-import { openGraphStore } from '../graph/open-graph-store.js';
+import { openGraphStore } from '../graph/open/open-graph-store.js';
 import type { ImportSummary } from '../ingest/csv/seed-importer.js';
 import { SeedFileError } from '../ingest/csv/seed-csv-reader.js';
 import { importSeedDirectory, rejectionText } from '../ingest/csv/seed-importer.js';

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { formatCount } from '../reply/format.js';
-import { openGraphStore } from '../graph/open-graph-store.js';
+import { openGraphStore } from '../graph/open/open-graph-store.js';
 import { EventBusError } from '../ingest/bus/event-bus.port.js';
 import { openEventBus } from '../ingest/bus/open-event-bus.js';
 import type { IngestStats } from '../ingest/worker/ingest-worker.js';

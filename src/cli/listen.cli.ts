@@ -13,7 +13,7 @@ import { formatCount } from '../reply/format.js';
 import type { Config } from '../config.js';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../graph/embedded/embedded-store.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
-import { openGraphStore } from '../graph/open-graph-store.js';
+import { openGraphStore } from '../graph/open/open-graph-store.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';
 import { EventBusError } from '../ingest/bus/event-bus.port.js';
 import { openEventBus } from '../ingest/bus/open-event-bus.js';

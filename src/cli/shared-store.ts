@@ -3,7 +3,7 @@
  * store's writer lock they still answer questions, read-only, and say that `/monitor` changes need the
  * writer.
  */
-import { openGraphStore } from '../graph/open-graph-store.js';
+import { openGraphStore } from '../graph/open/open-graph-store.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { GraphStoreError } from '../graph/graph-store.port.js';
 import type { CliContext } from './cli-context.js';

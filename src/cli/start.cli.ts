@@ -19,7 +19,7 @@ import { formatCount } from '../reply/format.js';
 import type { ChatActivity } from '../domain/graph-records.js';
 import { createBot } from '../discord/bot.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
-import { openGraphStore } from '../graph/open-graph-store.js';
+import { openGraphStore } from '../graph/open/open-graph-store.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';
 import { MemoryEventBus } from '../ingest/bus/memory-bus.js';
 import { openEventBus } from '../ingest/bus/open-event-bus.js';

@@ -78,6 +78,21 @@ describe('layering lint rules', () => {
     expect(problems).toEqual([expect.stringContaining('src/reply/ imports nothing but domain/')]);
   });
 
+  it('src/config.ts and src/graph/ do not import each other', async () => {
+    const configToGraph = await importProblems(
+      'src/config.ts',
+      "import { BETWEENNESS_DEFAULTS } from './graph/algorithms/betweenness.js';\nexport const d = BETWEENNESS_DEFAULTS;\n",
+    );
+    expect(configToGraph).toEqual([
+      expect.stringContaining('src/config.ts imports nothing but domain/ and util/'),
+    ]);
+    const graphToConfig = await importProblems(
+      'src/graph/bolt/violation.ts',
+      "import type { Config } from '../../config.js';\nexport type C = Config;\n",
+    );
+    expect(graphToConfig).toEqual([expect.stringContaining('src/graph/ imports nothing above it')]);
+  });
+
   it('src/domain/ imports no other folder of src/', async () => {
     const problems = await importProblems(
       'src/domain/violation.ts',

@@ -71,8 +71,8 @@ export const DEFAULT_EXACT_MAX_WORK = 3e7;
 
 export const DEFAULT_BETWEENNESS_SEED = 42;
 
-/** Defaults of BETWEENNESS_EXACT_MAX_NODES and BETWEENNESS_SAMPLE_PIVOTS (src/config.ts). */
-export const BETWEENNESS_DEFAULTS = { exactMaxNodes: 50_000, samplePivots: 256 } as const;
+/** Defaults of BETWEENNESS_EXACT_MAX_NODES and BETWEENNESS_SAMPLE_PIVOTS, kept in domain/ for src/config.ts. */
+export { BETWEENNESS_DEFAULTS } from '../../domain/algorithm-settings.js';
 
 /**
  * An upper bound on the work of exact Brandes, counted as node visits plus relationship scans of the BFS from

@@ -18,7 +18,6 @@
  */
 import type { Driver, ManagedTransaction, ServerInfo } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';
-import type { Config } from '../../config.js';
 import type {
   ChatActivity,
   ChatterPresence,
@@ -57,7 +56,6 @@ import { GraphStoreError } from '../graph-store.port.js';
 import type { OutLink, ResolvedRef } from '../graph-views.js';
 import { connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
-import type { OpenGraphStoreOptions } from '../open-graph-store.js';
 import {
   GRAPH_ERROR_CODES,
   isAuthError,
@@ -189,26 +187,6 @@ const openNeo4jDriver: OpenDriver = (settings) => {
     userAgent: 'twitchgraph',
   });
 };
-
-export async function openBoltGraphStore(
-  config: Config,
-  options: OpenGraphStoreOptions,
-): Promise<GraphStore> {
-  if (config.graph.url === undefined)
-    throw new GraphStoreError('GRAPH_URL is not set', 'GRAPH_URL_MISSING', false);
-  return BoltGraphStore.connect({
-    url: config.graph.url,
-    user: config.graph.user,
-    password: config.graph.password,
-    batchSize: config.graph.batchSize,
-    connectRetries: Math.min(config.graph.connectRetries, options.maxConnectRetries ?? Infinity),
-    connectBackoffMs: config.graph.connectBackoffMs,
-    betweennessExactMaxNodes: config.algorithms.betweennessExactMaxNodes,
-    betweennessSamplePivots: config.algorithms.betweennessSamplePivots,
-    readOnly: options.readOnly ?? false,
-    ...(options.onConnectRetry === undefined ? {} : { onConnectRetry: options.onConnectRetry }),
-  });
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
