@@ -2,14 +2,14 @@
  * Every long-running role serves the ops endpoints. Several roles on one machine (outside containers) would
  * all want OPS_PORT: the first gets it, the others log where to set another port and go on without.
  */
-import type { GraphStore } from '../graph/graph-store.port.js';
+import type { MonitorSettings } from '../graph/graph-store.port.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';
 import type { OpsServer, ReadinessCheck } from '../observability/ops-server.js';
 import { startOpsServer } from '../observability/ops-server.js';
 import type { CliContext } from './cli-context.js';
 
 export interface RoleDependencies {
-  graph?: GraphStore;
+  graph?: MonitorSettings;
   bus?: EventBus;
 }
 

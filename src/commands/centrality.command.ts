@@ -1,6 +1,6 @@
 /** `/pagerank` and `/betweenness`: the most central users and streams, as the seed computed them. */
 import { z } from 'zod';
-import type { GraphStore, ScoredNode } from '../graph/graph-store.port.js';
+import type { GraphQueries, ScoredNode } from '../graph/graph-store.port.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
 import type { CommandPorts } from './command.js';
@@ -23,7 +23,7 @@ const scoreTable = (measure: string, rows: readonly ScoredNode[]): ReplyTable =>
 
 /** The top nodes, the links among them and their games, languages and teams, sized by the score. */
 async function centralityPicture(
-  graph: GraphStore,
+  graph: Pick<GraphQueries, 'connections'>,
   measure: 'PageRank' | 'Betweenness',
   rows: readonly ScoredNode[],
   bots: ReadonlySet<string>,

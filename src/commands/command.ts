@@ -3,7 +3,13 @@
  * playground show) plus a zod schema for its arguments and `run(args, ports) → Reply`.
  */
 import { z } from 'zod';
-import type { GraphStore, NameKind } from '../graph/graph-store.port.js';
+import type {
+  AudienceQueries,
+  GraphAlgorithms,
+  GraphQueries,
+  MonitorSettings,
+  NameKind,
+} from '../graph/graph-store.port.js';
 import type { BotDetector } from '../insights/bot-detector.js';
 import { botDetectorFor } from '../insights/bot-detector.js';
 import type { Reply } from '../reply/reply.js';
@@ -46,9 +52,18 @@ export interface CommandDefinition {
   slow?: boolean;
 }
 
+/**
+ * The roles of the graph the commands use: every read, the `/monitor` set and the backend's name; never the
+ * ingest writes or closing the store.
+ */
+export type CommandGraph = GraphQueries &
+  AudienceQueries &
+  GraphAlgorithms &
+  MonitorSettings & { readonly backend: string };
+
 /** What a command may use. Front ends build one per process. */
 export interface CommandPorts {
-  graph: GraphStore;
+  graph: CommandGraph;
   now?: () => Date;
   /** Who is asking, recorded by commands that change bookkeeping (e.g. `discord:<user id> (<name>)`). */
   caller?: string;

@@ -3,7 +3,12 @@
  * shared chatters; see insights/communities.ts for why that graph), as a table and a map.
  */
 import { z } from 'zod';
-import type { GraphStore, SharedAudienceGraph, StreamerSummary } from '../graph/graph-store.port.js';
+import type {
+  AudienceQueries,
+  GraphQueries,
+  SharedAudienceGraph,
+  StreamerSummary,
+} from '../graph/graph-store.port.js';
 import type { Community, CommunityResult } from '../insights/communities.js';
 import { COMMUNITY_SEED, detectCommunities } from '../insights/communities.js';
 import type { CommunityMapNode, Picture } from '../reply/picture.js';
@@ -55,7 +60,7 @@ export function mostCommon(values: readonly (string | null)[], max: number): str
 
 /** Communities of the whole graph, with flagged bots left out unless asked otherwise. */
 export async function communitiesOf(
-  graph: GraphStore,
+  graph: Pick<AudienceQueries, 'sharedAudienceGraph'> & Pick<GraphQueries, 'streamersBy'>,
   excludeLogins: readonly string[],
 ): Promise<{ input: SharedAudienceGraph; result: CommunityResult; summaries: Map<string, StreamerSummary> }> {
   const input = await graph.sharedAudienceGraph({ excludeLogins });

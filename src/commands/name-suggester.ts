@@ -4,7 +4,7 @@
  * and a person types a request per keystroke, so names are read from the graph once per `ttlMs` and
  * matched in memory.
  */
-import type { GraphStore, NameKind } from '../graph/graph-store.port.js';
+import type { GraphQueries, NameKind } from '../graph/graph-store.port.js';
 
 /** Discord shows at most 25 autocomplete choices (Application Commands → Autocomplete). */
 export const MAX_SUGGESTIONS = 25;
@@ -30,7 +30,7 @@ export class NameSuggester {
   private readonly now: () => number;
 
   constructor(
-    private readonly graph: Pick<GraphStore, 'listNames'>,
+    private readonly graph: Pick<GraphQueries, 'listNames'>,
     options: NameSuggesterOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 30_000;

@@ -1,11 +1,15 @@
 /** The one reply for a streamer or channel name that matched nothing, with "did you mean" when close. */
-import type { GraphStore } from '../graph/graph-store.port.js';
+import type { GraphQueries } from '../graph/graph-store.port.js';
 import { emptyGraphNote } from './empty-graph.js';
 import { closestNames, didYouMean } from './name-suggester.js';
 import type { Reply } from '../reply/reply.js';
 import { errorReply } from '../reply/reply.js';
 
-export async function streamerNotFound(graph: GraphStore, title: string, name: string): Promise<Reply> {
+export async function streamerNotFound(
+  graph: Pick<GraphQueries, 'listNames' | 'counts'>,
+  title: string,
+  name: string,
+): Promise<Reply> {
   const empty = await emptyGraphNote(graph);
   const close = empty === undefined ? closestNames(name, await graph.listNames('streamer')) : [];
   const suggestion = didYouMean(close);

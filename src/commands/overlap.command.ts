@@ -8,7 +8,6 @@ import { overlapMeasures } from '../insights/audience-overlap.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
 import { defineCommand, limitArg, nameArg } from './command.js';
-import type { emptyGraphNote } from './empty-graph.js';
 import { formatCount } from '../reply/format.js';
 import { streamerNotFound } from './not-found.js';
 import type { Reply } from '../reply/reply.js';
@@ -16,7 +15,7 @@ import { errorReply, reply } from '../reply/reply.js';
 
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 
-async function notFound(graph: Parameters<typeof emptyGraphNote>[0], name: string): Promise<Reply> {
+async function notFound(graph: Parameters<typeof streamerNotFound>[0], name: string): Promise<Reply> {
   return streamerNotFound(graph, 'Channel not found', name);
 }
 

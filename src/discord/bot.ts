@@ -7,7 +7,7 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { buildRegistry } from '../commands/registry.js';
 import type { AnyCommand } from '../commands/registry.js';
 import type { Config } from '../config.js';
-import type { GraphStore } from '../graph/graph-store.port.js';
+import type { CommandGraph } from '../commands/command.js';
 import type { Logger } from '../logging.js';
 import type { InteractionPipelineOptions } from './interaction-pipeline.js';
 import { InteractionPipeline } from './interaction-pipeline.js';
@@ -17,7 +17,7 @@ import { fromDiscordJs } from './gateway-interaction.js';
 
 export interface BotOptions {
   config: Config;
-  graph: GraphStore;
+  graph: CommandGraph;
   logger: Logger;
   registry?: ReadonlyMap<string, AnyCommand>;
   /** Pipeline settings that configuration does not cover (tests, benchmarks). */

@@ -11,7 +11,7 @@
  * failure answers the user with a short ephemeral message and is logged with the interaction id; nothing
  * a user sends (unknown commands, stale options, expired buttons, huge strings) escapes `handle`.
  */
-import type { OptionDefinition } from '../commands/command.js';
+import type { CommandGraph, OptionDefinition } from '../commands/command.js';
 import { isRestricted } from '../commands/command.js';
 import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
@@ -19,7 +19,6 @@ import type { AnyCommand } from '../commands/registry.js';
 import { drawPicturesOnDemand } from '../render/picture-drawer.js';
 import type { PictureDrawer, Reply } from '../reply/reply.js';
 import { errorReply } from '../reply/reply.js';
-import type { GraphStore } from '../graph/graph-store.port.js';
 import type { BotDetector } from '../insights/bot-detector.js';
 import type { Logger } from '../logging.js';
 import { Cooldowns } from './cooldowns.js';
@@ -38,7 +37,7 @@ import { defaultTableImageRenderer } from './table-image-hook.js';
 
 export interface InteractionPipelineOptions {
   registry: ReadonlyMap<string, AnyCommand>;
-  graph: GraphStore;
+  graph: CommandGraph;
   logger: Logger;
   permissions?: PermissionGate;
   /** Between two commands of one user (default 3 s; 0 turns it off). */

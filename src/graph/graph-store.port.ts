@@ -200,10 +200,15 @@ export interface GraphProjection {
   targets: Uint32Array;
 }
 
-export interface GraphStore {
-  readonly backend: string;
+/*
+ * The port in roles: each consumer names the role it uses (the ingest worker `GraphWrites`, the commands
+ * `CommandGraph` in src/commands/command.ts, the listener `MonitorSettings`…), and `GraphStore`, what an
+ * adapter implements, is their union. The contract suite (test/contract/graph-store.contract.ts) specifies
+ * all of it.
+ */
 
-  // ----- writes (idempotent where the input is; all values are parameters, never query text) -----
+/** Writes: the seed import and the ingest worker (idempotent where the input is; all values are parameters). */
+export interface GraphWrites {
   /** Create or update streamers with their PLAYS/SPEAKS links (a changed game replaces the old link). */
   upsertStreamers(rows: readonly StreamerRecord[]): Promise<WriteResult>;
   addTeamMemberships(rows: readonly TeamMembership[]): Promise<WriteResult>;
@@ -226,7 +231,12 @@ export interface GraphStore {
   applyChatActivity(rows: readonly ChatActivity[], offsets: readonly OffsetUpdate[]): Promise<void>;
   /** Offsets recorded by `applyChatActivity` for a consumer group and topic. */
   readOffsets(group: string, topic: string): Promise<ConsumerOffset[]>;
+  /** Make every completed write durable (the embedded store writes its snapshot). */
+  flush(): Promise<void>;
+}
 
+/** The `/monitor` set: bookkeeping the live listener polls and `/monitor` edits. */
+export interface MonitorSettings {
   /**
    * The Twitch channels the live listener should watch (`/monitor`). Kept in the graph as bookkeeping (never
    * counted or listed with the data) so a listener in another process picks changes up by polling.
@@ -234,8 +244,10 @@ export interface GraphStore {
   monitoredChannels(): Promise<MonitoredChannel[]>;
   /** Add (`wanted: true`) or remove a channel; returns whether anything changed. */
   setMonitoredChannel(login: string, wanted: boolean, requestedBy: string): Promise<boolean>;
+}
 
-  // ----- reads: the seed's questions -----
+/** Reads behind the seed's questions and the commands' pictures. */
+export interface GraphQueries {
   topGames(limit: number): Promise<RankedName[]>;
   topTeams(limit: number): Promise<RankedName[]>;
   /** Users by number of channels granting them the role. */
@@ -258,12 +270,10 @@ export interface GraphStore {
    * link to: the picture behind a top list. Unknown names are left out. View node ids are `<kind>:<name>`.
    */
   connections(nodes: readonly NodeRef[]): Promise<GraphView>;
-  pagerank(options: AlgorithmOptions): Promise<ScoredNode[]>;
-  betweenness(options: AlgorithmOptions): Promise<BetweennessResult>;
-  /** The algorithm input: all graph nodes and relationships, bookkeeping excluded. */
-  projection(options?: { excludeLogins?: readonly string[] }): Promise<GraphProjection>;
+}
 
-  // ----- reads: moderators' questions (bots, VIP candidates, audience overlap) -----
+/** Moderators' reads: bots, VIP candidates, audience overlap and communities. */
+export interface AudienceQueries {
   /**
    * Accounts that could be bots: present in at least `minChannels` channels, or moderating anywhere, or
    * named in `logins`. Sorted by login.
@@ -283,10 +293,20 @@ export interface GraphStore {
    * many; chatters in `excludeLogins` (flagged bots) are left out of both.
    */
   sharedAudienceGraph(options?: { excludeLogins?: readonly string[] }): Promise<SharedAudienceGraph>;
+}
 
-  // ----- lifecycle -----
-  /** Make every completed write durable (the embedded store writes its snapshot). */
-  flush(): Promise<void>;
+/** Whole-graph algorithms, and their input for computing in process. */
+export interface GraphAlgorithms {
+  pagerank(options: AlgorithmOptions): Promise<ScoredNode[]>;
+  betweenness(options: AlgorithmOptions): Promise<BetweennessResult>;
+  /** The algorithm input: all graph nodes and relationships, bookkeeping excluded. */
+  projection(options?: { excludeLogins?: readonly string[] }): Promise<GraphProjection>;
+}
+
+/** What a graph backend implements: every role, its name, and closing. */
+export interface GraphStore
+  extends GraphWrites, MonitorSettings, GraphQueries, AudienceQueries, GraphAlgorithms {
+  readonly backend: string;
   close(): Promise<void>;
 }
 

@@ -9,7 +9,7 @@
  * chats in an unrelated channel does not. Only the channels sharing most of the audience are counted (the
  * rest add almost nothing), so the read stays bounded.
  */
-import type { AudienceRecord, GraphStore, NodeRef } from '../graph/graph-store.port.js';
+import type { AudienceQueries, AudienceRecord, GraphQueries, NodeRef } from '../graph/graph-store.port.js';
 
 /** Other channels counted: the ones sharing most of the audience. */
 export const AFFINITY_CHANNELS = 25;
@@ -22,7 +22,7 @@ export interface AffinityInput {
 }
 
 export async function audienceAffinity(
-  graph: GraphStore,
+  graph: Pick<AudienceQueries, 'audienceOverlap'> & Pick<GraphQueries, 'connections'>,
   streamerId: string,
   chatters: readonly AffinityInput[],
 ): Promise<Map<string, number>> {

@@ -2,7 +2,10 @@
  * Bot flags for the graph as it is now, cached for a minute: bots change slowly, and finding them reads
  * every chat relationship once. Concurrent callers share one computation.
  */
-import type { GraphStore } from '../graph/graph-store.port.js';
+import type { AudienceQueries, GraphQueries } from '../graph/graph-store.port.js';
+
+/** What finding bots reads: who is present where, and how many channels there are. */
+export type BotGraph = Pick<AudienceQueries, 'accountPresence'> & Pick<GraphQueries, 'counts'>;
 import type { BotFlag } from './bot-flags.js';
 import { BOT_NAME_MIN_CHANNELS, flagBots, knownBotLogins } from './bot-flags.js';
 
@@ -19,7 +22,7 @@ export class BotDetector {
   private cached: { at: number; flags: Promise<ReadonlyMap<string, BotFlag>> } | undefined;
 
   constructor(
-    private readonly graph: GraphStore,
+    private readonly graph: BotGraph,
     private readonly options: BotDetectorOptions = {},
   ) {
     this.known = knownBotLogins(options.extraLogins);
@@ -54,10 +57,10 @@ export class BotDetector {
   }
 }
 
-const shared = new WeakMap<GraphStore, BotDetector>();
+const shared = new WeakMap<BotGraph, BotDetector>();
 
 /** The detector of a graph with the built-in list only, for callers that were given none. */
-export function botDetectorFor(graph: GraphStore): BotDetector {
+export function botDetectorFor(graph: BotGraph): BotDetector {
   let detector = shared.get(graph);
   if (detector === undefined) {
     detector = new BotDetector(graph);

@@ -20,7 +20,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
-import type { CommandDefinition } from '../commands/command.js';
+import type { CommandDefinition, CommandGraph } from '../commands/command.js';
 import { isRestricted } from '../commands/command.js';
 import { dispatch } from '../commands/dispatcher.js';
 import { NameSuggester } from '../commands/name-suggester.js';
@@ -34,7 +34,6 @@ import { ConfigError } from '../config.js';
 import type { PagedReply, ReplyPage, TableImageRenderer } from '../discord/reply-message.js';
 import { pageReply } from '../discord/reply-message.js';
 import { defaultTableImageRenderer } from '../discord/table-image-hook.js';
-import type { GraphStore } from '../graph/graph-store.port.js';
 import { BusyQueue } from '../http/busy-queue.js';
 import {
   hostAllowList,
@@ -50,7 +49,7 @@ import { completeLine } from './line-completion.js';
 
 export interface PlaygroundOptions {
   config: Config;
-  graph: GraphStore;
+  graph: CommandGraph;
   activity: IngestActivitySource;
   logger: Logger;
   registry?: ReadonlyMap<string, AnyCommand>;

@@ -15,7 +15,7 @@ import type {
   WriteResult,
 } from '../../domain/graph-records.js';
 import { isTwitchLogin } from '../../domain/login.js';
-import type { GraphStore } from '../../graph/graph-store.port.js';
+import type { GraphWrites } from '../../graph/graph-store.port.js';
 import { TwitchgraphError } from '../../util/twitchgraph-error.js';
 import type { ReadProgress, SeedRecord } from './seed-csv-reader.js';
 import { readSeedFile, SeedFileError } from './seed-csv-reader.js';
@@ -112,7 +112,7 @@ function streamIdOf(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): string
 }
 
 function writerFor(
-  store: GraphStore,
+  store: GraphWrites,
   kind: SeedFileKind,
 ): (rows: SeedRecord<SeedFileKind>[]) => Promise<WriteResult> {
   switch (kind) {
@@ -139,7 +139,7 @@ export class ImportStopped extends TwitchgraphError<'IMPORT_STOPPED'> {
 
 export async function importSeedDirectory(
   directory: string,
-  store: GraphStore,
+  store: GraphWrites,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const started = performance.now();

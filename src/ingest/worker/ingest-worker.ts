@@ -22,7 +22,7 @@ import type { Config } from '../../config.js';
 import type { DecodeResult } from '../../domain/chat-event.js';
 import { decodeChatEvent } from '../../domain/chat-event.js';
 import type { ChatActivity, OffsetUpdate } from '../../domain/graph-records.js';
-import type { GraphStore } from '../../graph/graph-store.port.js';
+import type { GraphStore, GraphWrites } from '../../graph/graph-store.port.js';
 import { isOffsetConflict } from '../../graph/graph-store.port.js';
 import type { Logger } from '../../logging.js';
 import type { IngestMetrics } from '../../observability/metrics.js';
@@ -63,7 +63,7 @@ export interface IngestWorkerOptions {
 
 export interface IngestWorkerDeps {
   bus: EventBus;
-  graph: GraphStore;
+  graph: GraphWrites & Pick<GraphStore, 'backend'>;
   logger: Logger;
   metrics?: IngestMetrics;
 }
