@@ -176,7 +176,7 @@ describe('demo dataset over Bolt (Neo4j) vs embedded', () => {
       const invocation = parseCommandLine(line, definitions);
       const [actual, expected] = await both((graph) => dispatch(invocation, registry, { graph }));
       expect(actual.outcome, line).toBe('ok');
-      // `/stats` names the backend; everything else must be identical, images' metadata included.
+      // `/stats` names the backend; everything else must be identical, the pictures' names and alt texts included.
       const normal = (json: string) => json.replace(/\b(neo4j|embedded)\b/g, '<backend>');
       expect(normal(replyJson(actual.reply)), line).toEqual(normal(replyJson(expected.reply)));
     }
