@@ -66,14 +66,15 @@ const ABOVE_GRAPH = [
  * @param {string} folder
  * @param {string} regex
  * @param {string} message
+ * @param {object[]} [more] further patterns for the same files
  */
-function forbid(folder, regex, message) {
+function forbid(folder, regex, message, more = []) {
   return {
     files: [`src/${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex, message: `${message} (docs/ARCHITECTURE.md, "Layers").` }] },
+        { patterns: [{ regex, message: `${message} (docs/ARCHITECTURE.md, "Layers").` }, ...more] },
       ],
     },
   };
@@ -108,6 +109,14 @@ function layerRules() {
       'commands',
       '^\\.\\./(cli|discord|playground|render)(/|\\.js$)',
       'src/commands/ imports no front end and never render/: a reply carries its pictures as data',
+      [
+        {
+          regex: 'graph-store\\.port\\.js$',
+          importNames: ['GraphStore'],
+          message:
+            'Commands name the graph roles they use (CommandGraph, GraphQueries, …), not GraphStore (docs/ARCHITECTURE.md, "Ports and adapters").',
+        },
+      ],
     ),
     forbid('reply', '^\\.\\./(?!domain/)', 'src/reply/ imports nothing but domain/'),
     // Configuration sits below the graph: the graph layer declares the settings it needs (GraphStoreConfig)

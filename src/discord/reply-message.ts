@@ -10,6 +10,7 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import stringWidth from 'string-width';
+import type { TableImageInput } from '../reply/picture.js';
 import type { DrawnReply, ReplyField, ReplyImage, ReplyStatus, ReplyTable } from '../reply/reply.js';
 import { withoutControls } from '../util/terminal-text.js';
 
@@ -64,13 +65,7 @@ export interface ReplyPage {
   files: MessageFile[];
 }
 
-export interface TableImageInput {
-  title?: string;
-  table: ReplyTable;
-  footer?: string;
-}
-
-/** Draws a table as a PNG (the rendering engineer's `renderTableImage` has this shape). */
+/** Draws a table as a PNG (`renderTableImage` of `src/render/table-image.ts` has this shape). */
 export type TableImageRenderer = (
   input: TableImageInput,
 ) => Promise<{ png: Buffer; width: number; height: number }>;

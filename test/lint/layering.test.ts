@@ -63,6 +63,16 @@ describe('layering lint rules', () => {
     expect(problems).toEqual([
       expect.stringContaining('src/commands/ imports no front end and never render/'),
     ]);
+    const whole = await importProblems(
+      'src/commands/violation.ts',
+      "import type { GraphStore } from '../graph/graph-store.port.js';\nexport type G = GraphStore;\n",
+    );
+    expect(whole).toEqual([expect.stringContaining('Commands name the graph roles they use')]);
+    const role = await importProblems(
+      'src/commands/violation.ts',
+      "import type { GraphQueries } from '../graph/graph-store.port.js';\nexport type G = GraphQueries;\n",
+    );
+    expect(role).toEqual([]);
     const picture = await importProblems(
       'src/commands/violation.ts',
       "import { imageName } from '../reply/picture.js';\nexport const n = imageName;\n",
