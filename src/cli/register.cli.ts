@@ -1,10 +1,8 @@
 /** `twitchgraph register [--guild ID | --global] [--dry-run]`: slash commands to Discord, only when changed. */
 import type { Command } from 'commander';
-import { DiscordAPIError, REST } from 'discord.js';
 import { buildRegistry } from '../commands/registry.js';
-import { restOptions } from '../discord/bot.js';
 import { slashCommandsJson } from '../discord/command-json.js';
-import { registerCommands, registerReportText } from '../discord/register.js';
+import { discordRefusal, registerClient, registerCommands, registerReportText } from '../discord/register.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 
@@ -30,7 +28,7 @@ export async function runRegister(context: CliContext, options: RegisterCliOptio
     io.err(`twitchgraph register: "${guildId}" is not a server id (17–20 digits)\n`);
     return EXIT.usage;
   }
-  const rest = new REST(restOptions(config)).setToken(token);
+  const rest = registerClient(config, token);
   try {
     const report = await registerCommands(
       rest,
@@ -43,13 +41,10 @@ export async function runRegister(context: CliContext, options: RegisterCliOptio
       io.out('Global commands can take a while to show up in every server; use --guild ID while testing.\n');
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof DiscordAPIError) {
-      io.err(
-        `twitchgraph register: Discord answered ${error.status} ${error.message} (code ${error.code})\n`,
-      );
-      return EXIT.failed;
-    }
-    throw error;
+    const refusal = discordRefusal(error);
+    if (refusal === undefined) throw error;
+    io.err(`twitchgraph register: ${refusal}\n`);
+    return EXIT.failed;
   }
 }
 

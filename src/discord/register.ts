@@ -5,9 +5,23 @@
  * commands, so this fetches what Discord has, compares normalized JSON, and sends the bulk overwrite
  * (`PUT /applications/{app}/commands`, or `/guilds/{guild}/commands`) only when something differs.
  */
-import type { APIApplicationCommand, REST } from 'discord.js';
-import { Routes } from 'discord.js';
+import type { APIApplicationCommand } from 'discord.js';
+import { DiscordAPIError, REST, Routes } from 'discord.js';
+import type { Config } from '../config.js';
+import { restOptions } from './bot.js';
 import type { SlashCommandJson } from './command-json.js';
+
+/** A REST client with the bot's token, at `DISCORD_API_URL` when set (tests point it at a local server). */
+export function registerClient(config: Config, token: string): REST {
+  return new REST(restOptions(config)).setToken(token);
+}
+
+/** Discord's refusal in one line (`403 Missing Access (code 50001)`); undefined for any other error. */
+export function discordRefusal(error: unknown): string | undefined {
+  return error instanceof DiscordAPIError
+    ? `Discord answered ${error.status} ${error.message} (code ${error.code})`
+    : undefined;
+}
 
 export interface RegisterTarget {
   appId: string;
