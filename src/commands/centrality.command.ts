@@ -1,14 +1,14 @@
 /** `/pagerank` and `/betweenness`: the most central users and streams, as the seed computed them. */
 import { z } from 'zod';
 import type { GraphQueries, ScoredNode } from '../graph/graph-store.port.js';
+import { formatCount, formatScore } from '../reply/format.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
+import type { Reply, ReplyTable } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 import type { CommandPorts } from './command.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
-import { formatCount, formatScore } from '../reply/format.js';
-import type { Reply, ReplyTable } from '../reply/reply.js';
-import { reply } from '../reply/reply.js';
 import { weighView } from './weigh-view.js';
 
 const scoreTable = (measure: string, rows: readonly ScoredNode[]): ReplyTable => ({

@@ -11,14 +11,14 @@ import type {
 } from '../graph/graph-store.port.js';
 import type { Community, CommunityResult } from '../insights/communities.js';
 import { COMMUNITY_SEED, detectCommunities } from '../insights/communities.js';
+import { formatCount } from '../reply/format.js';
 import type { CommunityMapNode, Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
+import type { Reply } from '../reply/reply.js';
+import { reply } from '../reply/reply.js';
 import type { Clamped } from './command.js';
 import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
 import { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from '../reply/format.js';
-import type { Reply } from '../reply/reply.js';
-import { reply } from '../reply/reply.js';
 
 /** Channels named per community in the table. */
 const TOP_CHANNELS = 4;

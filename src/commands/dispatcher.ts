@@ -5,11 +5,11 @@
  */
 import { GraphStoreError } from '../graph/graph-store.port.js';
 import { commandMetrics } from '../observability/metrics.js';
+import type { Reply } from '../reply/reply.js';
+import { errorReply } from '../reply/reply.js';
 import { isRetryable } from '../util/twitchgraph-error.js';
 import type { CommandPorts, Invocation } from './command.js';
 import type { AnyCommand } from './registry.js';
-import type { Reply } from '../reply/reply.js';
-import { errorReply } from '../reply/reply.js';
 import { usageLines } from './usage.js';
 
 /** Store states the person asking can act on (a read-only store, a full disk): said as they are. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from './command.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { defineCommand } from './command.js';
 import { usageLines } from './usage.js';
 
 export const helpCommand = defineCommand({

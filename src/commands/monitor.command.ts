@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { channelLoginFromInput } from '../domain/login.js';
-import { defineCommand } from './command.js';
 import { formatCount } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { defineCommand } from './command.js';
 
 const channelArg = z
   .string({ error: 'channel is required' })

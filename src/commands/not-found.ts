@@ -1,9 +1,9 @@
 /** The one reply for a streamer or channel name that matched nothing, with "did you mean" when close. */
 import type { GraphQueries } from '../graph/graph-store.port.js';
-import { emptyGraphNote } from './empty-graph.js';
-import { closestNames, didYouMean } from './name-suggester.js';
 import type { Reply } from '../reply/reply.js';
 import { errorReply } from '../reply/reply.js';
+import { emptyGraphNote } from './empty-graph.js';
+import { closestNames, didYouMean } from './name-suggester.js';
 
 export async function streamerNotFound(
   graph: Pick<GraphQueries, 'listNames' | 'counts'>,

@@ -5,13 +5,13 @@
 import { z } from 'zod';
 import type { AudienceOverlap } from '../graph/graph-store.port.js';
 import { overlapMeasures } from '../insights/audience-overlap.js';
+import { formatCount } from '../reply/format.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
-import { defineCommand, limitArg, nameArg } from './command.js';
-import { formatCount } from '../reply/format.js';
-import { streamerNotFound } from './not-found.js';
 import type { Reply } from '../reply/reply.js';
 import { errorReply, reply } from '../reply/reply.js';
+import { defineCommand, limitArg, nameArg } from './command.js';
+import { streamerNotFound } from './not-found.js';
 
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.01 ? 2 : 1)}%`;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../domain/graph-records.js';
-import { defineCommand } from './command.js';
 import { formatCount } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { defineCommand } from './command.js';
 
 export const statsCommand = defineCommand({
   definition: { name: 'stats', description: 'How big the graph is: nodes and relationships by kind' },

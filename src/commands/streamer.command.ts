@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
+import { formatCount, formatDate, formatList } from '../reply/format.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
-import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
-import { botsOf, defineCommand, nameArg } from './command.js';
-import { communitiesOf } from './communities.command.js';
-import { formatCount, formatDate, formatList } from '../reply/format.js';
-import { streamerNotFound } from './not-found.js';
 import type { Reply } from '../reply/reply.js';
 import { errorReply, reply } from '../reply/reply.js';
+import { botsOf, defineCommand, nameArg } from './command.js';
+import { communitiesOf } from './communities.command.js';
+import { streamerNotFound } from './not-found.js';
 import { weighView } from './weigh-view.js';
 
 /** Chatters listed in the reply. */

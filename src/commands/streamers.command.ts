@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { formatCount } from '../reply/format.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName, tableFitsEmbed } from '../reply/picture.js';
-import { defineCommand } from './command.js';
-import { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from '../reply/format.js';
 import type { Reply, ReplyTable } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { defineCommand } from './command.js';
+import { emptyGraphNote } from './empty-graph.js';
 import { weighView } from './weigh-view.js';
 
 const MAX_ROWS = 50;

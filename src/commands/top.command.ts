@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { RankedName, StreamerSummary } from '../graph/graph-store.port.js';
+import { formatCount } from '../reply/format.js';
 import type { BarChartRow, NodeCategory } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
-import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
-import { emptyGraphNote } from './empty-graph.js';
-import { formatCount } from '../reply/format.js';
 import type { Reply, ReplyTable } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { booleanArg, botsOf, defineCommand, excludeBotsOption, limitArg, limitOption } from './command.js';
+import { emptyGraphNote } from './empty-graph.js';
 
 export const TOP_SUBCOMMANDS = {
   games: {

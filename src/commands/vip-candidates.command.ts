@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { audienceAffinity } from '../insights/audience-affinity.js';
 import type { CandidateRole } from '../insights/vip-candidates.js';
 import { rankCandidates } from '../insights/vip-candidates.js';
-import { botsOf, defineCommand, limitArg, nameArg } from './command.js';
 import { formatCount, formatList } from '../reply/format.js';
-import { streamerNotFound } from './not-found.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
+import { botsOf, defineCommand, limitArg, nameArg } from './command.js';
+import { streamerNotFound } from './not-found.js';
 
 const MAX_CANDIDATES = 25;
 
