@@ -293,6 +293,35 @@ describe('writer lock after PID reuse', () => {
     await store.close();
   }, 60_000);
 
+  it("keeps its own lock's heartbeat beating in a process whose eval code is a module", async () => {
+    const dir = tempDir();
+    // --input-type=module is inherited by worker threads; the heartbeat once died there on `require`.
+    const script = `
+      import { EmbeddedGraphStore } from './src/graph/embedded/embedded-store.ts';
+      await EmbeddedGraphStore.open({ dataDir: ${JSON.stringify(dir)}, command: 'child' });
+      process.stdout.write('ready\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    try {
+      await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+      const { statSync, utimesSync } = await import('node:fs');
+      const lock = join(dir, LOCK_FILE);
+      const old = new Date(Date.now() - 5_000);
+      utimesSync(lock, old, old);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(Date.now() - statSync(lock).mtimeMs).toBeLessThan(2_000);
+      expect(stderr).not.toMatch(/heartbeat|require is not defined/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('takes over a lock written before the machine booted', async () => {
     const dir = tempDir();
     lockOf(dir, { pid: 1, bootId: 'another-boot' });

@@ -148,9 +148,11 @@ function leaseExpired(file: string): boolean {
  * first lock; it does not keep the process alive.
  */
 let heartbeat: Worker | undefined;
+// getBuiltinModule, not require or import: the source must run whether the parent's flags (e.g.
+// --input-type=module) make eval code a script or a module.
 const HEARTBEAT_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { utimesSync } = require('node:fs');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { utimesSync } = process.getBuiltinModule('node:fs');
 const files = new Set();
 parentPort.on('message', (m) => (m.add ? files.add(m.file) : files.delete(m.file)));
 setInterval(() => {
@@ -164,7 +166,17 @@ setInterval(() => {
 function beat(file: string, add: boolean): void {
   if (heartbeat === undefined) {
     if (!add) return;
-    heartbeat = new Worker(HEARTBEAT_SOURCE, { eval: true, workerData: { everyMs: HEARTBEAT_MS } });
+    // execArgv: [] so the thread inherits no loader or module-type flag from the process.
+    heartbeat = new Worker(HEARTBEAT_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { everyMs: HEARTBEAT_MS },
+    });
+    heartbeat.on('error', (error: Error) => {
+      // Without the heartbeat another host could take the lock over after the lease; say so loudly.
+      process.emitWarning(`writer lock heartbeat stopped: ${error.message}`);
+      heartbeat = undefined;
+    });
     heartbeat.unref();
   }
   heartbeat.postMessage({ file, add });
