@@ -36,6 +36,7 @@ import type {
   PartitionOffset,
   TopicPartition,
 } from '../bus/event-bus.port.js';
+import type { TimedEvent } from './aggregate.js';
 import { BatchAggregator, eventTime } from './aggregate.js';
 import { deadLetterFor } from './dead-letter.js';
 import { RecentMessageIds } from './recent-message-ids.js';
@@ -61,11 +62,21 @@ export interface IngestWorkerOptions {
   messageIdWindow?: number;
 }
 
+/**
+ * Sees every event the worker wrote, once the write holding it is done (so a batch refused and prepared
+ * again is seen once). Called on the worker's loop: it must return at once and do its work later.
+ */
+export interface ChatEventObserver {
+  observe(events: readonly TimedEvent[]): void;
+}
+
 export interface IngestWorkerDeps {
   bus: EventBus;
   graph: GraphStore;
   logger: Logger;
   metrics?: IngestMetrics;
+  /** The live alerts' detector (docs/ARCHITECTURE.md, "Live alerts"); absent, events are not kept. */
+  observer?: ChatEventObserver;
 }
 
 export interface IngestStats {
@@ -93,6 +104,8 @@ interface PreparedBatch {
   messageIds: string[];
   repeatedIds: number;
   deadLetters: { message: BusMessage; failure: DecodeFailure }[];
+  /** The events in `rows` with their times, kept only when an observer wants them. */
+  events: TimedEvent[];
 }
 
 type DecodeFailure = Extract<DecodeResult, { ok: false }>;
@@ -323,7 +336,9 @@ export class IngestWorker {
       messageIds: [],
       repeatedIds: 0,
       deadLetters: [],
+      events: [],
     };
+    const observed = this.deps.observer !== undefined;
     const idsInBatch = new Set<string>();
     // Per partition: the first and last offsets taken. Offsets only grow within a partition, so once one
     // message is past the stored position every later one is too; batches come in runs of one partition,
@@ -357,7 +372,9 @@ export class IngestWorker {
           }
           idsInBatch.add(id);
         }
-        aggregator.add(decoded.event, eventTime(decoded.event, message.timestamp));
+        const at = eventTime(decoded.event, message.timestamp);
+        aggregator.add(decoded.event, at);
+        if (observed) prepared.events.push({ event: decoded.event, at });
         prepared.applied += 1;
       } else {
         prepared.deadLetters.push({ message, failure: decoded });
@@ -448,6 +465,7 @@ export class IngestWorker {
       return;
     }
     const { rows, offsets, applied, messageIds, repeatedIds } = prepared;
+    if (prepared.events.length > 0) this.deps.observer?.observe(prepared.events);
     for (const o of offsets) this.positions.set(o.partition, BigInt(o.offset));
     for (const id of messageIds) this.recentIds.add(id);
     if (repeatedIds > 0) {
