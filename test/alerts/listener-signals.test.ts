@@ -14,7 +14,12 @@ describe('chat listener: signals for the live alerts', () => {
     const { events } = await harness.listener(server, { channels: ['alpha'] });
     await server.waitFor('JOIN', () => server.audience('alpha').length > 0);
     server.chat({ channel: 'alpha', user: { id: '11', login: 'regular' }, sentAt: 1_000 });
-    server.chat({ channel: 'alpha', user: { id: '12', login: 'newcomer' }, firstMessage: true, sentAt: 2_000 });
+    server.chat({
+      channel: 'alpha',
+      user: { id: '12', login: 'newcomer' },
+      firstMessage: true,
+      sentAt: 2_000,
+    });
     server.raid({
       channel: 'alpha',
       raider: { id: '77', login: 'bigraider', displayName: 'BigRaider' },
@@ -42,7 +47,12 @@ describe('chat listener: signals for the live alerts', () => {
   });
 
   it('refuses a raid notice without a viewer count or a raider login, saying which tag', () => {
-    const tags = { 'msg-id': 'raid', 'room-id': '1001', 'msg-param-login': 'x', 'msg-param-viewerCount': '5' };
+    const tags = {
+      'msg-id': 'raid',
+      'room-id': '1001',
+      'msg-param-login': 'x',
+      'msg-param-viewerCount': '5',
+    };
     const ok = raidEventFromUsernotice({ tags, prefix: 'tmi.twitch.tv', params: ['#alpha'] });
     expect(ok.ok).toBe(true);
     const noCount = raidEventFromUsernotice({
@@ -52,7 +62,11 @@ describe('chat listener: signals for the live alerts', () => {
     });
     expect(noCount).toEqual({ ok: false, reason: 'msg-param-viewerCount: not a viewer count' });
     const { 'msg-param-login': _login, ...withoutLogin } = tags;
-    const noLogin = raidEventFromUsernotice({ tags: withoutLogin, prefix: 'tmi.twitch.tv', params: ['#alpha'] });
+    const noLogin = raidEventFromUsernotice({
+      tags: withoutLogin,
+      prefix: 'tmi.twitch.tv',
+      params: ['#alpha'],
+    });
     expect(noLogin.ok).toBe(false);
   });
 });

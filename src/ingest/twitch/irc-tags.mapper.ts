@@ -166,11 +166,17 @@ const raidTagsSchema = z.looseObject({
   'room-id': numericId('room-id'),
   'user-id': numericId('user-id').optional(),
   'msg-param-login': present.pipe(
-    z.string().transform((v) => v.toLowerCase()).refine(isTwitchLogin, { error: 'not a Twitch login' }),
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .refine(isTwitchLogin, { error: 'not a Twitch login' }),
   ),
   'msg-param-displayName': present.optional(),
   'msg-param-viewerCount': present.pipe(
-    z.string().regex(/^\d{1,10}$/, { error: 'not a viewer count' }).transform(Number),
+    z
+      .string()
+      .regex(/^\d{1,10}$/, { error: 'not a viewer count' })
+      .transform(Number),
   ),
   id: present.optional(),
   'tmi-sent-ts': present.optional(),

@@ -63,11 +63,12 @@ export interface IngestWorkerOptions {
 }
 
 /**
- * Sees every event the worker wrote, once the write holding it is done (so a batch refused and prepared
- * again is seen once). Called on the worker's loop: it must return at once and do its work later.
+ * Sees the valid events of each batch once, before the batch is written (so it can ask the graph what it
+ * knew before them). The worker waits for it: it must do only quick reads there and the rest later. A
+ * failure is logged and does not stop the worker; a batch redelivered after a crash may be seen again.
  */
 export interface ChatEventObserver {
-  observe(events: readonly TimedEvent[]): void;
+  observe(events: readonly TimedEvent[]): Promise<void> | void;
 }
 
 export interface IngestWorkerDeps {
@@ -104,7 +105,7 @@ interface PreparedBatch {
   messageIds: string[];
   repeatedIds: number;
   deadLetters: { message: BusMessage; failure: DecodeFailure }[];
-  /** The events in `rows` with their times, kept only when an observer wants them. */
+  /** The valid events with their times, kept only when an observer wants them. */
   events: TimedEvent[];
 }
 
@@ -404,6 +405,13 @@ export class IngestWorker {
 
     await this.refreshPositions();
     let prepared = this.prepare(batch);
+    if (this.deps.observer !== undefined && prepared.events.length > 0) {
+      try {
+        await this.deps.observer.observe(prepared.events);
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, 'the chat event observer (live alerts) failed on a batch');
+      }
+    }
 
     // Dead letters first: if the worker dies between the two, the batch comes again and its dead letters are
     // published twice — a duplicate dead letter is better than a lost one.
@@ -465,7 +473,6 @@ export class IngestWorker {
       return;
     }
     const { rows, offsets, applied, messageIds, repeatedIds } = prepared;
-    if (prepared.events.length > 0) this.deps.observer?.observe(prepared.events);
     for (const o of offsets) this.positions.set(o.partition, BigInt(o.offset));
     for (const id of messageIds) this.recentIds.add(id);
     if (repeatedIds > 0) {
