@@ -1,6 +1,9 @@
 /** `twitchgraph bot`: the Discord bot, answering slash commands from the graph until stopped. */
 import type { Command } from 'commander';
+import { alertPosterFor } from '../discord/alert-poster.js';
 import { createBot } from '../discord/bot.js';
+import { openEventBus } from '../ingest/bus/open-event-bus.js';
+import { startAlertConsumer } from './alerts-wiring.js';
 import type { HttpBot } from '../discord/http/http-bot.js';
 import { startHttpBot } from '../discord/http/http-bot.js';
 import type { CliContext } from './cli-context.js';
@@ -65,6 +68,15 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   const bot = createBot({ config, graph, logger });
   const ops = await startRoleOps(context, 'bot', { graph });
+  // Live alerts come from the ingest workers over Kafka; the bots share one consumer group, so each
+  // alert is posted by one of them (docs/ARCHITECTURE.md, "Live alerts"). The in-process bus has no
+  // alerts from other processes to read.
+  const bus = config.kafka.brokers.length > 0 ? await openEventBus(config, logger) : undefined;
+  const poster = alertPosterFor(config);
+  const alerts =
+    bus === undefined || poster === null
+      ? undefined
+      : startAlertConsumer({ config, graph, bus, logger, poster });
   try {
     try {
       await bot.login();
@@ -78,6 +90,8 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
     await stop;
     return EXIT.ok;
   } finally {
+    await alerts?.stop();
+    await bus?.close();
     await ops?.close();
     await bot.close();
     await graph.close();

@@ -173,7 +173,7 @@ export class AlertConsumer {
         );
       }
     }
-    await graph.saveAlert({
+    const saving = graph.saveAlert({
       id: alert.id,
       channel: alert.channel.login,
       kind: alert.kind,
@@ -185,6 +185,12 @@ export class AlertConsumer {
       discordChannel,
       discordMessageId,
     });
+    try {
+      await saving;
+    } catch (error) {
+      // Posted but not recorded: the next version posts again only if Discord forgot the nonce.
+      logger.error({ err: error, alert: alert.id }, 'alerts: recording the alert in the graph failed');
+    }
     this.stats.handled += 1;
     this.deps.onAlert?.(alert, { discordMessageId });
   }
