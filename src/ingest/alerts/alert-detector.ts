@@ -104,9 +104,13 @@ interface ChannelState {
   raid: OpenAlert | undefined;
   evaluating: boolean;
   again: boolean;
+  /** `seen` is pruned once it grows past this. */
+  pruneAt: number;
 }
 
 const DAY_MS = 86_400_000;
+/** A channel's remembered first-timers are pruned past this many (see `forget`). */
+const SEEN_PRUNE_AT = 10_000;
 
 export class AlertDetector implements ChatEventObserver {
   readonly stats: DetectorStats = {
@@ -166,19 +170,22 @@ export class AlertDetector implements ChatEventObserver {
     if (newcomers.size > 0) {
       for (const h of await this.deps.graph.accountHistory([...newcomers])) histories.set(h.login, h);
     }
-    const touched = new Set<string>();
     for (const { event, at } of mine) {
       const login = event.channel.login as string;
       const state = this.state(login, event.channel.id);
-      touched.add(login);
       if (event.raid !== undefined) this.onRaid(state, event, at);
-      else this.onFirstTimer(state, event, at, histories.get(event.user.login));
+      else {
+        this.onFirstTimer(state, event, at, histories.get(event.user.login));
+        // Per arrival, not per batch: one batch may hold minutes of chat, and the window slides.
+        this.evaluate(state);
+      }
     }
-    for (const login of touched) this.evaluate(login);
   }
 
   /** Publish pending updates and stop; resolves when everything started has finished. */
   async stop(): Promise<void> {
+    // Checks under way (Helix lookups) finish first: an alert they open is still published.
+    await this.settled();
     this.stopped = true;
     for (const state of this.channels.values()) {
       for (const alert of [state.wave, state.raid]) {
@@ -210,6 +217,7 @@ export class AlertDetector implements ChatEventObserver {
         raid: undefined,
         evaluating: false,
         again: false,
+        pruneAt: SEEN_PRUNE_AT,
       };
       this.channels.set(login, state);
     }
@@ -271,21 +279,29 @@ export class AlertDetector implements ChatEventObserver {
   }
 
   /** The bot-wave rule over the channel's window; Helix lookups make it asynchronous. */
-  private evaluate(login: string): void {
-    const state = this.channels.get(login);
-    if (state === undefined) return;
+  private evaluate(state: ChannelState): void {
+    const login = state.channel.login;
     const latest = state.window.at(-1)?.at;
     if (latest === undefined) return;
     const from = latest - this.options.windowMs;
-    state.window = state.window.filter((a) => a.at > from);
-    // Forget first-timers long gone (a login is only "first" once per channel; this bounds memory).
-    const keep =
-      latest - Math.max(this.options.windowMs, this.options.cooldownMs, this.options.raidWindowMs) * 2;
-    for (const [l, at] of state.seen) if (at < keep) state.seen.delete(l);
+    // Chat times come nearly in order: drop from the front while the oldest is out of the window.
+    let out = 0;
+    while (out < state.window.length && (state.window[out] as Arrival).at <= from) out += 1;
+    if (out > 0) state.window.splice(0, out);
+    if (state.seen.size > state.pruneAt) {
+      this.forget(state, latest);
+      // Doubling keeps a flood of first-timers from pruning on every arrival.
+      state.pruneAt = Math.max(SEEN_PRUNE_AT, state.seen.size * 2);
+    }
     const rule = this.rules.get(login);
     if (rule === undefined || state.wave !== undefined) return;
     const thresholds = SENSITIVITY[rule.sensitivity];
     if (state.window.length < thresholds.firstTimers) return;
+    if (this.deps.ages === undefined) {
+      // Graph novelty alone is known already: judge now, so the rest of this batch joins an open wave.
+      this.openWave(state, [...state.window], thresholds, 'graph');
+      return;
+    }
     if (state.evaluating) {
       state.again = true;
       return;
@@ -299,10 +315,17 @@ export class AlertDetector implements ChatEventObserver {
         state.evaluating = false;
         if (state.again) {
           state.again = false;
-          this.evaluate(login);
+          this.evaluate(state);
         }
       });
     this.track(run);
+  }
+
+  /** Forget first-timers long gone (a login is "first" only once per channel): bounds memory. */
+  private forget(state: ChannelState, latest: number): void {
+    const { windowMs, cooldownMs, raidWindowMs } = this.options;
+    const keep = latest - Math.max(windowMs, cooldownMs, raidWindowMs) * 2;
+    for (const [l, at] of state.seen) if (at < keep) state.seen.delete(l);
   }
 
   private async judgeWave(
@@ -311,17 +334,26 @@ export class AlertDetector implements ChatEventObserver {
     thresholds: { firstTimers: number; newShare: number },
   ): Promise<void> {
     const basis = await this.addAges(window);
+    this.openWave(state, window, thresholds, basis);
+  }
+
+  private openWave(
+    state: ChannelState,
+    window: Arrival[],
+    thresholds: { firstTimers: number; newShare: number },
+    basis: 'graph' | 'graph+helix',
+  ): void {
     const fresh = window.filter((a) => a.isNew).length;
     if (fresh < thresholds.newShare * window.length || state.wave !== undefined || this.stopped) return;
     const first = window[0] as Arrival;
-    const channel = state.channel;
-    const alert = this.open('bot-wave', channel, `bot-wave:${channel.login}:${first.at}`, first.at);
+    const alert = this.open(
+      'bot-wave',
+      state.channel,
+      `bot-wave:${state.channel.login}:${first.at}`,
+      first.at,
+    );
     alert.basis = basis;
-    for (const arrival of window) {
-      alert.logins.add(arrival.login);
-      alert.arrivals.push(arrival);
-      if (arrival.at > alert.updatedAt) alert.updatedAt = arrival.at;
-    }
+    for (const arrival of window) this.joinQuietly(alert, arrival);
     // Arrivals taken while the ages were looked up.
     for (const arrival of state.window) this.joinQuietly(alert, arrival);
     state.wave = alert;
@@ -388,9 +420,13 @@ export class AlertDetector implements ChatEventObserver {
 
   private publish(alert: OpenAlert): void {
     alert.version += 1;
-    const event = this.toEvent(alert);
+    const version = alert.version;
+    const arrivals = [...alert.arrivals];
     alert.publishing = alert.publishing.then(async () => {
       try {
+        // Accounts that joined since the last version get their ages too (cached: asked once each).
+        if (this.deps.ages !== undefined) await this.addAges(arrivals);
+        const event = this.toEvent(alert, version, arrivals);
         await this.deps.publish(event);
         this.stats.versionsPublished += 1;
       } catch (error) {
@@ -406,9 +442,8 @@ export class AlertDetector implements ChatEventObserver {
     void promise.finally(() => this.pending.delete(promise));
   }
 
-  private toEvent(alert: OpenAlert): AlertEvent {
+  private toEvent(alert: OpenAlert, version: number, arrivals: readonly Arrival[]): AlertEvent {
     const channel = alert.channel.login;
-    const arrivals = alert.arrivals;
     const known = arrivals.filter((a) => a.history !== undefined).length;
     const fresh = arrivals.filter((a) => a.isNew).length;
     const accounts: AlertAccount[] = arrivals.slice(0, ALERT_ACCOUNTS_LISTED).map((a) => {
@@ -425,7 +460,7 @@ export class AlertDetector implements ChatEventObserver {
       v: ALERT_EVENT_VERSION,
       id: alert.id,
       kind: alert.kind,
-      version: alert.version,
+      version,
       channel: alert.channel,
       openedAt: alert.openedAt,
       updatedAt: alert.updatedAt,
