@@ -57,7 +57,10 @@ async function detectorOn(graph: EmbeddedGraphStore, ages?: AccountAges) {
       graph,
       logger: silentLogger,
       ...(ages === undefined ? {} : { ages }),
-      publish: async (a) => void published.push(a),
+      publish: (a) => {
+        published.push(a);
+        return Promise.resolve();
+      },
     },
     OPTIONS,
   );
