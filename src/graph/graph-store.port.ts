@@ -108,7 +108,9 @@ export interface AccountHistory {
   /**
    * Channels where the account chats, moderates or is VIP, sorted by channel. `channel` is the channel's
    * login (its id while only the id is known); `firstSeen` is the earliest chat seen there (epoch ms), null
-   * when it is known without a time (imported from CSV, a role).
+   * when it is known without a time (imported from CSV with no live chat since, a role). Live chat merged
+   * into an imported CHATTER edge gives it that chat's time: ask before writing a batch to know who the
+   * graph knew before it (docs/ARCHITECTURE.md, "Live alerts").
    */
   channels: { channel: string; firstSeen: number | null }[];
 }

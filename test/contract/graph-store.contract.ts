@@ -944,7 +944,8 @@ export function graphStoreContract(
             login: 'xena',
             channels: [
               { channel: 'alpha', firstSeen: null },
-              { channel: 'bravo', firstSeen: null },
+              // The imported CHATTER edge took the time of the live chat merged into it.
+              { channel: 'bravo', firstSeen: T0 + 5 },
             ],
           },
         ]);
