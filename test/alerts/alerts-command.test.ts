@@ -11,7 +11,9 @@ import { buildRegistry, DEFAULT_COMMANDS } from '../../src/commands/registry.js'
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import { botHarness } from '../support/discord-harness.js';
 import { ALICE, slashPayload } from '../support/discord-interactions.js';
+import { runCli } from '../support/cli-harness.js';
 import { FakeDiscord } from '../support/fake-discord.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 const registry = buildRegistry();
 const definitions = new Map([...registry].map(([name, c]) => [name, c.definition]));
@@ -115,5 +117,48 @@ describe('/alerts through Discord', () => {
     const listed = list.at(-1)?.body as { data?: { embeds?: { title?: string }[] } };
     expect(listed.data?.embeds?.[0]?.title).toBe('Live alerts: 1 channel');
     await h.bot.close();
+  });
+});
+
+describe('ask "/alerts recent"', () => {
+  const tempDir = useTempDirs();
+
+  it('reads the alerts a running writer stores, read-only beside it, each time afresh', async () => {
+    const dataDir = tempDir();
+    const writer = await EmbeddedGraphStore.open({ dataDir, command: 'test writer' });
+    try {
+      const record = {
+        id: 'bot-wave:alpha:1',
+        channel: 'alpha',
+        kind: 'bot-wave' as const,
+        version: 1,
+        openedAt: NOW.getTime(),
+        updatedAt: NOW.getTime(),
+        title: 'Bot wave in #alpha: 15 first-time chatters, 15 new accounts',
+        accounts: 15,
+        discordChannel: null,
+        discordMessageId: null,
+      };
+      await writer.saveAlert(record);
+      const first = await runCli(['ask', '/alerts recent'], { TWITCHGRAPH_DATA_DIR: dataDir });
+      expect(first.code).toBe(0);
+      expect(first.out).toContain('Bot wave in #alpha: 15 first-time chatters');
+      await writer.saveAlert({
+        ...record,
+        version: 2,
+        accounts: 40,
+        title: 'Bot wave in #alpha: 40 first-time chatters, 40 new accounts',
+      });
+      const second = await runCli(['ask', '/alerts recent'], { TWITCHGRAPH_DATA_DIR: dataDir });
+      expect(second.out).toContain('40 first-time chatters');
+      expect(second.out).not.toContain('15 first-time chatters');
+      const refused = await runCli(['ask', '/alerts set alpha 1300000000000000042'], {
+        TWITCHGRAPH_DATA_DIR: dataDir,
+      });
+      expect(refused.code).not.toBe(0);
+      expect(await writer.alertRules()).toEqual([]);
+    } finally {
+      await writer.close();
+    }
   });
 });
