@@ -218,4 +218,22 @@ describe('alert detector', () => {
     await detector.stop();
     expect(published).toEqual([]);
   });
+
+  it('a raid notice delivered twice is one raid alert', async () => {
+    const graph = EmbeddedGraphStore.inMemory();
+    const { detector, published } = await detectorOn(graph);
+    const raid = chat('raider', T, { firstMessage: false, raid: { viewers: 50 }, messageId: 'raid-1' });
+    await detector.observe([raid, chat('x1', T + 1_000)]);
+    await detector.observe([raid, chat('x1', T + 1_000), chat('x2', T + 2_000)]);
+    await detector.stop();
+    expect(new Set(published.map((a) => a.id))).toEqual(new Set(['raid:alpha:raid-1']));
+    expect(detector.stats.raids).toBe(1);
+    expect(published.at(-1)?.raid).toEqual({
+      raider: 'raider',
+      viewers: 50,
+      arrivals: 2,
+      known: 0,
+      fromRaider: 0,
+    });
+  });
 });

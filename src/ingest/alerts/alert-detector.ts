@@ -225,14 +225,12 @@ export class AlertDetector implements ChatEventObserver {
   }
 
   private onRaid(state: ChannelState, event: ChatEvent, at: number): void {
-    this.stats.raids += 1;
     const channel = state.channel;
-    const alert = this.open(
-      'raid',
-      channel,
-      `raid:${channel.login}:${event.messageId ?? `${event.user.login}:${at}`}`,
-      at,
-    );
+    const id = `raid:${channel.login}:${event.messageId ?? `${event.user.login}:${at}`}`;
+    // The same notice again (a batch delivered twice): the open alert already has it.
+    if (state.raid?.id === id) return;
+    this.stats.raids += 1;
+    const alert = this.open('raid', channel, id, at);
     alert.raid = { raider: event.user.login, viewers: event.raid?.viewers ?? 0 };
     if (state.raid?.timer !== undefined) {
       clearTimeout(state.raid.timer);
