@@ -22,6 +22,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   durability: async () => (await import('./durability.bench.js')).benchDurability,
   'healthz-flood': async () => (await import('./healthz-flood.bench.js')).benchHealthzFlood,
   communities: async () => (await import('./communities.bench.js')).benchCommunities,
+  alerts: async () => (await import('./alerts.bench.js')).benchAlerts,
 };
 
 function table(rows: readonly BenchRow[]): string {

@@ -81,6 +81,14 @@ const envSchema = z.object({
   INGEST_BATCH_MAX_WAIT_MS: wholeNumber(500, 1),
   INGEST_QUEUE_CAPACITY: wholeNumber(100_000, 1),
   INGEST_MESSAGE_ID_WINDOW: wholeNumber(100_000, 0, 10_000_000),
+  // --- live alerts (docs/alerts.md) ---
+  ALERTS_TOPIC: text('alerts'),
+  ALERTS_GROUP_ID: text('twitchgraph-alerts'),
+  ALERTS_WINDOW_SECONDS: wholeNumber(60, 5, 3_600),
+  ALERTS_COOLDOWN_SECONDS: wholeNumber(300, 0, 86_400),
+  ALERTS_RAID_WINDOW_SECONDS: wholeNumber(120, 5, 3_600),
+  ALERTS_NEW_ACCOUNT_DAYS: wholeNumber(7, 0, 3_650),
+  ALERTS_UPDATE_DELAY_MS: wholeNumber(2_000, 0, 600_000),
   // --- Twitch ---
   TWITCH_CHANNELS: list(),
   TWITCH_USERNAME: optionalText(),
@@ -188,6 +196,15 @@ function shape(env: Env, cwd: string) {
       batchMaxWaitMs: env.INGEST_BATCH_MAX_WAIT_MS,
       queueCapacity: env.INGEST_QUEUE_CAPACITY,
       messageIdWindow: env.INGEST_MESSAGE_ID_WINDOW,
+    },
+    alerts: {
+      topic: env.ALERTS_TOPIC,
+      groupId: env.ALERTS_GROUP_ID,
+      windowMs: env.ALERTS_WINDOW_SECONDS * 1000,
+      cooldownMs: env.ALERTS_COOLDOWN_SECONDS * 1000,
+      raidWindowMs: env.ALERTS_RAID_WINDOW_SECONDS * 1000,
+      newAccountDays: env.ALERTS_NEW_ACCOUNT_DAYS,
+      updateDelayMs: env.ALERTS_UPDATE_DELAY_MS,
     },
     twitch: {
       channels: env.TWITCH_CHANNELS.map((c) => c.replace(/^#/, '').toLowerCase()),

@@ -1,6 +1,10 @@
 /** `twitchgraph bot`: the Discord bot, answering slash commands from the graph until stopped. */
 import type { Command } from 'commander';
+import { alertPosterFor } from '../discord/alert-poster.js';
 import { createBot } from '../discord/bot.js';
+import type { GraphStore } from '../graph/graph-store.port.js';
+import { openEventBus } from '../ingest/bus/open-event-bus.js';
+import { startAlertConsumer } from './alerts-wiring.js';
 import type { HttpBot } from '../discord/http/http-bot.js';
 import { startHttpBot } from '../discord/http/http-bot.js';
 import type { CliContext } from './cli-context.js';
@@ -8,6 +12,25 @@ import { EXIT } from './cli-context.js';
 import { openFrontEndStore } from './shared-store.js';
 import { startRoleOps } from './role-ops.js';
 import { untilSignal } from './until-signal.js';
+
+/**
+ * Live alerts come from the ingest workers over Kafka; the bots share one consumer group, so each alert is
+ * posted by one of them (docs/ARCHITECTURE.md, "Live alerts"). The in-process bus has no alerts from other
+ * processes to read, and without a token there is nothing to post with.
+ */
+async function startAlertPosting(context: CliContext, graph: GraphStore): Promise<{ stop(): Promise<void> }> {
+  const { config, logger } = context;
+  const poster = alertPosterFor(config);
+  if (config.kafka.brokers.length === 0 || poster === null) return { stop: () => Promise.resolve() };
+  const bus = await openEventBus(config, logger);
+  const running = startAlertConsumer({ config, graph, bus, logger, poster });
+  return {
+    async stop() {
+      await running.stop();
+      await bus.close();
+    },
+  };
+}
 
 /** `bot --http`: answer on the signed Interactions Endpoint URL; no gateway connection. */
 export async function runHttpBot(
@@ -40,6 +63,7 @@ export async function runHttpBot(
     return EXIT.failed;
   }
   const ops = await startRoleOps(context, 'bot', { graph });
+  const alerts = await startAlertPosting(context, graph);
   try {
     io.err(
       `twitchgraph bot is answering interactions at ${bot.endpoint.url} (put HTTPS in front; docs/discord.md); Ctrl-C stops it.\n`,
@@ -47,6 +71,7 @@ export async function runHttpBot(
     await stop;
     return EXIT.ok;
   } finally {
+    await alerts.stop();
     await ops?.close();
     await bot.close();
     await graph.close();
@@ -65,6 +90,7 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   const bot = createBot({ config, graph, logger });
   const ops = await startRoleOps(context, 'bot', { graph });
+  const alerts = await startAlertPosting(context, graph);
   try {
     try {
       await bot.login();
@@ -78,6 +104,7 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
     await stop;
     return EXIT.ok;
   } finally {
+    await alerts.stop();
     await ops?.close();
     await bot.close();
     await graph.close();

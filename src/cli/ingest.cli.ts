@@ -7,6 +7,7 @@ import { formatCount } from '../reply/format.js';
 import { openGraphStore } from '../graph/open/open-graph-store.js';
 import { EventBusError } from '../ingest/bus/event-bus.port.js';
 import { openEventBus } from '../ingest/bus/open-event-bus.js';
+import { createAlertDetector } from './alerts-wiring.js';
 import type { IngestStats } from '../ingest/worker/ingest-worker.js';
 import { IngestError, IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import type { CliContext } from './cli-context.js';
@@ -40,12 +41,18 @@ export async function runIngest(context: CliContext): Promise<number> {
     onSaveError: (error) => logger.error({ err: error }, 'saving the graph snapshot failed; will retry'),
   });
   const bus = await openEventBus(config, logger);
+  // The live-alert detector runs beside each worker: the partitions a worker owns are its channels.
+  const detector = await createAlertDetector({ config, graph, bus, logger });
   let lastLog = performance.now();
-  const worker = new IngestWorker({ bus, graph, logger }, workerOptionsFrom(config), (stats) => {
-    if (performance.now() - lastLog < PROGRESS_LOG_MS) return;
-    lastLog = performance.now();
-    logger.info({ ...stats }, 'ingest progress');
-  });
+  const worker = new IngestWorker(
+    { bus, graph, logger, observer: detector },
+    workerOptionsFrom(config),
+    (stats) => {
+      if (performance.now() - lastLog < PROGRESS_LOG_MS) return;
+      lastLog = performance.now();
+      logger.info({ ...stats }, 'ingest progress');
+    },
+  );
   const dispose = onStopSignal(io, () => worker.stop());
   const ops = await startRoleOps(context, 'ingest', { graph, bus });
   try {
@@ -61,6 +68,7 @@ export async function runIngest(context: CliContext): Promise<number> {
     throw error;
   } finally {
     // Signals stay handled until the store is saved: a second Ctrl-C must not kill the save.
+    await detector.stop();
     await ops?.close();
     await bus.close();
     await graph.close().finally(dispose);

@@ -3,7 +3,8 @@
  *
  * - the graph store (embedded unless GRAPH_URL) — on the first run the sample dataset in `data/` is
  *   imported, all but its chatters, which arrive through the pipeline instead so the graph visibly grows;
- * - the event bus (in-process unless KAFKA_BROKERS) and the ingest worker;
+ * - the event bus (in-process unless KAFKA_BROKERS) and the ingest worker, with the live-alert detector;
+ * - the alerts consumer: records alerts, shows them in the playground, posts them with the Discord bot;
  * - a chat source: the live Twitch listener when TWITCH_CHANNELS is set, else a gentle replay of
  *   `data/chatters.csv`;
  * - a front end: the Discord bot when DISCORD_TOKEN is set, else the local playground;
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../reply/format.js';
 import type { ChatActivity } from '../domain/graph-records.js';
+import { alertPosterFor } from '../discord/alert-poster.js';
 import { createBot } from '../discord/bot.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open/open-graph-store.js';
@@ -29,6 +31,7 @@ import { startLiveListener } from '../ingest/twitch/live-listener.js';
 import { IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import { InMemoryIngestActivity } from '../playground/ingest-activity.js';
 import { startPlayground } from '../playground/playground-server.js';
+import { createAlertDetector, startAlertConsumer } from './alerts-wiring.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
 import { importWithReport, summaryText } from './import.cli.js';
@@ -159,14 +162,40 @@ export async function runStart(
     const bus: EventBus = await openEventBus(config, logger);
     closers.push(() => bus.close());
     const activity = new InMemoryIngestActivity();
-    const nameChannels = channelNamer(graph);
-    const worker = new IngestWorker({ bus, graph, logger }, workerOptionsFrom(config), (_stats, rows) => {
-      if (rows === undefined || rows.length === 0) return;
-      const events = rows.reduce((sum, r) => sum + r.messages, 0);
-      void nameChannels(rows)
-        .then((channels) => activity.record({ events, chatters: rows.map((r) => r.login), channels }))
-        .catch((error: unknown) => logger.debug({ err: error }, 'activity panel update failed'));
+    // Live alerts (docs/ARCHITECTURE.md, "Live alerts"): recorded, shown in the playground, and posted
+    // to Discord when a bot token is set. Pushed before the worker so they stop after it has drained.
+    const poster = alertPosterFor(config);
+    const alerts = startAlertConsumer({
+      config,
+      graph,
+      bus,
+      logger,
+      ...(poster === null ? {} : { poster }),
+      onAlert: (alert) =>
+        activity.recordAlert({
+          id: alert.id,
+          kind: alert.kind,
+          channel: alert.channel.login,
+          title: alert.title,
+          version: alert.version,
+          updatedAt: alert.updatedAt,
+        }),
     });
+    closers.push(() => alerts.stop());
+    const detector = await createAlertDetector({ config, graph, bus, logger });
+    closers.push(() => detector.stop());
+    const nameChannels = channelNamer(graph);
+    const worker = new IngestWorker(
+      { bus, graph, logger, observer: detector },
+      workerOptionsFrom(config),
+      (_stats, rows) => {
+        if (rows === undefined || rows.length === 0) return;
+        const events = rows.reduce((sum, r) => sum + r.messages, 0);
+        void nameChannels(rows)
+          .then((channels) => activity.record({ events, chatters: rows.map((r) => r.login), channels }))
+          .catch((error: unknown) => logger.debug({ err: error }, 'activity panel update failed'));
+      },
+    );
     const workerRun = worker.run().catch((error: unknown) => {
       logger.error({ err: error }, 'the ingest worker stopped');
       stop.abort();

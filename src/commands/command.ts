@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type {
+  AlertSettings,
   AudienceQueries,
   GraphAlgorithms,
   GraphQueries,
@@ -53,13 +54,15 @@ export interface CommandDefinition {
 }
 
 /**
- * The roles of the graph the commands use: every read, the `/monitor` set and the backend's name; never the
+ * The roles of the graph the commands use: every read, the `/monitor` set, the `/alerts` rules and records and
+ * the backend's name; never the
  * ingest writes or closing the store.
  */
 export type CommandGraph = GraphQueries &
   AudienceQueries &
   GraphAlgorithms &
-  MonitorSettings & { readonly backend: string };
+  MonitorSettings &
+  AlertSettings & { readonly backend: string };
 
 /** What a command may use. Front ends build one per process. */
 export interface CommandPorts {

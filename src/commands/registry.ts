@@ -6,6 +6,7 @@ import { helpCommand } from './help.command.js';
 import { overlapCommand } from './overlap.command.js';
 import { vipCandidatesCommand } from './vip-candidates.command.js';
 import { monitorCommand } from './monitor.command.js';
+import { alertsCommand } from './alerts.command.js';
 import { statsCommand } from './stats.command.js';
 import { streamerCommand } from './streamer.command.js';
 import { streamersCommand } from './streamers.command.js';
@@ -36,5 +37,6 @@ export const DEFAULT_COMMANDS: readonly AnyCommand[] = [
   overlapCommand,
   communitiesCommand,
   monitorCommand,
+  alertsCommand,
   helpCommand,
 ];

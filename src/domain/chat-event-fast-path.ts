@@ -30,7 +30,10 @@ const isShortTextOrNull = (value: unknown): value is string | null =>
 /** A version-1 event in its plain form, or undefined to let `chatEventSchema` decide. */
 export function plainChatEvent(json: Json): ChatEvent | undefined {
   if (json.v !== 1 || json.type !== 'chat') return undefined;
-  const { channel, user, roles, messageId, sentAt } = json;
+  // Raid notices are rare: zod decides them.
+  if (json.raid !== undefined) return undefined;
+  const { channel, user, roles, messageId, sentAt, firstMessage } = json;
+  if (!(firstMessage === undefined || typeof firstMessage === 'boolean')) return undefined;
   if (!isJsonObject(channel) || !isJsonObject(user) || !isJsonObject(roles)) return undefined;
   const channelId = channel.id;
   const channelLogin = channel.login;
@@ -60,6 +63,7 @@ export function plainChatEvent(json: Json): ChatEvent | undefined {
     roles: { broadcaster, moderator, vip, subscriber },
     messageId,
     sentAt,
+    ...(firstMessage === undefined ? {} : { firstMessage }),
   };
 }
 

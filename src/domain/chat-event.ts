@@ -32,6 +32,18 @@ export const chatEventSchema = z.object({
   messageId: z.string().max(100).nullable(),
   /** Epoch milliseconds (Twitch's `tmi-sent-ts`); null when the producer did not know. */
   sentAt: z.number().int().nonnegative().nullable(),
+  /**
+   * Twitch's `first-msg=1`: the chatter's first message ever in this channel. Optional, so events of
+   * producers that predate it (and the seed's messages) stay valid; the live alerts read it
+   * (docs/ARCHITECTURE.md, "Live alerts").
+   */
+  firstMessage: z.boolean().optional(),
+  /**
+   * Set on a raid notice (`USERNOTICE` with `msg-id=raid`) instead of a chat line: `user` is the raiding
+   * broadcaster and `viewers` Twitch's `msg-param-viewerCount`. Not chat activity: the worker writes no row
+   * for it, the alert detector reads it.
+   */
+  raid: z.object({ viewers: z.number().int().nonnegative() }).optional(),
 });
 
 export type ChatEvent = z.infer<typeof chatEventSchema>;

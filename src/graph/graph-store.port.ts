@@ -102,6 +102,56 @@ export interface MonitoredChannel {
   since: number;
 }
 
+/** Where an account is known in the graph, for the live alerts (docs/ARCHITECTURE.md, "Live alerts"). */
+export interface AccountHistory {
+  login: string;
+  /**
+   * Channels where the account chats, moderates or is VIP, sorted by channel. `channel` is the channel's
+   * login (its id while only the id is known); `firstSeen` is the earliest chat seen there (epoch ms), null
+   * when it is known without a time (imported from CSV with no live chat since, a role). Live chat merged
+   * into an imported CHATTER edge gives it that chat's time: ask before writing a batch to know who the
+   * graph knew before it (docs/ARCHITECTURE.md, "Live alerts").
+   */
+  channels: { channel: string; firstSeen: number | null }[];
+}
+
+export const ALERT_SENSITIVITIES = ['low', 'normal', 'high'] as const;
+export type AlertSensitivity = (typeof ALERT_SENSITIVITIES)[number];
+
+/** `/alerts set`: alert the moderators of `discordChannel` about raids and bot waves in `channel`. */
+export interface AlertRule {
+  /** The Twitch channel's login. */
+  channel: string;
+  /** The Discord channel's id (a snowflake). */
+  discordChannel: string;
+  sensitivity: AlertSensitivity;
+  requestedBy: string;
+  /** Epoch ms. */
+  since: number;
+}
+
+export const ALERT_KINDS = ['raid', 'bot-wave'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** An alert as it was last posted: what `/alerts recent` lists and what makes a post an update. */
+export interface AlertRecord {
+  id: string;
+  channel: string;
+  kind: AlertKind;
+  /** Grows with each update of the alert; a record is only replaced by a higher version. */
+  version: number;
+  /** Epoch ms: when it began, and its latest update. */
+  openedAt: number;
+  updatedAt: number;
+  /** One line: what happened. */
+  title: string;
+  /** Accounts the alert names. */
+  accounts: number;
+  /** Where it was posted; null when no Discord channel took it (no bot, or no rule). */
+  discordChannel: string | null;
+  discordMessageId: string | null;
+}
+
 export interface NodeRef {
   kind: 'Stream' | 'User';
   name: string;
@@ -272,6 +322,24 @@ export interface GraphQueries {
   connections(nodes: readonly NodeRef[]): Promise<GraphView>;
 }
 
+/** Live alerts (`/alerts`): bookkeeping like the monitored channels, outside the graph model. */
+export interface AlertSettings {
+  /** Every alert rule, sorted by channel. */
+  alertRules(): Promise<AlertRule[]>;
+  /** Adds or replaces the channel's rule; false when the same rule (but for who and when) was there. */
+  setAlertRule(rule: AlertRule): Promise<boolean>;
+  /** False when the channel had no rule. */
+  removeAlertRule(channel: string): Promise<boolean>;
+  /**
+   * Stores the alert unless a record of the same id with a version at least as high is there (redelivered
+   * alert events change nothing); true when it was stored.
+   */
+  saveAlert(record: AlertRecord): Promise<boolean>;
+  alertRecord(id: string): Promise<AlertRecord | null>;
+  /** The latest alerts, most recently updated first (then by id); at most `limit`. */
+  recentAlerts(limit: number): Promise<AlertRecord[]>;
+}
+
 /** Moderators' reads: bots, VIP candidates, audience overlap and communities. */
 export interface AudienceQueries {
   /**
@@ -286,6 +354,8 @@ export interface AudienceQueries {
    * few named accounts (the flagged bots) without reading a big channel's whole audience.
    */
   presentIn(streamerId: string, logins: readonly string[]): Promise<string[]>;
+  /** Where each of `logins` is known; logins the graph does not have are left out. Sorted by login. */
+  accountHistory(logins: readonly string[]): Promise<AccountHistory[]>;
   /** Which channels share the channel's chatters; null for an unknown channel. */
   audienceOverlap(streamerId: string): Promise<AudienceOverlap | null>;
   /**
@@ -305,7 +375,7 @@ export interface GraphAlgorithms {
 
 /** What a graph backend implements: every role, its name, and closing. */
 export interface GraphStore
-  extends GraphWrites, MonitorSettings, GraphQueries, AudienceQueries, GraphAlgorithms {
+  extends GraphWrites, MonitorSettings, AlertSettings, GraphQueries, AudienceQueries, GraphAlgorithms {
   readonly backend: string;
   close(): Promise<void>;
 }
@@ -328,6 +398,9 @@ export type GraphErrorCode =
   | 'SNAPSHOT_WRITE_FAILED'
   | 'JOURNAL_CORRUPT'
   | 'JOURNAL_WRITE_FAILED'
+  | 'ALERTS_READ_FAILED'
+  | 'ALERTS_FILE_INVALID'
+  | 'ALERTS_WRITE_FAILED'
   | typeof OFFSET_CONFLICT;
 
 /** Errors carry a code and whether retrying can help (docs/ARCHITECTURE.md, "Errors"). */

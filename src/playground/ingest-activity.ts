@@ -16,6 +16,17 @@ export interface IngestBatchSummary {
   channels: readonly string[];
 }
 
+/** A live alert as the panel lists it (docs/alerts.md); the same id again is an update. */
+export interface LiveAlertSummary {
+  id: string;
+  kind: 'raid' | 'bot-wave';
+  channel: string;
+  title: string;
+  version: number;
+  /** Epoch milliseconds. */
+  updatedAt: number;
+}
+
 export interface IngestActivitySnapshot {
   /** Events per second over the last `windowMs`. */
   eventsPerSecond: number;
@@ -26,6 +37,8 @@ export interface IngestActivitySnapshot {
   /** Distinct, newest first. */
   newestChatters: string[];
   newestChannels: string[];
+  /** The latest alerts, newest first (at most 5), each in its latest version. */
+  alerts: LiveAlertSummary[];
 }
 
 export interface IngestActivitySource {
@@ -62,6 +75,7 @@ export class InMemoryIngestActivity implements IngestActivitySource {
   private lastBatchAt: number | null = null;
   private chatters: string[] = [];
   private channels: string[] = [];
+  private alerts: LiveAlertSummary[] = [];
   private readonly now: () => number;
   private readonly windowMs: number;
 
@@ -79,6 +93,18 @@ export class InMemoryIngestActivity implements IngestActivitySource {
     // Only the tail of a large batch can be among the newest; keep the work per batch small.
     this.chatters = remember(this.chatters, batch.chatters.slice(-100), this.options.chatters ?? 15);
     this.channels = remember(this.channels, batch.channels.slice(-100), this.options.channels ?? 10);
+    this.notify();
+  }
+
+  /** An alert or a newer version of one (the alerts consumer's `onAlert`). */
+  recordAlert(alert: LiveAlertSummary): void {
+    const old = this.alerts.find((a) => a.id === alert.id);
+    if (old !== undefined && old.version >= alert.version) return;
+    this.alerts = [{ ...alert }, ...this.alerts.filter((a) => a.id !== alert.id)].slice(0, 5);
+    this.notify();
+  }
+
+  private notify(): void {
     const snapshot = this.snapshot();
     for (const listener of this.listeners) {
       try {
@@ -100,6 +126,7 @@ export class InMemoryIngestActivity implements IngestActivitySource {
       lastBatchAt: this.lastBatchAt,
       newestChatters: [...this.chatters],
       newestChannels: [...this.channels],
+      alerts: this.alerts.map((a) => ({ ...a })),
     };
   }
 

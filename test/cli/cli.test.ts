@@ -62,7 +62,7 @@ describe('twitchgraph CLI', () => {
     const unknown = await runCli(['ask', '/frobnicate'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.err.split('\n')[0]).toBe(
-      'twitchgraph ask: unknown command /frobnicate; commands: /top /streamer /streamers /stats /pagerank /betweenness /vip-candidates /overlap /communities /monitor /help',
+      'twitchgraph ask: unknown command /frobnicate; commands: /top /streamer /streamers /stats /pagerank /betweenness /vip-candidates /overlap /communities /monitor /alerts /help',
     );
     expect(unknown.err).toContain('/top games [limit]');
     const bad = await runCli(['ask', '/top', 'games', 'many'], env);

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatActivity, StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
-import type { GraphStore } from '../../src/graph/graph-store.port.js';
+import type { AlertRecord, AlertRule, GraphStore } from '../../src/graph/graph-store.port.js';
 import { OFFSET_CONFLICT, OffsetConflictError } from '../../src/graph/graph-store.port.js';
 
 export interface ContractOptions {
@@ -853,6 +853,103 @@ export function graphStoreContract(
         // Bookkeeping: not part of the graph.
         expect((await store.counts()).nodes).toBe(0);
         expect(await store.listNames('streamer')).toEqual([]);
+      });
+    });
+
+    describe('live alerts', () => {
+      const rule = (channel: string, extra: Partial<AlertRule> = {}): AlertRule => ({
+        channel,
+        discordChannel: '1200000000000000100',
+        sensitivity: 'normal',
+        requestedBy: 'mod#1',
+        since: T0,
+        ...extra,
+      });
+      const alert = (id: string, extra: Partial<AlertRecord> = {}): AlertRecord => ({
+        id,
+        channel: 'alpha',
+        kind: 'bot-wave',
+        version: 1,
+        openedAt: T0,
+        updatedAt: T0,
+        title: "Bot wave in #alpha: 15 first-time chatters in 60 s (o'brien `x` $y)",
+        accounts: 15,
+        discordChannel: '1200000000000000100',
+        discordMessageId: null,
+        ...extra,
+      });
+
+      it('sets, replaces, lists and removes alert rules, saying whether anything changed', async () => {
+        expect(await store.alertRules()).toEqual([]);
+        expect(await store.setAlertRule(rule('zeta'))).toBe(true);
+        expect(await store.setAlertRule(rule('alpha', { sensitivity: 'high' }))).toBe(true);
+        // The same rule again (by someone else, later) changes nothing, and keeps who set it.
+        expect(await store.setAlertRule(rule('zeta', { requestedBy: 'mod#2', since: T0 + 1 }))).toBe(false);
+        expect(await store.setAlertRule(rule('zeta', { discordChannel: '1200000000000000200' }))).toBe(true);
+        expect(await store.alertRules()).toEqual([
+          rule('alpha', { sensitivity: 'high' }),
+          rule('zeta', { discordChannel: '1200000000000000200' }),
+        ]);
+        expect(await store.removeAlertRule('zeta')).toBe(true);
+        expect(await store.removeAlertRule('zeta')).toBe(false);
+        expect((await store.alertRules()).map((r) => r.channel)).toEqual(['alpha']);
+        expect((await store.counts()).nodes).toBe(0);
+      });
+
+      it('keeps the highest version of an alert, and lists the latest first', async () => {
+        expect(await store.alertRecord('a1')).toBeNull();
+        expect(await store.saveAlert(alert('a1'))).toBe(true);
+        expect(await store.saveAlert(alert('a1'))).toBe(false);
+        const updated = alert('a1', {
+          version: 3,
+          updatedAt: T0 + 20_000,
+          accounts: 40,
+          discordMessageId: '99',
+        });
+        expect(await store.saveAlert(updated)).toBe(true);
+        expect(await store.saveAlert(alert('a1', { version: 2, accounts: 20 }))).toBe(false);
+        expect(await store.alertRecord('a1')).toEqual(updated);
+        await store.saveAlert(alert('b2', { kind: 'raid', updatedAt: T0 + 5_000, discordChannel: null }));
+        await store.saveAlert(alert('b1', { updatedAt: T0 + 5_000 }));
+        expect((await store.recentAlerts(10)).map((a) => a.id)).toEqual(['a1', 'b1', 'b2']);
+        expect((await store.recentAlerts(2)).map((a) => a.id)).toEqual(['a1', 'b1']);
+        expect((await store.recentAlerts(10))[2]).toEqual(
+          alert('b2', { kind: 'raid', updatedAt: T0 + 5_000, discordChannel: null }),
+        );
+        expect((await store.counts()).nodes).toBe(0);
+      });
+
+      it('tells where accounts are known, with the earliest chat per channel (null: known without a time)', async () => {
+        await seedSmallGraph(store);
+        await store.applyChatActivity(
+          [
+            activity('2', 'xena', { channelLogin: 'bravo', firstSeen: T0 + 5, lastSeen: T0 + 5 }),
+            activity('3', 'newbie', { channelLogin: 'charlie', firstSeen: T0 + 9, lastSeen: T0 + 9 }),
+            activity('1', 'newbie', { channelLogin: 'alpha', firstSeen: T0 + 7, lastSeen: T0 + 8 }),
+            activity('1', 'newbie', { channelLogin: 'alpha', firstSeen: T0 + 3, lastSeen: T0 + 4 }),
+          ],
+          [],
+        );
+        expect(await store.accountHistory(['newbie', 'nobody', 'xena', 'mia', 'newbie', 'alpha'])).toEqual([
+          { login: 'alpha', channels: [] },
+          { login: 'mia', channels: [{ channel: 'alpha', firstSeen: null }] },
+          {
+            login: 'newbie',
+            channels: [
+              { channel: 'alpha', firstSeen: T0 + 3 },
+              { channel: 'charlie', firstSeen: T0 + 9 },
+            ],
+          },
+          {
+            login: 'xena',
+            channels: [
+              { channel: 'alpha', firstSeen: null },
+              // The imported CHATTER edge took the time of the live chat merged into it.
+              { channel: 'bravo', firstSeen: T0 + 5 },
+            ],
+          },
+        ]);
+        expect(await store.accountHistory([])).toEqual([]);
       });
     });
 

@@ -130,6 +130,13 @@ function sampleV1(random: () => number): unknown {
     ],
     ['messageId', often('b34ccfc7-4977-403a-8a94-33c6bac34fb8', texts)],
     ['sentAt', often(1767225600000, times)],
+    ['firstMessage', random() < 0.3 ? pick(random, flags) : MISSING],
+    [
+      'raid',
+      random() < 0.05
+        ? pick(random, [{ viewers: 12 }, { viewers: -1 }, { viewers: 1.5 }, null, 'x'])
+        : MISSING,
+    ],
     ...(random() < 0.1 ? ([['extra', { nested: true }]] as [string, Choice][]) : []),
   ]);
 }

@@ -98,6 +98,30 @@ async function driveEveryMethod(store: GraphStore): Promise<void> {
   await store.channelAudience('1');
   await store.presentIn('1', ['vince', 'nobody']);
   await store.audienceOverlap('1');
+  await store.accountHistory(['vince', 'nobody']);
+  await store.setAlertRule({
+    channel: 'alpha',
+    discordChannel: '1',
+    sensitivity: 'high',
+    requestedBy: 'm',
+    since: 1,
+  });
+  await store.alertRules();
+  await store.saveAlert({
+    id: 'a',
+    channel: 'alpha',
+    kind: 'raid',
+    version: 1,
+    openedAt: 1,
+    updatedAt: 2,
+    title: 't',
+    accounts: 3,
+    discordChannel: null,
+    discordMessageId: null,
+  });
+  await store.alertRecord('a');
+  await store.recentAlerts(5);
+  await store.removeAlertRule('alpha');
   await store.flush();
 }
 

@@ -191,4 +191,21 @@ describe('playground in headless Chromium', () => {
     expect(await page.locator('#total').textContent()).toBe(String(before + 120));
     expect((await page.locator('#channels li').allTextContents())[0]).toBe('other_channel');
   });
+
+  it('shows live alerts in the panel, an update replacing its earlier version', async () => {
+    const alert = (version: number, accounts: number) => ({
+      id: 'bot-wave:other_channel:1',
+      kind: 'bot-wave' as const,
+      channel: 'other_channel',
+      title: `Bot wave in #other_channel: ${accounts} first-time chatters, ${accounts} new accounts`,
+      version,
+      updatedAt: Date.now(),
+    });
+    activity.recordAlert(alert(1, 15));
+    await page.locator('#alerts li.bot-wave', { hasText: '15 first-time chatters' }).waitFor();
+    activity.recordAlert(alert(2, 40));
+    await page.locator('#alerts li.bot-wave', { hasText: '40 first-time chatters' }).waitFor();
+    expect(await page.locator('#alerts li').count()).toBe(1);
+    expect(await page.locator('#alerts li').first().textContent()).toContain('(update 2)');
+  });
 });

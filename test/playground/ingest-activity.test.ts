@@ -18,6 +18,7 @@ describe('ingest activity for the live panel', () => {
       lastBatchAt: now,
       newestChatters: ['d', 'a', 'c'],
       newestChannels: ['x', 'y'],
+      alerts: [],
     });
     expect(seen).toHaveLength(2);
     now += 6_000;
@@ -27,6 +28,22 @@ describe('ingest activity for the live panel', () => {
     unsubscribe();
     activity.record({ events: 1, chatters: [], channels: [] });
     expect(seen).toHaveLength(2);
+  });
+
+  it('lists the latest alerts newest first, each once in its latest version, and tells listeners', () => {
+    const activity = new InMemoryIngestActivity();
+    const seen: IngestActivitySnapshot[] = [];
+    activity.subscribe((s) => seen.push(s));
+    const alert = (id: string, version: number, updatedAt: number) =>
+      ({ id, kind: 'bot-wave', channel: 'alpha', title: `${id} v${version}`, version, updatedAt }) as const;
+    activity.recordAlert(alert('w1', 1, 10));
+    activity.recordAlert(alert('r1', 1, 20));
+    activity.recordAlert(alert('w1', 3, 30));
+    activity.recordAlert(alert('w1', 2, 25)); // an older version arriving late changes nothing
+    expect(activity.snapshot().alerts.map((a) => a.title)).toEqual(['w1 v3', 'r1 v1']);
+    expect(seen).toHaveLength(3);
+    for (let i = 0; i < 7; i += 1) activity.recordAlert(alert(`x${i}`, 1, 40 + i));
+    expect(activity.snapshot().alerts.map((a) => a.id)).toEqual(['x6', 'x5', 'x4', 'x3', 'x2']);
   });
 
   it('keeps recording when a listener throws', () => {

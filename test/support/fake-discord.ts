@@ -7,6 +7,9 @@
  *   GET|PUT /api/v10/applications/{app}/commands                global commands
  *   GET|PUT /api/v10/applications/{app}/guilds/{guild}/commands  a server's commands
  *   GET    /api/v10/guilds/{guild}/roles                         roles (admin role given by name)
+ *   POST   /api/v10/channels/{channel}/messages                  a bot's message (live alerts); a `nonce` with
+ *                                                                `enforce_nonce` already used returns that message
+ *   PATCH  /api/v10/channels/{channel}/messages/{id}             edits it (10008 Unknown Message otherwise)
  *
  * For an application on the Interactions Endpoint URL it also plays Discord's sending side: `postInteraction`
  * signs a payload with the application's Ed25519 key (`publicKeyHex` is what the Developer Portal shows),
@@ -84,6 +87,11 @@ export class FakeDiscord {
   /** Interaction tokens Discord no longer accepts (15 minutes passed, or never existed). */
   readonly expiredTokens = new Set<string>();
   private readonly acknowledged = new Set<string>();
+  /** Channel messages the bot created: id → channel; and by enforced nonce → message id. */
+  readonly channelMessages = new Map<string, { channel: string; nonce: string | undefined }>();
+  private readonly nonces = new Map<string, string>();
+  /** Channels the bot may not post in (answers 403 Missing Access, code 50001). */
+  readonly forbiddenChannels = new Set<string>();
   /** The application's key pair: Discord signs with the private half. */
   private readonly signing = generateKeyPairSync('ed25519');
   private waiters: { predicate: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] =
@@ -282,6 +290,32 @@ export class FakeDiscord {
         return [200, stored];
       }
     }
+    if ((m = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(r.path))) {
+      const [, channel, messageId] = m as unknown as [string, string, string | undefined];
+      if (r.authorization === undefined) return [401, { message: '401: Unauthorized', code: 0 }];
+      if (this.forbiddenChannels.has(channel)) return [403, { message: 'Missing Access', code: 50001 }];
+      const body = isRecord(r.body) ? r.body : {};
+      if (r.method === 'POST' && messageId === undefined) {
+        r.problems = messageProblems(body, r.files);
+        if (r.problems.length > 0) return [400, invalidFormBody(r.problems)];
+        const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
+        if (nonce !== undefined && nonce.length > 25) return [400, invalidFormBody(['nonce: at most 25'])];
+        const earlier =
+          nonce !== undefined && body.enforce_nonce === true ? this.nonces.get(nonce) : undefined;
+        if (earlier !== undefined) return [200, channelMessage(channel, earlier, body, r.files)];
+        const id = nextSnowflake();
+        this.channelMessages.set(id, { channel, nonce });
+        if (nonce !== undefined && body.enforce_nonce === true) this.nonces.set(nonce, id);
+        return [200, channelMessage(channel, id, body, r.files)];
+      }
+      if (r.method === 'PATCH' && messageId !== undefined) {
+        if (this.channelMessages.get(messageId)?.channel !== channel)
+          return [404, { message: 'Unknown Message', code: 10008 }];
+        r.problems = messageProblems(body, r.files.length === 0 ? null : r.files);
+        if (r.problems.length > 0) return [400, invalidFormBody(r.problems)];
+        return [200, channelMessage(channel, messageId, body, r.files)];
+      }
+    }
     if ((m = /^\/guilds\/(\d+)\/roles$/.exec(r.path)) && r.method === 'GET') {
       return [200, this.roles.get((m as unknown as [string, string])[1]) ?? []];
     }
@@ -331,6 +365,16 @@ function message(app: string, id: string, body: Json, files: readonly RecordedFi
     webhook_id: app,
     application_id: app,
   };
+}
+
+/** A bot's channel message as Discord returns it (author the bot, no webhook). */
+function channelMessage(channel: string, id: string, body: Json, files: readonly RecordedFile[]): Json {
+  const {
+    webhook_id: _webhook,
+    application_id: _app,
+    ...rest
+  } = message('1200000000000000001', id, body, files);
+  return { ...rest, type: 0, channel_id: channel };
 }
 
 /** Discord's echo of a registered command: ids and versions added, `false` flags and empty lists left out. */

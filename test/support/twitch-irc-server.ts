@@ -57,6 +57,46 @@ export interface ChatLineOptions {
   sentAt?: number;
   /** Replaces or adds tags after the usual ones (raw values, escaped on output). */
   extraTags?: Readonly<Record<string, string>>;
+  /** `first-msg=1`: the chatter's first message ever in the channel. */
+  firstMessage?: boolean;
+}
+
+export interface RaidLineOptions {
+  channel: string;
+  roomId: string;
+  /** The raiding broadcaster. */
+  raider: ChatUser;
+  viewers: number;
+  id?: string;
+  sentAt?: number;
+}
+
+/** A raid notice as Twitch sends it: `USERNOTICE` from the server with `msg-id=raid` (tags in Twitch's order). */
+export function raidLine(options: RaidLineOptions): string {
+  const name = options.raider.displayName ?? options.raider.login;
+  const tags: Record<string, string> = {
+    'badge-info': '',
+    badges: '',
+    color: '#9ACD32',
+    'display-name': name,
+    emotes: '',
+    flags: '',
+    id: options.id ?? randomUUID(),
+    login: options.raider.login,
+    mod: '0',
+    'msg-id': 'raid',
+    'msg-param-displayName': name,
+    'msg-param-login': options.raider.login,
+    'msg-param-profileImageURL': `https://static-cdn.jtvnw.net/jtv_user_pictures/${options.raider.login}-profile_image-70x70.png`,
+    'msg-param-viewerCount': String(options.viewers),
+    'room-id': options.roomId,
+    subscriber: '0',
+    'system-msg': `${options.viewers} raiders from ${name} have joined!`,
+    'tmi-sent-ts': String(options.sentAt ?? Date.now()),
+    'user-id': options.raider.id,
+    'user-type': '',
+  };
+  return `${formatTags(tags)} :tmi.twitch.tv USERNOTICE #${options.channel}`;
 }
 
 /** One PRIVMSG line with the tags Twitch sends (late 2025), in Twitch's order. */
@@ -73,7 +113,7 @@ export function privmsgLine(options: ChatLineOptions): string {
     color: '#1E90FF',
     'display-name': options.user.displayName ?? options.user.login,
     emotes: '',
-    'first-msg': '0',
+    'first-msg': options.firstMessage === true ? '1' : '0',
     flags: '',
     id: options.id ?? randomUUID(),
     mod: mod ? '1' : '0',
@@ -205,6 +245,12 @@ export class TwitchIrcTestServer {
    */
   chat(options: Omit<ChatLineOptions, 'roomId'> & { roomId?: string }): number {
     const line = privmsgLine({ ...options, roomId: options.roomId ?? this.roomId(options.channel) });
+    return this.sendToChannel(options.channel, line);
+  }
+
+  /** A raid arrives in the channel (the `USERNOTICE` everyone in it gets). */
+  raid(options: Omit<RaidLineOptions, 'roomId'> & { roomId?: string }): number {
+    const line = raidLine({ ...options, roomId: options.roomId ?? this.roomId(options.channel) });
     return this.sendToChannel(options.channel, line);
   }
 

@@ -34,7 +34,10 @@ import { pagerank } from '../algorithms/pagerank.js';
 import { topScored } from '../algorithms/top-scores.js';
 import { byCountThenName, compareNames, offsetKey } from '../graph-order.js';
 import type {
+  AccountHistory,
   AccountPresence,
+  AlertRecord,
+  AlertRule,
   AlgorithmOptions,
   AudienceOverlap,
   AudienceRecord,
@@ -69,6 +72,9 @@ import { detectDialect, MEMGRAPH_PROJECT_MAX_PAIRS } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
+  accountHistoryRowSchema,
+  alertRecordSchema,
+  alertRuleSchema,
   accountPresenceSchema,
   audiencePairSchema,
   audienceRecordSchema,
@@ -460,6 +466,95 @@ export class BoltGraphStore implements GraphStore {
       ),
     );
     return changed > 0;
+  }
+
+  // ----------------------------------------------------------------------------- live alerts
+
+  async alertRules(): Promise<AlertRule[]> {
+    const rows = await this.read('reading alert rules', async (tx) =>
+      parseAll(alertRuleSchema, 'alert rules', await run(tx, Q.ALERT_RULES)),
+    );
+    return rows.sort((a, b) => compareNames(a.channel, b.channel));
+  }
+
+  async setAlertRule(rule: AlertRule): Promise<boolean> {
+    const { changed } = await this.write('changing an alert rule', async (tx) =>
+      parseOne(
+        changedSchema,
+        'alert rule change',
+        await run(tx, Q.SET_ALERT_RULE, { ...rule, since: integer(rule.since) }),
+      ),
+    );
+    return changed > 0;
+  }
+
+  async removeAlertRule(channel: string): Promise<boolean> {
+    const { changed } = await this.write('removing an alert rule', async (tx) =>
+      parseOne(changedSchema, 'alert rule removal', await run(tx, Q.REMOVE_ALERT_RULE, { channel })),
+    );
+    return changed > 0;
+  }
+
+  async saveAlert(record: AlertRecord): Promise<boolean> {
+    const { changed } = await this.write('saving an alert', async (tx) =>
+      parseOne(
+        changedSchema,
+        'alert save',
+        await run(tx, Q.SAVE_ALERT, {
+          ...record,
+          version: integer(record.version),
+          openedAt: integer(record.openedAt),
+          updatedAt: integer(record.updatedAt),
+          accounts: integer(record.accounts),
+        }),
+      ),
+    );
+    return changed > 0;
+  }
+
+  async alertRecord(id: string): Promise<AlertRecord | null> {
+    const rows = await this.read('reading an alert', async (tx) =>
+      parseAll(alertRecordSchema, 'alert', await run(tx, Q.ALERT_BY_ID, { id })),
+    );
+    return rows[0] ?? null;
+  }
+
+  async recentAlerts(limit: number): Promise<AlertRecord[]> {
+    const rows = await this.read('reading recent alerts', async (tx) =>
+      parseAll(alertRecordSchema, 'alerts', await run(tx, Q.RECENT_ALERTS, { limit: integer(limit) })),
+    );
+    return rows.sort((a, b) => b.updatedAt - a.updatedAt || compareNames(a.id, b.id));
+  }
+
+  async accountHistory(logins: readonly string[]): Promise<AccountHistory[]> {
+    const rows = await this.read('reading account histories', async (tx) =>
+      parseAll(
+        accountHistoryRowSchema,
+        'account history',
+        await run(tx, Q.ACCOUNT_HISTORY, { logins: unique(logins) }),
+      ),
+    );
+    const byLogin = new Map<string, Map<string, number | null>>();
+    for (const row of rows) {
+      let seen = byLogin.get(row.login);
+      if (seen === undefined) {
+        seen = new Map();
+        byLogin.set(row.login, seen);
+      }
+      if (row.channel === null) continue;
+      const before = seen.get(row.channel);
+      // The same rule as the embedded store: known without a time (null) is known earliest of all.
+      if (before === undefined || (before !== null && (row.firstSeen === null || row.firstSeen < before)))
+        seen.set(row.channel, row.firstSeen);
+    }
+    return [...byLogin]
+      .map(([login, seen]) => ({
+        login,
+        channels: [...seen]
+          .map(([channel, firstSeen]) => ({ channel, firstSeen }))
+          .sort((a, b) => compareNames(a.channel, b.channel)),
+      }))
+      .sort((a, b) => compareNames(a.login, b.login));
   }
 
   // ------------------------------------------------------------------------------------ reads

@@ -256,6 +256,68 @@ MATCH (m:MonitoredChannel {login: $login})
 DELETE m
 RETURN count(*) AS changed`;
 
+// -------------------------------------------------------------------------------------- live alerts
+// Bookkeeping like the monitored channels, outside the model's labels: `(:AlertRule {channel, …})` per
+// `/alerts set`, and `(:Alert {id, …})` per alert posted (docs/ARCHITECTURE.md, "Live alerts").
+
+export const ALERT_RULES = `
+MATCH (r:AlertRule)
+RETURN r.channel AS channel, r.discordChannel AS discordChannel, r.sensitivity AS sensitivity,
+       r.requestedBy AS requestedBy, r.since AS since`;
+
+/** Adds or replaces the rule; `changed` is 0 when the same destination and sensitivity were there. */
+export const SET_ALERT_RULE = `
+OPTIONAL MATCH (old:AlertRule {channel: $channel})
+WITH old, old IS NOT NULL AND old.discordChannel = $discordChannel AND old.sensitivity = $sensitivity AS same
+MERGE (r:AlertRule {channel: $channel})
+SET r.discordChannel = $discordChannel, r.sensitivity = $sensitivity,
+    r.requestedBy = CASE WHEN same THEN r.requestedBy ELSE $requestedBy END,
+    r.since = CASE WHEN same THEN r.since ELSE $since END
+RETURN CASE WHEN same THEN 0 ELSE 1 END AS changed`;
+
+export const REMOVE_ALERT_RULE = `
+MATCH (r:AlertRule {channel: $channel})
+DELETE r
+RETURN count(*) AS changed`;
+
+const ALERT_FIELDS = `a.id AS id, a.channel AS channel, a.kind AS kind, a.version AS version,
+       a.openedAt AS openedAt, a.updatedAt AS updatedAt, a.title AS title, a.accounts AS accounts,
+       a.discordChannel AS discordChannel, a.discordMessageId AS discordMessageId`;
+
+/** Stores the alert unless the stored one has a version at least as high; `changed` says which. */
+export const SAVE_ALERT = `
+MERGE (a:Alert {id: $id})
+WITH a, a.version IS NULL OR a.version < $version AS newer
+SET a.channel = CASE WHEN newer THEN $channel ELSE a.channel END,
+    a.kind = CASE WHEN newer THEN $kind ELSE a.kind END,
+    a.openedAt = CASE WHEN newer THEN $openedAt ELSE a.openedAt END,
+    a.updatedAt = CASE WHEN newer THEN $updatedAt ELSE a.updatedAt END,
+    a.title = CASE WHEN newer THEN $title ELSE a.title END,
+    a.accounts = CASE WHEN newer THEN $accounts ELSE a.accounts END,
+    a.discordChannel = CASE WHEN newer THEN $discordChannel ELSE a.discordChannel END,
+    a.discordMessageId = CASE WHEN newer THEN $discordMessageId ELSE a.discordMessageId END,
+    a.version = CASE WHEN newer THEN $version ELSE a.version END
+RETURN CASE WHEN newer THEN 1 ELSE 0 END AS changed`;
+
+export const ALERT_BY_ID = `
+MATCH (a:Alert {id: $id})
+RETURN ${ALERT_FIELDS}`;
+
+/** Newest first; the exact tie order (ids by code unit) is restored by the adapter. */
+export const RECENT_ALERTS = `
+MATCH (a:Alert)
+RETURN ${ALERT_FIELDS}
+ORDER BY a.updatedAt DESC, a.id
+LIMIT $limit`;
+
+/** Where each login is known: one row per channel (channel null for an account known nowhere). */
+export const ACCOUNT_HISTORY = `
+UNWIND $logins AS login
+MATCH (u:User {name: login})
+OPTIONAL MATCH (u)-[r:CHATTER|VIP|MODERATOR]->(s:Stream)
+RETURN login, coalesce(s.name, s.id) AS channel,
+       CASE WHEN type(r) = 'CHATTER' THEN r.firstSeen ELSE null END AS firstSeen`;
+
 // --------------------------------------------------------------------------------------------- reads
 
 /** The fields of a StreamerSummary, for a stream bound to `s`. */

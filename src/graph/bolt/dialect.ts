@@ -41,6 +41,8 @@ const UNIQUE = [
   ['team_name', 'Team', ['name']],
   ['ingest_offset_key', 'IngestOffset', ['group', 'topic', 'partition']],
   ['monitored_channel_login', 'MonitoredChannel', ['login']],
+  ['alert_rule_channel', 'AlertRule', ['channel']],
+  ['alert_id', 'Alert', ['id']],
 ] as const;
 
 /** Offset property names (group, offset…) are keywords in some Cypher versions: quote those. */

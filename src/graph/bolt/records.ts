@@ -20,7 +20,7 @@ import type {
 import { RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
 import { compareNames, streamDisplayName } from '../graph-order.js';
 import type { ChannelRef, GraphCounts, RankedName, StreamerSummary } from '../graph-store.port.js';
-import { GraphStoreError } from '../graph-store.port.js';
+import { ALERT_KINDS, ALERT_SENSITIVITIES, GraphStoreError } from '../graph-store.port.js';
 
 /** What a driver record offers the mapper: keys and `toObject()`, values unknown until checked. */
 export interface RecordLike {
@@ -187,6 +187,31 @@ export const lockedOffsetSchema = z.object({
     .union([z.bigint(), z.number().int()])
     .nullable()
     .transform((v) => (v === null ? null : BigInt(v))),
+});
+
+export const alertRuleSchema = z.object({
+  channel: text,
+  discordChannel: text,
+  sensitivity: z.enum(ALERT_SENSITIVITIES),
+  requestedBy: text,
+  since: safeInteger,
+});
+export const alertRecordSchema = z.object({
+  id: text,
+  channel: text,
+  kind: z.enum(ALERT_KINDS),
+  version: safeInteger,
+  openedAt: safeInteger,
+  updatedAt: safeInteger,
+  title: text,
+  accounts: safeInteger,
+  discordChannel: optionalText,
+  discordMessageId: optionalText,
+});
+export const accountHistoryRowSchema = z.object({
+  login: text,
+  channel: optionalText,
+  firstSeen: safeInteger.nullable(),
 });
 
 export const monitoredSchema = z.object({ login: text, requestedBy: text, since: safeInteger });

@@ -33,6 +33,7 @@ import type {
   SharedAudience,
   SharedAudienceGraph,
   MonitoredChannel,
+  AccountHistory,
   NameKind,
   NodeRef,
   RankedName,
@@ -618,6 +619,31 @@ export class EmbeddedGraph {
         );
       })
       .sort(compareNames);
+  }
+
+  /** See `GraphStore.accountHistory` (the live alerts). */
+  accountHistory(logins: readonly string[]): AccountHistory[] {
+    const rows: AccountHistory[] = [];
+    for (const login of new Set(logins)) {
+      const key = userKey(login);
+      if (!this.graph.hasNode(key)) continue;
+      const seen = new Map<string, number | null>();
+      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
+        if (!PRESENCE_TYPES.has(attrs.type)) return;
+        const stream = this.graph.getNodeAttributes(target);
+        if (stream.kind !== 'Stream') return;
+        const channel = stream.name ?? stream.id;
+        const at = attrs.type === 'CHATTER' ? (attrs.firstSeen ?? null) : null;
+        const before = seen.get(channel);
+        // Known without a time (null) is known earliest of all.
+        if (before === undefined || (before !== null && (at === null || at < before))) seen.set(channel, at);
+      });
+      const channels = [...seen]
+        .map(([channel, firstSeen]) => ({ channel, firstSeen }))
+        .sort((a, b) => compareNames(a.channel, b.channel));
+      rows.push({ login, channels });
+    }
+    return rows.sort((a, b) => compareNames(a.login, b.login));
   }
 
   channelAudience(streamerId: string): AudienceRecord[] | null {

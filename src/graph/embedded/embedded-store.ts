@@ -25,7 +25,10 @@ import { betweenness, BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js'
 import { pagerank } from '../algorithms/pagerank.js';
 import { topScored } from '../algorithms/top-scores.js';
 import type {
+  AccountHistory,
   AccountPresence,
+  AlertRecord,
+  AlertRule,
   AlgorithmOptions,
   AudienceOverlap,
   SharedAudienceGraph,
@@ -44,6 +47,7 @@ import type {
   StreamerSummary,
 } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
+import { AlertBook } from './alert-book.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import type { JournalEntry } from './journal.js';
 import { JournalWriter, replayJournal } from './journal.js';
@@ -90,6 +94,8 @@ export class EmbeddedGraphStore implements GraphStore {
   private snapshotSeq: number;
   /** Set once a write could not be made durable: the graph in memory is ahead of the disk. */
   private failure: GraphStoreError | undefined;
+  /** `/alerts` rules and posted alerts, in their own small file (alert-book.ts). */
+  private readonly alerts: AlertBook;
 
   private constructor(
     private readonly model: EmbeddedGraph,
@@ -100,6 +106,7 @@ export class EmbeddedGraphStore implements GraphStore {
   ) {
     this.savedVersion = model.version;
     this.snapshotSeq = snapshotSeq;
+    this.alerts = new AlertBook(options.dataDir, options.readOnly === true);
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedGraphStore> {
@@ -227,6 +234,41 @@ export class EmbeddedGraphStore implements GraphStore {
     return this.write({ op: 'monitor', login, wanted, requestedBy, at }, () =>
       this.model.setMonitoredChannel(login, wanted, requestedBy, at),
     );
+  }
+
+  async alertRules(): Promise<AlertRule[]> {
+    return this.alerts.rules();
+  }
+
+  async setAlertRule(rule: AlertRule): Promise<boolean> {
+    this.assertOpen();
+    return this.alerts.setRule(rule);
+  }
+
+  async removeAlertRule(channel: string): Promise<boolean> {
+    this.assertOpen();
+    return this.alerts.removeRule(channel);
+  }
+
+  async saveAlert(record: AlertRecord): Promise<boolean> {
+    this.assertOpen();
+    return this.alerts.save(record);
+  }
+
+  async alertRecord(id: string): Promise<AlertRecord | null> {
+    return this.alerts.record(id);
+  }
+
+  async recentAlerts(limit: number): Promise<AlertRecord[]> {
+    return this.alerts.recent(limit);
+  }
+
+  async accountHistory(logins: readonly string[]): Promise<AccountHistory[]> {
+    return Promise.resolve(this.model.accountHistory(logins));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new GraphStoreError('The graph store is closed', 'STORE_CLOSED', false);
   }
 
   async topGames(limit: number): Promise<RankedName[]> {

@@ -9,7 +9,12 @@
  * - roles: `badges` (`broadcaster/1,moderator/1,vip/1,subscriber/12,founder/0,…`), `badge-info`
  *   (`subscriber/14`: exact months), `mod` (`1`/`0`), `subscriber` (`1`/`0`), and `vip`, which Twitch sends
  *   only for VIPs — its presence is the signal, not its value;
- * - `id` → message id (used to drop duplicates), `tmi-sent-ts` → sent time (epoch ms).
+ * - `id` → message id (used to drop duplicates), `tmi-sent-ts` → sent time (epoch ms);
+ * - `first-msg` (`1` on a chatter's first message ever in the channel) → `firstMessage`, for the live alerts.
+ *
+ * A raid notice (https://dev.twitch.tv/docs/chat/irc/#usernotice-tags, `msg-id=raid`) becomes an event
+ * with `raid.viewers` from `msg-param-viewerCount`, the raiding broadcaster (`msg-param-login`, `user-id`,
+ * `msg-param-displayName`) as its user, and the raided channel from `room-id` and the first parameter.
  *
  * The message text (the trailing parameter) is never read: twitchgraph does not store or publish what people
  * write, only that they wrote in a channel.
@@ -84,6 +89,7 @@ const privmsgTagsSchema = z.looseObject({
   mod: present.optional(),
   subscriber: present.optional(),
   vip: present.optional(),
+  'first-msg': present.optional(),
 });
 
 const privmsgSchema = z.object({
@@ -150,6 +156,63 @@ export function chatEventFromPrivmsg(message: RawPrivmsg): PrivmsgMapping {
       },
       messageId,
       sentAt: sentTs !== undefined && SENT_TS.test(sentTs) ? Number(sentTs) : null,
+      ...(tags['first-msg'] === '1' ? { firstMessage: true } : {}),
+    },
+  };
+}
+
+const raidTagsSchema = z.looseObject({
+  'msg-id': z.literal('raid', { error: 'not a raid notice' }),
+  'room-id': numericId('room-id'),
+  'user-id': numericId('user-id').optional(),
+  'msg-param-login': present.pipe(
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .refine(isTwitchLogin, { error: 'not a Twitch login' }),
+  ),
+  'msg-param-displayName': present.optional(),
+  'msg-param-viewerCount': present.pipe(
+    z
+      .string()
+      .regex(/^\d{1,10}$/, { error: 'not a viewer count' })
+      .transform(Number),
+  ),
+  id: present.optional(),
+  'tmi-sent-ts': present.optional(),
+});
+
+const raidSchema = z.object({ tags: raidTagsSchema, params: privmsgSchema.shape.params });
+
+/**
+ * A `USERNOTICE` with `msg-id=raid` → a raid event (see the file comment), or the reason it is not one. The
+ * raider's message, if any, is not read.
+ */
+export function raidEventFromUsernotice(message: RawPrivmsg): PrivmsgMapping {
+  const parsed = raidSchema.safeParse(message);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? '' : issue.path.filter((p) => p !== 'tags').join('.');
+    return { ok: false, reason: `${where === '' ? 'USERNOTICE' : where}: ${issue?.message ?? 'invalid'}` };
+  }
+  const { tags, params: channelLogin } = parsed.data;
+  const messageId = tags.id !== undefined && MESSAGE_ID.test(tags.id) ? tags.id : null;
+  const sentTs = tags['tmi-sent-ts'];
+  return {
+    ok: true,
+    event: {
+      v: CHAT_EVENT_VERSION,
+      type: 'chat',
+      channel: { id: tags['room-id'], login: channelLogin },
+      user: {
+        id: tags['user-id'] ?? null,
+        login: tags['msg-param-login'],
+        displayName: displayNameOf(tags['msg-param-displayName']),
+      },
+      roles: { broadcaster: false, moderator: false, vip: false, subscriber: false },
+      messageId,
+      sentAt: sentTs !== undefined && SENT_TS.test(sentTs) ? Number(sentTs) : null,
+      raid: { viewers: tags['msg-param-viewerCount'] },
     },
   };
 }

@@ -10,6 +10,8 @@
  *   own pace, and only then closes the old one (make before break).
  * - PRIVMSG. tmi.js unescapes, parses emotes and logs each message's text before emitting it; chat lines
  *   go straight from the IRC parser to `chatEventFromPrivmsg` instead (the raw tags, no text kept).
+ * - USERNOTICE with `msg-id=raid` goes to `raidEventFromUsernotice` the same way (for the live alerts);
+ *   other notices are left to tmi.js.
  * - PONG. tmi.js only recognises a PONG without a source, and times the connection out after 10 s otherwise;
  *   Twitch answers a PING as `:tmi.twitch.tv PONG tmi.twitch.tv :…`, so the source is dropped first.
  * Both hooks are on tmi.js's `handleMessage`, which every parsed line goes through.
@@ -19,7 +21,7 @@ import { createRequire } from 'node:module';
 import tmi from 'tmi.js';
 import type { Logger } from '../../logging.js';
 import type { PrivmsgMapping, RawPrivmsg } from './irc-tags.mapper.js';
-import { chatEventFromPrivmsg } from './irc-tags.mapper.js';
+import { chatEventFromPrivmsg, raidEventFromUsernotice } from './irc-tags.mapper.js';
 
 export interface IrcEndpoint {
   server: string;
@@ -199,6 +201,16 @@ export const openTmiConnection: OpenConnection = (options, handlers) => {
         handlers.onChat(chatEventFromPrivmsg(raw));
         return;
       }
+      case 'USERNOTICE':
+        // Raids feed the live alerts; other notices (subs, announcements…) are tmi.js's as before.
+        if (message.tags['msg-id'] === 'raid') {
+          handlers.onChat(
+            raidEventFromUsernotice({ tags: message.tags, prefix: message.prefix, params: message.params }),
+          );
+          return;
+        }
+        handleMessage(message);
+        return;
       case 'RECONNECT':
         log.info('Twitch asked to reconnect (RECONNECT)');
         handlers.onReconnectRequested();

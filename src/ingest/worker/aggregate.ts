@@ -22,7 +22,7 @@ export function eventTime(event: ChatEvent, busTimestamp: number): number {
  * Folds events into rows as they come. Rows come out in the order their channel × chatter first appears in
  * the batch. The channel login is the last one the batch carried (null when only seed messages named the
  * channel); role flags are OR-ed: a badge seen once is a role held. A broadcaster's messages in their own
- * channel make no row (`isOwnChannel`).
+ * channel make no row (`isOwnChannel`), and neither does a raid notice.
  */
 export class BatchAggregator {
   /** channel id → login → row; nested maps spare a key string per event. */
@@ -30,7 +30,8 @@ export class BatchAggregator {
   private readonly order: Accumulated[] = [];
 
   add(event: ChatEvent, at: number): void {
-    if (isOwnChannel(event)) return;
+    // A raid notice is not chat: the raider did not write in this channel (it is for the live alerts).
+    if (isOwnChannel(event) || event.raid !== undefined) return;
     const day = Math.floor(at / DAY_MS);
     let chatters = this.byChannel.get(event.channel.id);
     if (chatters === undefined) {

@@ -36,6 +36,7 @@ import type {
   PartitionOffset,
   TopicPartition,
 } from '../bus/event-bus.port.js';
+import type { TimedEvent } from './aggregate.js';
 import { BatchAggregator, eventTime } from './aggregate.js';
 import { deadLetterFor } from './dead-letter.js';
 import { RecentMessageIds } from './recent-message-ids.js';
@@ -61,11 +62,22 @@ export interface IngestWorkerOptions {
   messageIdWindow?: number;
 }
 
+/**
+ * Sees the valid events of each batch once, before the batch is written (so it can ask the graph what it
+ * knew before them). The worker waits for it: it must do only quick reads there and the rest later. A
+ * failure is logged and does not stop the worker; a batch redelivered after a crash may be seen again.
+ */
+export interface ChatEventObserver {
+  observe(events: readonly TimedEvent[]): Promise<void> | void;
+}
+
 export interface IngestWorkerDeps {
   bus: EventBus;
   graph: GraphWrites & Pick<GraphStore, 'backend'>;
   logger: Logger;
   metrics?: IngestMetrics;
+  /** The live alerts' detector (docs/ARCHITECTURE.md, "Live alerts"); absent, events are not kept. */
+  observer?: ChatEventObserver;
 }
 
 export interface IngestStats {
@@ -93,6 +105,8 @@ interface PreparedBatch {
   messageIds: string[];
   repeatedIds: number;
   deadLetters: { message: BusMessage; failure: DecodeFailure }[];
+  /** The valid events with their times, kept only when an observer wants them. */
+  events: TimedEvent[];
 }
 
 type DecodeFailure = Extract<DecodeResult, { ok: false }>;
@@ -323,7 +337,9 @@ export class IngestWorker {
       messageIds: [],
       repeatedIds: 0,
       deadLetters: [],
+      events: [],
     };
+    const observed = this.deps.observer !== undefined;
     const idsInBatch = new Set<string>();
     // Per partition: the first and last offsets taken. Offsets only grow within a partition, so once one
     // message is past the stored position every later one is too; batches come in runs of one partition,
@@ -357,7 +373,9 @@ export class IngestWorker {
           }
           idsInBatch.add(id);
         }
-        aggregator.add(decoded.event, eventTime(decoded.event, message.timestamp));
+        const at = eventTime(decoded.event, message.timestamp);
+        aggregator.add(decoded.event, at);
+        if (observed) prepared.events.push({ event: decoded.event, at });
         prepared.applied += 1;
       } else {
         prepared.deadLetters.push({ message, failure: decoded });
@@ -387,6 +405,13 @@ export class IngestWorker {
 
     await this.refreshPositions();
     let prepared = this.prepare(batch);
+    if (this.deps.observer !== undefined && prepared.events.length > 0) {
+      try {
+        await this.deps.observer.observe(prepared.events);
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, 'the chat event observer (live alerts) failed on a batch');
+      }
+    }
 
     // Dead letters first: if the worker dies between the two, the batch comes again and its dead letters are
     // published twice — a duplicate dead letter is better than a lost one.

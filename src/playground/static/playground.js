@@ -260,6 +260,18 @@ events.addEventListener('activity', (event) => {
     s.lastBatchAt === null
       ? 'No batch yet: the ingest worker reports here while it runs.'
       : `Last batch at ${new Date(s.lastBatchAt).toLocaleTimeString()}`;
+  if (s.alerts.length > 0) {
+    $('alerts').replaceChildren(
+      ...s.alerts.map((a) =>
+        el(
+          'li',
+          `alert ${a.kind}`,
+          `<time>${escapeHtml(new Date(a.updatedAt).toLocaleTimeString())}</time> ${escapeHtml(a.title)}` +
+            (a.version > 1 ? ` <span class="muted">(update ${a.version})</span>` : ''),
+        ),
+      ),
+    );
+  }
   fillNames('chatters', s.newestChatters);
   fillNames('channels', s.newestChannels);
 });
