@@ -11,7 +11,7 @@
  *   SCALE_SIZES              sizes, e.g. "100k,1M" for a quick run (default 100k,1M,10M)
  *   SCALE_MAX_OLD_SPACE_MIB  V8 heap limit of a size's process (default 8192)
  *   SCALE_RSS_CEILING_MIB    resident-set ceiling of a size's process (default 8192: the issue's 8 GiB)
- *   SCALE_TIMEOUT_S          wall-clock limit per size (default 900 s per 1M relationships, at least 900 s)
+ *   SCALE_TIMEOUT_S          wall-clock limit per size (default 300 s per 1M relationships, at least 900 s)
  *   SCALE_RUNS, SCALE_HEAVY_RUNS  measured runs of a quick command and of an algorithm (default 20 and 3)
  *   SCALE_COMMAND_BUDGET_MS  no more runs of one command after this much time (default 20,000)
  *   SCALE_ASK_SIZE           size of the store `ask` is timed on ("0" skips; default 1M)
@@ -158,7 +158,7 @@ async function measureSize(size: number, work: string): Promise<ScaleResult | st
   };
   const jobFile = join(work, `job-${size}.json`);
   await writeFile(jobFile, JSON.stringify(job));
-  const timeoutMs = 1000 * envNumber('SCALE_TIMEOUT_S', Math.max(900, (900 * size) / 1e6));
+  const timeoutMs = 1000 * envNumber('SCALE_TIMEOUT_S', Math.max(900, (300 * size) / 1e6));
   console.log(`scale: ${sizeLabel(size)} relationships (load ${load1()})…`);
   const outcome = await runChild(
     process.execPath,

@@ -226,7 +226,7 @@ export async function renderLineChart(
     ctx.moveTo(plot.left, guide.y);
     ctx.lineTo(plot.right, guide.y);
     ctx.stroke();
-    text(guide.label, plot.left + 6, guide.y - 9, layout.axisFont, colors.text, 'left');
+    text(guide.label, plot.right - 6, guide.y - 9, layout.axisFont, colors.text, 'right');
   }
   ctx.setLineDash([]);
 
