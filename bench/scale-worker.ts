@@ -34,18 +34,27 @@ async function main(): Promise<void> {
   const jobFile = process.argv[2];
   if (jobFile === undefined) throw new Error('usage: scale-worker.ts <job.json>');
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ScaleJob;
-  const stage = (what: string, extra: Record<string, unknown> = {}) =>
-    appendFile(
+  let current = 'start';
+  let currentLine: unknown;
+  const stage = (what: string, extra: Record<string, unknown> = {}) => {
+    current = what;
+    currentLine = extra.line;
+    return appendFile(
       job.progressFile,
       `${JSON.stringify({ stage: what, rssMiB: rss(), peakRssMiB: peakRss, at: Date.now(), ...extra })}\n`,
     );
+  };
 
   // A ceiling check between import batches (the import awaits per batch, so the timer gets its turn).
   let rowsSoFar = 0;
+  let fileSoFar = '';
   const watch = setInterval(() => {
     if (rss() > job.rssCeilingMiB) {
       const line = JSON.stringify({
         stage: 'ceiling',
+        during: current,
+        line: currentLine,
+        file: current === 'import' ? fileSoFar : undefined,
         rssMiB: rss(),
         peakRssMiB: peakRss,
         rows: rowsSoFar,
@@ -82,6 +91,7 @@ async function main(): Promise<void> {
     progressIntervalMs: 2_000,
     onProgress: (p) => {
       rowsSoFar = p.rows;
+      fileSoFar = p.file;
       void stage('import', { file: p.file, rows: p.rows });
     },
   });

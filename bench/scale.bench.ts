@@ -109,6 +109,8 @@ function runChild(
 
 interface ProgressLine {
   stage: string;
+  /** On the ceiling line: the stage it was reached in. */
+  during?: string;
   rssMiB: number;
   peakRssMiB: number;
   rows?: number;
@@ -130,10 +132,11 @@ function notReached(
   job: ScaleJob,
   heapMiB: number,
 ): string {
+  const stage = progress?.stage === 'ceiling' ? progress.during : progress?.stage;
   const where =
     progress === undefined
       ? 'before it started'
-      : `during ${progress.stage}${progress.rows === undefined ? '' : ` at ${progress.rows.toLocaleString('en-US')} rows`}${progress.line === undefined ? '' : ` (${progress.line})`}, RSS ${progress.rssMiB} MiB, peak ${progress.peakRssMiB} MiB`;
+      : `during ${stage ?? '?'}${progress.file === undefined || progress.file === '' ? '' : ` of ${progress.file}`}${progress.rows === undefined ? '' : ` at ${progress.rows.toLocaleString('en-US')} rows`}${progress.line === undefined ? '' : ` (${progress.line})`}, RSS ${progress.rssMiB} MiB, peak ${progress.peakRssMiB} MiB`;
   if (progress?.stage === 'ceiling')
     return `not reached: RSS passed the ${job.rssCeilingMiB} MiB ceiling ${where}`;
   if (outcome.timedOut) return `not reached: over the ${Math.round(outcome.ms / 1000)} s limit ${where}`;
