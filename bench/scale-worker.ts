@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseCommandLine } from '../src/commands/command-line.js';
 import { dispatch } from '../src/commands/dispatcher.js';
 import { buildRegistry } from '../src/commands/registry.js';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     progressIntervalMs: 2_000,
     onProgress: (p) => {
       rowsSoFar = p.rows;
-      fileSoFar = p.file;
+      fileSoFar = basename(p.file);
       void stage('import', { file: p.file, rows: p.rows });
     },
   });
