@@ -13,6 +13,12 @@ export interface BenchRow {
   note?: string;
 }
 
+/** What a suite may return instead of bare rows: the rows, and markdown to print below their table. */
+export interface SuiteOutput {
+  rows: BenchRow[];
+  markdown: string;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

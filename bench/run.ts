@@ -5,9 +5,9 @@
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import type { BenchRow } from './bench-kit.js';
+import type { BenchRow, SuiteOutput } from './bench-kit.js';
 
-type Suite = () => Promise<BenchRow[]>;
+type Suite = () => Promise<BenchRow[] | SuiteOutput>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   foundation: async () => (await import('./foundation.bench.js')).benchFoundation,
@@ -23,6 +23,8 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   'healthz-flood': async () => (await import('./healthz-flood.bench.js')).benchHealthzFlood,
   communities: async () => (await import('./communities.bench.js')).benchCommunities,
   alerts: async () => (await import('./alerts.bench.js')).benchAlerts,
+  scale: async () => (await import('./scale.bench.js')).benchScale,
+  igraph: async () => (await import('./igraph.bench.js')).benchIgraph,
 };
 
 function table(rows: readonly BenchRow[]): string {
@@ -53,11 +55,12 @@ for (const name of names) {
     continue;
   }
   console.log(`\n## ${name}`);
-  const rows = await (await load())();
+  const output = await (await load())();
+  const { rows, markdown } = Array.isArray(output) ? { rows: output, markdown: undefined } : output;
   console.log(table(rows));
   await writeFile(
     new URL(`./results/${name}.json`, import.meta.url),
-    `${JSON.stringify({ suite: name, machine, date: new Date().toISOString(), rows }, null, 2)}\n`,
+    `${JSON.stringify({ suite: name, machine, date: new Date().toISOString(), rows, markdown }, null, 2)}\n`,
   );
 }
 
@@ -66,6 +69,8 @@ interface SuiteResult {
   machine: string;
   date: string;
   rows: BenchRow[];
+  /** Text a suite writes below its table (side-by-side tables, a chart). */
+  markdown?: string;
 }
 
 function markdownTable(rows: readonly BenchRow[]): string {
@@ -117,6 +122,7 @@ for (const r of results) {
       `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}`,
       '',
       markdownTable(r.rows),
+      ...(r.markdown === undefined ? [] : ['', r.markdown.trimEnd()]),
     ].join('\n'),
   );
 }

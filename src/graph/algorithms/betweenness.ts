@@ -140,7 +140,7 @@ export function exactWorkBound(projection: GraphProjection, limit = Number.POSIT
 }
 
 /** `count` distinct node indexes out of n, by a partial Fisher–Yates shuffle driven by `seed`. */
-function choosePivots(n: number, count: number, seed: number): Uint32Array {
+export function choosePivots(n: number, count: number, seed: number): Uint32Array {
   const random = seededRandom(seed);
   const all = Uint32Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < count; i += 1) {

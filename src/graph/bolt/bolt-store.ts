@@ -939,7 +939,17 @@ export class BoltGraphStore implements GraphStore {
   async deleteEverything(): Promise<void> {
     for (;;) {
       const deleted = await this.write('deleting everything', async (tx) =>
-        parseOne(countSchema, 'deleted', await run(tx, Q.DELETE_SOME, { limit: limitParam(10_000) })),
+        parseOne(
+          countSchema,
+          'deleted',
+          await run(tx, Q.DELETE_SOME_RELATIONSHIPS, { limit: limitParam(DELETE_BATCH) }),
+        ),
+      );
+      if (deleted.count === 0) break;
+    }
+    for (;;) {
+      const deleted = await this.write('deleting everything', async (tx) =>
+        parseOne(countSchema, 'deleted', await run(tx, Q.DELETE_SOME, { limit: limitParam(DELETE_BATCH) })),
       );
       if (deleted.count === 0) return;
     }
@@ -959,6 +969,9 @@ export class BoltGraphStore implements GraphStore {
     await this.driver.close();
   }
 }
+
+/** Relationships, then nodes, deleted per transaction by `deleteEverything` (a bounded transaction size). */
+export const DELETE_BATCH = 10_000;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

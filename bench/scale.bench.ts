@@ -1,0 +1,414 @@
+/**
+ * Speed and memory by graph size (issue 19): for each size of generated graph (CHATTER relationships,
+ * SCALE_SIZES, default 100k,1M,10M) a child process (bench/scale-worker.ts) imports it into the embedded
+ * store and times every command, text only and with pictures; then `twitchgraph ask` is timed cold, one
+ * new process per question, on a store of SCALE_ASK_SIZE relationships written by `twitchgraph import`.
+ * Writes the sizes side by side below the rows and draws the curve into docs/scale-curve.png.
+ *
+ * Bounded: each size runs under --max-old-space-size, a resident-set ceiling and a wall-clock timeout; a
+ * size that does not finish is reported as "not reached: …" with the stage it died in, and the others
+ * still report. Environment (all optional):
+ *   SCALE_SIZES              sizes, e.g. "100k,1M" for a quick run (default 100k,1M,10M)
+ *   SCALE_MAX_OLD_SPACE_MIB  V8 heap limit of a size's process (default 8192)
+ *   SCALE_RSS_CEILING_MIB    resident-set ceiling of a size's process (default 8192: the issue's 8 GiB)
+ *   SCALE_TIMEOUT_S          wall-clock limit per size (default 300 s per 1M relationships, at least 900 s)
+ *   SCALE_RUNS, SCALE_HEAVY_RUNS  measured runs of a quick command and of an algorithm (default 20 and 3)
+ *   SCALE_COMMAND_BUDGET_MS  no more runs of one command after this much time (default 20,000)
+ *   SCALE_ASK_SIZE           size of the store `ask` is timed on ("0" skips; default 1M)
+ *   SCALE_ASK_RUNS           cold `ask` processes per question (default 3)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderLineChart } from '../src/render/line-chart.js';
+import type { BenchRow, SuiteOutput } from './bench-kit.js';
+import { percentile, round } from './bench-kit.js';
+import type { CommandFigure, ScaleJob, ScaleResult } from './scale-shared.js';
+import { SCALE_COMMANDS } from './scale-shared.js';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** "100k" → 100,000; "1M" → 1,000,000; "2500000" → 2,500,000. */
+export function parseSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(text);
+  if (match === null) throw new Error(`SCALE_SIZES: "${text}" is not a size like 100k, 1M or 250000`);
+  const unit = match[2]?.toLowerCase() === 'k' ? 1e3 : match[2]?.toLowerCase() === 'm' ? 1e6 : 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+export function sizeLabel(size: number): string {
+  if (size >= 1e6 && size % 1e5 === 0) return `${size / 1e6}M`;
+  if (size >= 1e3 && size % 100 === 0) return `${size / 1e3}k`;
+  return String(size);
+}
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a number, got "${raw}"`);
+  return value;
+}
+
+/** Channels in a generated graph of `size` relationships: the foundation bench's 2,000 at 1M. */
+function streamersFor(size: number): number {
+  return Math.min(5_000, Math.max(200, Math.round(size / 500)));
+}
+
+function datasetDir(size: number): string {
+  // The same directory as bench/foundation.bench.ts at 1M, so both reuse one generated copy.
+  const name = size === 1_000_000 ? 'generated-1m-seed1' : `generated-${sizeLabel(size).toLowerCase()}-seed1`;
+  return join(root, '.cache', 'bench', name);
+}
+
+const load1 = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+
+interface ChildOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stderr: string;
+  ms: number;
+}
+
+/** Run a child with a wall-clock limit; its stderr is kept (the tail) for the report. */
+function runChild(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs: number; env?: NodeJS.ProcessEnv; stdout?: (text: string) => void },
+): Promise<ChildOutcome> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, {
+      cwd: root,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => options.stdout?.(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4_000);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timedOut, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+interface ProgressLine {
+  stage: string;
+  /** On the ceiling line: the stage it was reached in. */
+  during?: string;
+  rssMiB: number;
+  peakRssMiB: number;
+  rows?: number;
+  line?: string;
+  file?: string;
+}
+
+function lastProgress(file: string): ProgressLine | undefined {
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean);
+  const last = lines.at(-1);
+  return last === undefined ? undefined : (JSON.parse(last) as ProgressLine);
+}
+
+/** Why a size's process ended without figures, in one line. */
+function notReached(
+  outcome: ChildOutcome,
+  progress: ProgressLine | undefined,
+  job: ScaleJob,
+  heapMiB: number,
+): string {
+  const stage = progress?.stage === 'ceiling' ? progress.during : progress?.stage;
+  const where =
+    progress === undefined
+      ? 'before it started'
+      : `during ${stage ?? '?'}${progress.file === undefined || progress.file === '' ? '' : ` of ${progress.file}`}${progress.rows === undefined ? '' : ` at ${progress.rows.toLocaleString('en-US')} rows`}${progress.line === undefined ? '' : ` (${progress.line})`}, RSS ${progress.rssMiB} MiB, peak ${progress.peakRssMiB} MiB`;
+  if (progress?.stage === 'ceiling')
+    return `not reached: RSS passed the ${job.rssCeilingMiB} MiB ceiling ${where}`;
+  if (outcome.timedOut) return `not reached: over the ${Math.round(outcome.ms / 1000)} s limit ${where}`;
+  const oom = /heap out of memory|Allocation failed/i.test(outcome.stderr);
+  if (oom) return `not reached: V8 heap limit (--max-old-space-size=${heapMiB}) exceeded ${where}`;
+  const lastLine = outcome.stderr.trim().split('\n').at(-1) ?? '';
+  return `not reached: exit ${outcome.code ?? outcome.signal ?? '?'} ${where}${lastLine === '' ? '' : `: ${lastLine.slice(0, 200)}`}`;
+}
+
+async function measureSize(size: number, work: string): Promise<ScaleResult | string> {
+  const heapMiB = envNumber('SCALE_MAX_OLD_SPACE_MIB', 8192);
+  const job: ScaleJob = {
+    size,
+    streamers: streamersFor(size),
+    datasetDir: datasetDir(size),
+    progressFile: join(work, `progress-${size}.jsonl`),
+    resultFile: join(work, `result-${size}.json`),
+    rssCeilingMiB: envNumber('SCALE_RSS_CEILING_MIB', 8192),
+    runs: envNumber('SCALE_RUNS', 20),
+    heavyRuns: envNumber('SCALE_HEAVY_RUNS', 3),
+    commandBudgetMs: envNumber('SCALE_COMMAND_BUDGET_MS', 20_000),
+  };
+  const jobFile = join(work, `job-${size}.json`);
+  await writeFile(jobFile, JSON.stringify(job));
+  const timeoutMs = 1000 * envNumber('SCALE_TIMEOUT_S', Math.max(900, (300 * size) / 1e6));
+  console.log(`scale: ${sizeLabel(size)} relationships (load ${load1()})…`);
+  const outcome = await runChild(
+    process.execPath,
+    [
+      `--max-old-space-size=${heapMiB}`,
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(root, 'bench', 'scale-worker.ts'),
+      jobFile,
+    ],
+    { timeoutMs },
+  );
+  if (outcome.code === 0 && existsSync(job.resultFile))
+    return JSON.parse(readFileSync(job.resultFile, 'utf8')) as ScaleResult;
+  return notReached(outcome, lastProgress(job.progressFile), job, heapMiB);
+}
+
+interface AskFigure {
+  line: string;
+  p50Ms: number;
+  p95Ms: number;
+  runs: number;
+  load: number;
+  failed?: string;
+}
+
+/**
+ * `twitchgraph ask` as a user runs it (bin/twitchgraph.js on the compiled dist/, a new process per
+ * question, the store written by `twitchgraph import`), wall time from spawn to exit.
+ */
+async function measureAsk(
+  size: number,
+  topLogin: string,
+  work: string,
+): Promise<{ figures: AskFigure[]; setup: string } | string> {
+  const build = await runChild('npx', ['tsc', '-p', 'tsconfig.build.json'], { timeoutMs: 600_000 });
+  if (build.code !== 0)
+    return `not reached: npm run build failed: ${build.stderr.trim().split('\n').at(-1) ?? ''}`;
+  const dataDir = join(work, 'ask-store');
+  const env = { ...process.env, TWITCHGRAPH_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const imported = await runChild(
+    process.execPath,
+    ['bin/twitchgraph.js', 'import', '--data', datasetDir(size)],
+    {
+      timeoutMs: 1_800_000,
+      env,
+    },
+  );
+  if (imported.code !== 0)
+    return `not reached: twitchgraph import exited ${imported.code ?? imported.signal ?? '?'}: ${imported.stderr.trim().split('\n').at(-1) ?? ''}`;
+  const runs = envNumber('SCALE_ASK_RUNS', 3);
+  const figures: AskFigure[] = [];
+  for (const line of [
+    '/stats',
+    '/top games 10',
+    `/streamer ${topLogin}`,
+    `/vip-candidates ${topLogin}`,
+    `/overlap ${topLogin}`,
+    '/pagerank 50',
+  ]) {
+    const load = load1();
+    const times: number[] = [];
+    let failed: string | undefined;
+    for (let i = 0; i < runs && failed === undefined; i += 1) {
+      const outcome = await runChild(process.execPath, ['bin/twitchgraph.js', 'ask', ...line.split(' ')], {
+        timeoutMs: 120_000,
+        env,
+      });
+      if (outcome.code !== 0)
+        failed = outcome.timedOut
+          ? 'over 120 s'
+          : `exit ${outcome.code ?? outcome.signal ?? '?'}: ${outcome.stderr.trim().split('\n').at(-1) ?? ''}`;
+      else times.push(outcome.ms);
+    }
+    times.sort((a, b) => a - b);
+    figures.push({
+      line,
+      p50Ms: round(percentile(times, 50)),
+      p95Ms: round(percentile(times, 95)),
+      runs: times.length,
+      load,
+      ...(failed === undefined ? {} : { failed }),
+    });
+  }
+  return { figures, setup: `import through the CLI took ${(imported.ms / 1000).toFixed(1)} s` };
+}
+
+function commandName(c: CommandFigure, size: number): string {
+  return `${c.line} (${sizeLabel(size)} edges, ${c.pictures ? 'with pictures' : 'text only'})`;
+}
+
+/** Sizes side by side: one row per command and variant, "p50 / p95" per size. */
+function sideBySide(sizes: readonly number[], results: ReadonlyMap<number, ScaleResult | string>): string {
+  const cell = (size: number, pick: (r: ScaleResult) => string) => {
+    const r = results.get(size);
+    return r === undefined ? '' : typeof r === 'string' ? 'not reached' : pick(r);
+  };
+  const header = `| | ${sizes.map((s) => `${sizeLabel(s)} relationships`).join(' | ')} |`;
+  const rule = `| --- | ${sizes.map(() => '---:').join(' | ')} |`;
+  const lines = [header, rule];
+  const row = (label: string, pick: (r: ScaleResult) => string) =>
+    lines.push(`| ${label.replace(/\|/g, '\\|')} | ${sizes.map((s) => cell(s, pick)).join(' | ')} |`);
+  row(
+    'nodes / relationships',
+    (r) => `${r.nodes.toLocaleString('en-US')} / ${r.relationships.toLocaleString('en-US')}`,
+  );
+  row('import (ms)', (r) => `${Math.round(r.importMs).toLocaleString('en-US')}`);
+  row(
+    'RSS after import (MiB)',
+    (r) =>
+      `${r.rssAfterImportMiB - 0} (${Math.round(((r.rssAfterImportMiB - r.rssBeforeMiB) * 1024 * 1024) / r.relationships)} B/rel over the empty process's ${r.rssBeforeMiB})`,
+  );
+  row('heap after import (MiB)', (r) => String(r.heapAfterImportMiB));
+  row('peak RSS (MiB)', (r) => String(r.peakRssMiB));
+  row('load average at import (1 min)', (r) => r.importLoad.toFixed(2));
+  for (const command of SCALE_COMMANDS)
+    for (const pictures of command.pictures ? [false, true] : [false]) {
+      const label = `${command.line} ${pictures ? 'with pictures' : 'text only'}: p50 / p95 ms (load)`;
+      row(label, (r) => {
+        const c = r.commands.find((f) => f.key === command.line && f.pictures === pictures);
+        return c === undefined ? '' : `${c.p50Ms.toFixed(1)} / ${c.p95Ms.toFixed(1)} (${c.load.toFixed(1)})`;
+      });
+    }
+  return lines.join('\n');
+}
+
+async function drawCurve(
+  sizes: readonly number[],
+  results: ReadonlyMap<number, ScaleResult | string>,
+): Promise<string> {
+  const p95 = (key: string, pictures: boolean) =>
+    sizes.map((s) => {
+      const r = results.get(s);
+      if (r === undefined || typeof r === 'string') return null;
+      return r.commands.find((c) => c.key === key && c.pictures === pictures)?.p95Ms ?? null;
+    });
+  const series = SCALE_COMMANDS.map((c) => ({ label: `${c.line} p95`, values: p95(c.line, c.pictures) }));
+  series.push({
+    label: 'import',
+    values: sizes.map((s) => {
+      const r = results.get(s);
+      return r === undefined || typeof r === 'string' ? null : r.importMs;
+    }),
+  });
+  const image = await renderLineChart({
+    title: 'Embedded store by graph size',
+    subtitle:
+      'p95 of each command as sent (pictures drawn where the reply has them), and the import; log axes',
+    x: sizes.map((s) => ({ value: s, label: sizeLabel(s) })),
+    xTitle: 'CHATTER relationships (generated graph)',
+    yTitle: 'time (log)',
+    series,
+    guides: [
+      { value: 100, label: 'goal at 1M: text p95 < 100 ms' },
+      { value: 1000, label: 'goal at 10M: every command p95 < 1 s' },
+    ],
+  });
+  await mkdir(join(root, 'docs'), { recursive: true });
+  await writeFile(join(root, 'docs', 'scale-curve.png'), image.png);
+  return 'scale-curve.png';
+}
+
+export async function benchScale(): Promise<SuiteOutput> {
+  const sizes = (process.env.SCALE_SIZES ?? '100k,1M,10M')
+    .split(',')
+    .map(parseSize)
+    .sort((a, b) => a - b);
+  const work = await mkdtemp(join(tmpdir(), 'twitchgraph-scale-'));
+  const rows: BenchRow[] = [];
+  const results = new Map<number, ScaleResult | string>();
+  try {
+    for (const size of sizes) {
+      const result = await measureSize(size, work);
+      results.set(size, result);
+      if (typeof result === 'string') {
+        rows.push({
+          name: `import ${sizeLabel(size)} generated relationships (embedded, in memory)`,
+          median_ms: Number.NaN,
+          p95_ms: Number.NaN,
+          runs: 0,
+          note: result,
+        });
+        console.log(`scale: ${sizeLabel(size)} ${result}`);
+        continue;
+      }
+      rows.push({
+        name: `import ${sizeLabel(size)} generated relationships (embedded, in memory)`,
+        median_ms: round(result.importMs),
+        p95_ms: round(result.importMs),
+        runs: 1,
+        note: `${result.rows.toLocaleString('en-US')} rows → ${result.nodes.toLocaleString('en-US')} nodes, ${result.relationships.toLocaleString('en-US')} relationships; RSS ${result.rssBeforeMiB} → ${result.rssAfterImportMiB} MiB after import (heap ${result.heapAfterImportMiB} MiB), ${result.rssAfterCommandsMiB} MiB after the commands, peak ${result.peakRssMiB} MiB; load ${result.importLoad.toFixed(2)}`,
+      });
+      for (const c of result.commands)
+        rows.push({
+          name: commandName(c, size),
+          median_ms: c.p50Ms,
+          p95_ms: c.p95Ms,
+          runs: c.runs,
+          note: `first run ${c.firstMs.toFixed(0)} ms; load ${c.load.toFixed(2)}`,
+        });
+    }
+
+    const askSize = parseSize(process.env.SCALE_ASK_SIZE ?? '1M');
+    const askBase = askSize === 0 ? undefined : results.get(askSize);
+    let askNote = '';
+    if (askSize !== 0) {
+      const ask =
+        askBase === undefined || typeof askBase === 'string'
+          ? `not reached: the ${sizeLabel(askSize)} size was not measured (SCALE_SIZES) or did not finish`
+          : await measureAsk(askSize, askBase.topLogin, work);
+      if (typeof ask === 'string') {
+        rows.push({
+          name: `twitchgraph ask, cold (${sizeLabel(askSize)} edges)`,
+          median_ms: Number.NaN,
+          p95_ms: Number.NaN,
+          runs: 0,
+          note: ask,
+        });
+      } else {
+        askNote = ask.setup;
+        for (const f of ask.figures)
+          rows.push({
+            name: `twitchgraph ask "${f.line}" wall time, cold process (${sizeLabel(askSize)} edges)`,
+            median_ms: f.p50Ms,
+            p95_ms: f.p95Ms,
+            runs: f.runs,
+            note: `${f.failed === undefined ? '' : `failed: ${f.failed}; `}text only (no --out), spawn to exit, compiled CLI; load ${f.load.toFixed(2)}`,
+          });
+      }
+    }
+
+    const reached = [...results.values()].some((r) => typeof r !== 'string');
+    const chart = reached ? await drawCurve(sizes, results) : undefined;
+    const markdown = [
+      '### Sizes side by side',
+      '',
+      sideBySide(sizes, results),
+      '',
+      'Each size ran in its own process (bench/scale-worker.ts) with `--max-old-space-size` and a resident-set',
+      'ceiling; "not reached" rows say where one stopped. Times are in-process dispatch (what the bot does); the',
+      'figure in brackets is the 1-minute load average of the 2-core machine when that command started.',
+      ...(askNote === '' ? [] : ['', `\`ask\` figures: ${askNote}; each run is a new process (cold).`]),
+      ...(chart === undefined ? [] : ['', `![p95 by graph size](${chart})`]),
+    ].join('\n');
+    return { rows, markdown };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Plans of the Bolt reads that look at the whole graph (issue 19: no command over 10 s at 1M
+ * relationships; the bolt section of docs/BENCHMARKS.md). Times belong in benchmarks, so these tests
+ * profile the statement on a small graph on the real Neo4j and assert how many rows reach its expensive
+ * step, which is what decides the time at scale; the answers themselves are the contract suite's.
+ */
+import neo4j from 'neo4j-driver';
+import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BoltGraphStore, DELETE_BATCH } from '../../src/graph/bolt/bolt-store.js';
+import { ACCOUNT_PRESENCE } from '../../src/graph/bolt/cypher.js';
+import { seedSmallGraph } from '../contract/graph-store.contract.js';
+import { boltSettings, emptyBoltStore } from '../support/bolt.js';
+
+interface PlanStep {
+  operatorType: string;
+  rows: number;
+  children: PlanStep[];
+}
+
+function steps(plan: PlanStep): PlanStep[] {
+  return [plan, ...plan.children.flatMap(steps)];
+}
+
+const ONE_CHANNEL_CHATTERS = 300;
+
+let store: BoltGraphStore;
+let driver: Driver;
+
+beforeAll(async () => {
+  store = await emptyBoltStore(inject('neo4jUrl'));
+  driver = neo4j.driver(inject('neo4jUrl'));
+  await seedSmallGraph(store);
+  // The shape of real chat: most accounts chat in one channel and can be neither a bot nor a name asked for.
+  await store.addChatters(
+    Array.from({ length: ONE_CHANNEL_CHATTERS }, (_, i) => ({
+      streamerId: String(1 + (i % 3)),
+      login: `viewer${i}`,
+    })),
+  );
+});
+
+afterAll(async () => {
+  await driver.close();
+  await store.close();
+});
+
+describe('account presence (bot detection) over Bolt', () => {
+  it('aggregates only the relationships of accounts that can pass its filter', async () => {
+    const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+    try {
+      const result = await session.run(`PROFILE ${ACCOUNT_PRESENCE}`, {
+        minChannels: neo4j.int(2),
+        logins: ['yuri'],
+      });
+      const logins = result.records.map((r) => r.get('login') as string).sort();
+      expect(logins).toEqual(['mia', 'nightbot', 'vince', 'xena', 'yuri']);
+      const profile = result.summary.profile;
+      expect(profile).not.toBe(false);
+      const plan = steps(profile as unknown as PlanStep);
+      const aggregations = plan.filter((s) => /Aggregation/.test(s.operatorType));
+      expect(aggregations.length).toBeGreaterThan(0);
+      // Rows into the aggregation: the candidates' relationships (mia 1, nightbot 3, vince 3, xena 2, yuri
+      // 1, and charlie's one chat, a streamer with one relationship), never the 300 one-channel chatters'.
+      for (const aggregation of aggregations) {
+        const input = aggregation.children.reduce((sum, child) => sum + child.rows, 0);
+        expect(input).toBeLessThan(20);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+/** A real driver whose write transactions report how many relationships each statement deleted. */
+function countingDriver(real: Driver, deletedPerStatement: number[]): Driver {
+  const wrapTx = (tx: ManagedTransaction): ManagedTransaction =>
+    ({
+      run: async (query: string, params?: Record<string, unknown>) => {
+        const result = await tx.run(query, params);
+        deletedPerStatement.push(result.summary.counters.updates().relationshipsDeleted);
+        return result;
+      },
+    }) as unknown as ManagedTransaction;
+  const wrapped = {
+    getServerInfo: () => real.getServerInfo(),
+    session: (config?: Parameters<Driver['session']>[0]) => {
+      const session: Session = real.session(config);
+      return {
+        run: (query: string, params?: Record<string, unknown>) => session.run(query, params),
+        executeRead: <T>(work: (tx: ManagedTransaction) => Promise<T>) => session.executeRead(work),
+        executeWrite: <T>(work: (tx: ManagedTransaction) => Promise<T>) =>
+          session.executeWrite((tx) => work(wrapTx(tx))),
+        close: () => session.close(),
+      };
+    },
+    close: () => real.close(),
+  };
+  return wrapped as unknown as Driver;
+}
+
+describe('deleting everything over Bolt', () => {
+  it('never deletes more than a batch of relationships in one statement, even around one big channel', async () => {
+    // One channel with more chatters than a batch: deleting a batch of nodes with DETACH DELETE took all of
+    // its relationships in one transaction (at 1M relationships that ran Neo4j's heap out).
+    await store.addChatters(
+      Array.from({ length: DELETE_BATCH + 2_500 }, (_, i) => ({ streamerId: '1', login: `crowd${i}` })),
+    );
+    const deleted: number[] = [];
+    const counting = await BoltGraphStore.connect(boltSettings(inject('neo4jUrl')), (settings) =>
+      countingDriver(neo4j.driver(settings.url, undefined, { useBigInt: true }), deleted),
+    );
+    try {
+      await counting.deleteEverything();
+    } finally {
+      await counting.close();
+    }
+    expect((await store.counts()).nodes).toBe(0);
+    expect(deleted.reduce((a, b) => a + b, 0)).toBeGreaterThan(DELETE_BATCH);
+    expect(Math.max(...deleted)).toBeLessThanOrEqual(DELETE_BATCH);
+  });
+});
