@@ -27,12 +27,7 @@ export async function audienceAffinity(
   chatters: readonly AffinityInput[],
 ): Promise<Map<string, number>> {
   const affinity = new Map<string, number>();
-  const scored = chatters
-    .filter((c) => c.chatsElsewhere > 0)
-    .sort(
-      (a, b) => b.chatsElsewhere - a.chatsElsewhere || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-    )
-    .slice(0, AFFINITY_MAX_CHATTERS);
+  const scored = mostElsewhere(chatters, AFFINITY_MAX_CHATTERS);
   if (scored.length === 0) return affinity;
   const overlap = await graph.audienceOverlap(streamerId);
   if (overlap === null || overlap.audience === 0) return affinity;
@@ -56,6 +51,33 @@ export async function audienceAffinity(
     affinity.set(login, (affinity.get(login) ?? 0) + weight);
   }
   return affinity;
+}
+
+/**
+ * The `max` chatters chatting in most other channels (then by login), without sorting a big channel's
+ * 100k chatters: whole groups of equal counts are taken, most first, and only the group cut at `max` is
+ * ordered by login.
+ */
+function mostElsewhere(chatters: readonly AffinityInput[], max: number): AffinityInput[] {
+  const groups = new Map<number, AffinityInput[]>();
+  for (const c of chatters) {
+    if (c.chatsElsewhere <= 0) continue;
+    const group = groups.get(c.chatsElsewhere);
+    if (group === undefined) groups.set(c.chatsElsewhere, [c]);
+    else group.push(c);
+  }
+  const taken: AffinityInput[] = [];
+  for (const count of [...groups.keys()].sort((a, b) => b - a)) {
+    const group = groups.get(count) as AffinityInput[];
+    if (taken.length + group.length <= max) {
+      taken.push(...group.sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0)));
+      continue;
+    }
+    group.sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+    taken.push(...group.slice(0, max - taken.length));
+    break;
+  }
+  return taken;
 }
 
 export interface RankedChatter {

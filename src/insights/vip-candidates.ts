@@ -143,7 +143,7 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
   // PageRank percentile among the candidates: 1 for the highest, 0 for the lowest (ties share a value).
   const percentile = new Map<string, number>();
   if (options.pagerank !== undefined) {
-    const ranks = pool.map((m) => options.pagerank?.get(m.login) ?? 0).sort((a, b) => a - b);
+    const ranks = Float64Array.from(pool, (m) => options.pagerank?.get(m.login) ?? 0).sort();
     const below = (value: number) => {
       let lo = 0;
       let hi = ranks.length;
@@ -161,10 +161,10 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       );
   }
 
-  const candidates = pool.map((m): Candidate => {
+  const valueOf = (m: AudienceMember): Record<Signal, number> => {
     const badgesPrimary = options.role === 'vip' ? m.vipElsewhere : m.moderatorElsewhere;
     const badgesSecondary = options.role === 'vip' ? m.moderatorElsewhere : m.vipElsewhere;
-    const value: Record<Signal, number> = {
+    return {
       messages: m.messages === null ? 0 : Math.min(1, Math.log10(1 + m.messages) / 3),
       'days seen': m.daysSeen === null ? 0 : Math.min(1, m.daysSeen / 20),
       recency:
@@ -176,8 +176,33 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       'other channels': Math.min(1, m.chatsElsewhere / 5),
       PageRank: percentile.get(m.login) ?? 0,
     };
-    const score =
-      totalWeight === 0 ? 0 : available.reduce((sum, s) => sum + weights[s] * value[s], 0) / totalWeight;
+  };
+  const scoreOf = (m: AudienceMember) => {
+    const value = valueOf(m);
+    return totalWeight === 0 ? 0 : available.reduce((sum, s) => sum + weights[s] * value[s], 0) / totalWeight;
+  };
+  type Scored = { m: AudienceMember; score: number };
+  const order = (a: Scored, b: Scored) =>
+    b.score - a.score ||
+    (b.m.messages ?? -1) - (a.m.messages ?? -1) ||
+    (options.affinity?.get(b.m.login) ?? 0) - (options.affinity?.get(a.m.login) ?? 0) ||
+    (a.m.login < b.m.login ? -1 : a.m.login > b.m.login ? 1 : 0);
+  // Only the best `limit` are kept while scoring (a big channel has 100k chatters), and only they get
+  // their reasons written out.
+  const best: Scored[] = [];
+  for (const m of pool) {
+    const entry = { m, score: scoreOf(m) };
+    if (
+      best.length === options.limit &&
+      (options.limit === 0 || order(entry, best[best.length - 1] as Scored) >= 0)
+    )
+      continue;
+    let at = best.length;
+    while (at > 0 && order(entry, best[at - 1] as Scored) < 0) at -= 1;
+    best.splice(at, 0, entry);
+    if (best.length > options.limit) best.pop();
+  }
+  const candidates = best.map(({ m, score }): Candidate => {
     const reasons: string[] = [];
     if (m.vipElsewhere > 0) reasons.push(`VIP in ${plural(m.vipElsewhere, 'other channel')}`);
     if (m.moderatorElsewhere > 0)
@@ -206,15 +231,8 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       moderatorElsewhere: m.moderatorElsewhere,
     };
   });
-  candidates.sort(
-    (a, b) =>
-      b.score - a.score ||
-      (b.messages ?? -1) - (a.messages ?? -1) ||
-      (options.affinity?.get(b.login) ?? 0) - (options.affinity?.get(a.login) ?? 0) ||
-      (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-  );
   return {
-    candidates: candidates.slice(0, options.limit),
+    candidates,
     available,
     missing,
     considered: pool.length,
