@@ -18,13 +18,21 @@ export interface BetweennessSettings {
 /** PageRank scores per projection, kept while the projection object lives (stores cache it per version). */
 const pagerankOf = new WeakMap<GraphProjection, Float64Array>();
 
-export function pagerankRows(projection: GraphProjection, options: AlgorithmOptions): ScoredNode[] {
+/**
+ * `named`: when the caller already knows where `options.names` sit in the projection, their positions in
+ * name order (the embedded store does); otherwise they are looked up here.
+ */
+export function pagerankRows(
+  projection: GraphProjection,
+  options: AlgorithmOptions,
+  named?: readonly number[],
+): ScoredNode[] {
   let scores = pagerankOf.get(projection);
   if (scores === undefined) {
     scores = pagerank(projection);
     pagerankOf.set(projection, scores);
   }
-  return scoredRows(projection, scores, options.limit, options.names);
+  return scoredRows(projection, scores, options.limit, options.names, named);
 }
 
 export function betweennessRows(
@@ -61,7 +69,7 @@ function personRanges(projection: GraphProjection): [number, number][] {
 }
 
 /**
- * `topScored`, but for a list of names (a channel's 100k chatters for `/vip-candidates`) each name is found
+ * `topScored` (score, then name), but for a list of names (a channel's 100k chatters for `/vip-candidates`) each name is found
  * by binary search in the sorted projection instead of testing every node of the graph.
  */
 export function scoredRows(
@@ -69,12 +77,24 @@ export function scoredRows(
   scores: Float64Array,
   limit: number,
   names?: readonly string[],
+  named?: readonly number[],
 ): ScoredNode[] {
   if (names === undefined) return topScored(projection, scores, limit);
-  const rows: ScoredNode[] = [];
+  const merged = [...(named ?? positionsInNameOrder(projection, names))];
+  merged.sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+  return merged.slice(0, limit).map((position) => {
+    const node = projection.nodes[position] as GraphProjection['nodes'][number];
+    return { name: node.name, kind: node.kind as ScoredNode['kind'], score: scores[position] ?? 0 };
+  });
+}
+
+function positionsInNameOrder(projection: GraphProjection, names: readonly string[]): number[] {
   const ranges = personRanges(projection);
+  // Each range (users, streams) is in name order: positions found there, sorted as numbers, stay in name
+  // order; the ranges are merged by name once, and a stable sort by score then keeps names in order on ties.
+  const runs: number[][] = ranges.map(() => []);
   for (const name of new Set(names)) {
-    for (const [from, to] of ranges) {
+    ranges.forEach(([from, to], r) => {
       let lo = from;
       let hi = to;
       while (lo < hi) {
@@ -82,12 +102,24 @@ export function scoredRows(
         if ((projection.nodes[mid]?.name ?? '') < name) lo = mid + 1;
         else hi = mid;
       }
-      const node = projection.nodes[lo];
-      if (lo < to && node !== undefined && node.name === name) {
-        rows.push({ name, kind: node.kind as ScoredNode['kind'], score: scores[lo] ?? 0 });
-        break;
-      }
-    }
+      if (lo < to && projection.nodes[lo]?.name === name) runs[r]?.push(lo);
+    });
   }
-  return rows.sort((a, b) => b.score - a.score || compareNames(a.name, b.name)).slice(0, limit);
+  let merged: number[] = [];
+  for (const run of runs) {
+    const sorted = Int32Array.from(run).sort();
+    const next: number[] = [];
+    let i = 0;
+    let j = 0;
+    const nameAt = (position: number) => projection.nodes[position]?.name ?? '';
+    while (i < merged.length && j < sorted.length) {
+      if (compareNames(nameAt(merged[i] as number), nameAt(sorted[j] as number)) <= 0)
+        next.push(merged[i++] as number);
+      else next.push(sorted[j++] as number);
+    }
+    while (i < merged.length) next.push(merged[i++] as number);
+    while (j < sorted.length) next.push(sorted[j++] as number);
+    merged = next;
+  }
+  return merged;
 }

@@ -193,11 +193,16 @@ export class EmbeddedGraph {
 
   private readonly offsets = new Map<string, ConsumerOffset>();
   private readonly monitored = new Map<string, MonitoredChannel>();
-  private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
+  private projectionCache:
+    { version: number; exclude: string; projection: GraphProjection; index: Int32Array } | undefined;
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
+  /** Bumped when a user or stream loses or changes its name (the name order is then rebuilt, not merged). */
+  private namesEpoch = 0;
+  /** Users and streams in name order, and each node's place in it; see `personOrder`. */
+  private nameOrder: { sorted: Int32Array; rank: Int32Array; upTo: number; epoch: number } | undefined;
 
   // ------------------------------------------------------------------ storage
 
@@ -348,6 +353,7 @@ export class EmbeddedGraph {
   }
 
   private dropNode(node: number): void {
+    this.namesEpoch += 1;
     while (this.outHead[node] !== NONE) this.dropEdge(this.outHead[node] as number);
     while (this.inHead[node] !== NONE) this.dropEdge(this.inHead[node] as number);
     this.unindex(node);
@@ -405,6 +411,65 @@ export class EmbeddedGraph {
   private hasLogin(node: number): boolean {
     const kind = this.kinds[node];
     return (kind === USER || kind === STREAM) && this.names[node] !== null;
+  }
+
+  private personName(node: number): string {
+    return this.names[node] ?? streamDisplayName(null, this.streamProps.get(node)?.id ?? '');
+  }
+
+  /**
+   * Users and streams sorted by name (code units, as compareNames), and each node's rank in that order (-1
+   * for other nodes). Big channels' audiences and the algorithm projection are ordered by it, so 100k logins
+   * are never compared as strings per question. Kept across writes: nodes added since are sorted on their own
+   * and merged in; a rename or a removal rebuilds it.
+   */
+  private personOrder(): { sorted: Int32Array; rank: Int32Array } {
+    const cached = this.nameOrder;
+    if (cached !== undefined && cached.epoch === this.namesEpoch && cached.upTo === this.nodeCount)
+      return cached;
+    const from = cached !== undefined && cached.epoch === this.namesEpoch ? cached.upTo : 0;
+    const added: number[] = [];
+    for (let node = from; node < this.nodeCount; node += 1) {
+      const kind = this.kinds[node];
+      if (kind === USER || kind === STREAM) added.push(node);
+    }
+    const fresh = this.sortPersons(added);
+    let sorted: Int32Array;
+    if (from === 0 || cached === undefined) sorted = fresh;
+    else {
+      const old = cached.sorted;
+      sorted = new Int32Array(old.length + fresh.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < old.length && j < fresh.length) {
+        const a = old[i] as number;
+        const b = fresh[j] as number;
+        if (this.personName(a) < this.personName(b)) {
+          sorted[k++] = a;
+          i += 1;
+        } else {
+          sorted[k++] = b;
+          j += 1;
+        }
+      }
+      while (i < old.length) sorted[k++] = old[i++] as number;
+      while (j < fresh.length) sorted[k++] = fresh[j++] as number;
+    }
+    const rank = new Int32Array(this.nodeCount).fill(NONE);
+    for (let r = 0; r < sorted.length; r += 1) rank[sorted[r] as number] = r;
+    this.nameOrder = { sorted, rank, upTo: this.nodeCount, epoch: this.namesEpoch };
+    return this.nameOrder;
+  }
+
+  /** Users and streams by name: a native sort of the names (unique among them), mapped back to nodes. */
+  private sortPersons(nodes: readonly number[]): Int32Array {
+    const names = nodes.map((node) => this.personName(node)).sort();
+    const sorted = new Int32Array(names.length);
+    names.forEach((name, i) => {
+      sorted[i] = this.byLogin.get(name) ?? this.placeholders.get(name.slice(1)) ?? NONE;
+    });
+    return sorted;
   }
 
   // ------------------------------------------------------------------ loading (snapshots)
@@ -631,6 +696,7 @@ export class EmbeddedGraph {
       const props = this.streamProps.get(holder) as StreamProps;
       this.byLogin.delete(login);
       this.names[holder] = null;
+      this.namesEpoch += 1;
       this.placeholders.set(props.id, holder);
     }
     const user = this.byLogin.get(login);
@@ -655,6 +721,7 @@ export class EmbeddedGraph {
     if (old === null) this.placeholders.delete(id);
     else if (this.byLogin.get(old) === existing) this.byLogin.delete(old);
     this.names[existing] = login;
+    this.namesEpoch += 1;
     this.byLogin.set(login, existing);
     return existing;
   }
@@ -1033,7 +1100,7 @@ export class EmbeddedGraph {
     const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return null;
     // A big channel has 100k+ members: one record per member node, found through a dense slot array
-    // rather than a map, and ordered by a native sort of the logins (code-unit order, as compareNames).
+    // rather than a map, and put in login order by their ranks in the name order (numbers, not strings).
     const slot = new Int32Array(this.nodeCount).fill(NONE);
     const members: AudienceRecord[] = [];
     const nodes: number[] = [];
@@ -1089,7 +1156,9 @@ export class EmbeddedGraph {
         else if (type === CHATTER) member.chatsElsewhere += 1;
       }
     }
-    return inLoginOrder(members, nodes, slot, (node) => this.names[node] as string, this.byLogin);
+    const { sorted, rank } = this.personOrder();
+    const ranks = Int32Array.from(nodes, (node) => rank[node] as number).sort();
+    return Array.from(ranks, (r) => members[slot[sorted[r] as number] as number] as AudienceRecord);
   }
 
   private channelRef(node: number): ChannelRef {
@@ -1249,27 +1318,22 @@ export class EmbeddedGraph {
     const kindOrder = [...NODE_LABELS.keys()].sort((a, b) =>
       compareNames(NODE_LABELS[a] as string, NODE_LABELS[b] as string),
     );
-    const byKind: string[][] = NODE_LABELS.map(() => []);
-    for (let node = 0; node < this.nodeCount; node += 1) {
-      const kind = this.kinds[node] as number;
-      if (kind === GONE) continue;
-      const name = nameOf(node);
-      if ((kind === USER || kind === STREAM) && exclude.has(name)) continue;
-      byKind[kind]?.push(name);
+    // Users and streams come in the kept name order; games, languages and teams are few.
+    const byKind: number[][] = NODE_LABELS.map(() => []);
+    for (const node of this.personOrder().sorted) {
+      if (!exclude.has(nameOf(node))) byKind[this.kinds[node] as number]?.push(node);
     }
-    // Names are unique within a kind (logins, `#<id>`, game names…), so a native sort of the names
-    // (code-unit order, as compareNames; much faster than a comparator on 600k names) gives the order.
+    for (const kind of [GAME, LANGUAGE, TEAM]) {
+      const map = this.named[kind - GAME] as Map<string, number>;
+      byKind[kind] = [...map.keys()].sort().map((name) => map.get(name) as number);
+    }
     const order: number[] = [];
     const nodes: GraphProjection['nodes'] = [];
     for (const kind of kindOrder) {
       const label = NODE_LABELS[kind] as NodeLabel;
-      for (const name of (byKind[kind] as string[]).sort()) {
-        const node =
-          kind === USER || kind === STREAM
-            ? (this.byLogin.get(name) ?? this.placeholders.get(name.slice(1)))
-            : this.named[kind - GAME]?.get(name);
-        order.push(node as number);
-        nodes.push({ name, kind: label });
+      for (const node of byKind[kind] as number[]) {
+        order.push(node);
+        nodes.push({ name: nameOf(node), kind: label });
       }
     }
     const index = new Int32Array(this.nodeCount).fill(NONE);
@@ -1301,22 +1365,24 @@ export class EmbeddedGraph {
         targets.subarray(offsets[i], offsets[i + 1]).sort();
     }
     const projection: GraphProjection = { nodes, offsets, targets };
-    this.projectionCache = { version: this.version, exclude: excludeKey, projection };
+    this.projectionCache = { version: this.version, exclude: excludeKey, projection, index };
     return projection;
   }
-}
 
-/**
- * `rows` (one per node of `nodes`, same index) ordered by login: the logins are sorted natively (code-unit
- * order, the same as compareNames and faster than a comparator on 100k rows), then mapped back to rows.
- */
-function inLoginOrder<T>(
-  rows: readonly T[],
-  nodes: readonly number[],
-  slot: Int32Array,
-  loginOf: (node: number) => string,
-  byLogin: ReadonlyMap<string, number>,
-): T[] {
-  const logins = nodes.map(loginOf).sort();
-  return logins.map((login) => rows[slot[byLogin.get(login) as number] as number] as T);
+  /**
+   * Where these users and streams sit in `projection(excludeLogins)`, in name order (unknown and excluded
+   * names left out): `/vip-candidates` asks PageRank for a channel's 100k chatters by name.
+   */
+  projectionPositions(excludeLogins: readonly string[], names: readonly string[]): number[] {
+    this.projection(excludeLogins);
+    const { index } = this.projectionCache as { index: Int32Array };
+    const { rank, sorted } = this.personOrder();
+    const ranks: number[] = [];
+    for (const name of new Set(names)) {
+      const node =
+        this.byLogin.get(name) ?? (name.startsWith('#') ? this.placeholders.get(name.slice(1)) : undefined);
+      if (node !== undefined && index[node] !== NONE) ranks.push(rank[node] as number);
+    }
+    return Array.from(Int32Array.from(ranks).sort(), (r) => index[sorted[r] as number] as number);
+  }
 }

@@ -305,7 +305,11 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
-    return Promise.resolve(pagerankRows(this.model.projection(options.excludeLogins), options));
+    const exclude = options.excludeLogins ?? [];
+    const projection = this.model.projection(exclude);
+    const named =
+      options.names === undefined ? undefined : this.model.projectionPositions(exclude, options.names);
+    return Promise.resolve(pagerankRows(projection, options, named));
   }
 
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
