@@ -69,7 +69,8 @@ export async function runAsk(
   });
   try {
     const bots = new BotDetector(graph, { extraLogins: context.config.bots.extraLogins });
-    const result = await dispatch(invocation, registry, { graph, bots });
+    // Pictures are drawn only when they are written somewhere (issue 19: a text answer draws nothing).
+    const result = await dispatch(invocation, registry, { graph, bots, pictures: options.out !== undefined });
     if (result.outcome === 'failed')
       context.logger.error({ err: result.error, invocation }, 'command failed');
     io.out(options.json === true ? replyJson(result.reply) : replyText(result.reply));
