@@ -1,8 +1,6 @@
 /** `twitchgraph bot`: the Discord bot, answering slash commands from the graph until stopped. */
 import type { Command } from 'commander';
-import { createBot } from '../discord/bot.js';
 import type { HttpBot } from '../discord/http/http-bot.js';
-import { startHttpBot } from '../discord/http/http-bot.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { openFrontEndStore } from './shared-store.js';
@@ -31,6 +29,8 @@ export async function runHttpBot(
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   let bot: HttpBot;
   try {
+    // discord.js loads only for the commands that talk to Discord (a cold `ask` skips its 0.5 s load).
+    const { startHttpBot } = await import('../discord/http/http-bot.js');
     bot = await startHttpBot({ config, graph, logger });
   } catch (error) {
     await graph.close();
@@ -63,6 +63,7 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
     return EXIT.usage;
   }
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
+  const { createBot } = await import('../discord/bot.js');
   const bot = createBot({ config, graph, logger });
   const ops = await startRoleOps(context, 'bot', { graph });
   try {

@@ -1,10 +1,6 @@
 /** `twitchgraph register [--guild ID | --global] [--dry-run]`: slash commands to Discord, only when changed. */
 import type { Command } from 'commander';
-import { DiscordAPIError, REST } from 'discord.js';
 import { buildRegistry } from '../commands/registry.js';
-import { restOptions } from '../discord/bot.js';
-import { slashCommandsJson } from '../discord/command-json.js';
-import { registerCommands, registerReportText } from '../discord/register.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 
@@ -30,6 +26,11 @@ export async function runRegister(context: CliContext, options: RegisterCliOptio
     io.err(`twitchgraph register: "${guildId}" is not a server id (17–20 digits)\n`);
     return EXIT.usage;
   }
+  // Loaded here, not at the top: every other subcommand (a cold `ask`) skips discord.js's load.
+  const { DiscordAPIError, REST } = await import('discord.js');
+  const { restOptions } = await import('../discord/bot.js');
+  const { slashCommandsJson } = await import('../discord/command-json.js');
+  const { registerCommands, registerReportText } = await import('../discord/register.js');
   const rest = new REST(restOptions(config)).setToken(token);
   try {
     const report = await registerCommands(

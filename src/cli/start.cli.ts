@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../commands/format.js';
 import type { ChatActivity } from '../domain/graph-records.js';
-import { createBot } from '../discord/bot.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open-graph-store.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';
@@ -28,7 +27,6 @@ import type { LiveListener } from '../ingest/twitch/live-listener.js';
 import { startLiveListener } from '../ingest/twitch/live-listener.js';
 import { IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import { InMemoryIngestActivity } from '../playground/ingest-activity.js';
-import { startPlayground } from '../playground/playground-server.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
 import { importWithReport, summaryText } from './import.cli.js';
@@ -243,11 +241,13 @@ export async function runStart(
     // The front end.
     let frontEnd: string;
     if (config.discord.token !== undefined) {
+      const { createBot } = await import('../discord/bot.js');
       const bot = createBot({ config, graph, logger });
       await bot.login();
       closers.push(() => bot.close());
       frontEnd = 'Discord bot (slash commands in the servers it is in)';
     } else {
+      const { startPlayground } = await import('../playground/playground-server.js');
       const playground = await startPlayground({ config, graph, activity, logger });
       closers.push(() => playground.close());
       frontEnd = `playground ${playground.url}`;

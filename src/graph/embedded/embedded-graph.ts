@@ -167,8 +167,13 @@ export class EmbeddedGraph {
   private chatIn = new Int32Array(1024);
   private degree = new Int32Array(1024);
   private readonly streamProps = new Map<number, StreamProps>();
-  /** `u:<login>`: users and streams with a login. */
-  private readonly byLogin = new Map<string, number>();
+  /**
+   * `u:<login>`: users and streams with a login. Built on first use after a load: a snapshot lists users and
+   * streams in name order (nodes 0 … `sortedPersons` − 1), so a cold `ask` finds a login by binary search
+   * instead of filling a 600k-entry map first (`loginNode`).
+   */
+  private loginMap: Map<string, number> | undefined = new Map<string, number>();
+  private sortedPersons = 0;
   /** `s:<id>`: streams known only by id. */
   private readonly placeholders = new Map<string, number>();
   private readonly byStreamId = new Map<string, number>();
@@ -205,6 +210,31 @@ export class EmbeddedGraph {
   private nameOrder: { sorted: Int32Array; rank: Int32Array; upTo: number; epoch: number } | undefined;
 
   // ------------------------------------------------------------------ storage
+
+  private get byLogin(): Map<string, number> {
+    if (this.loginMap !== undefined) return this.loginMap;
+    const map = new Map<string, number>();
+    for (let node = 0; node < this.nodeCount; node += 1) {
+      const kind = this.kinds[node];
+      const name = this.names[node] ?? null;
+      if ((kind === USER || kind === STREAM) && name !== null) map.set(name, node);
+    }
+    this.loginMap = map;
+    return map;
+  }
+
+  /** The user or stream of a login, without building the login map when a loaded name order can answer. */
+  private loginNode(login: string): number | undefined {
+    if (this.loginMap !== undefined) return this.loginMap.get(login);
+    let lo = 0;
+    let hi = this.sortedPersons;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.personName(mid) < login) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.sortedPersons && this.names[lo] === login ? lo : undefined;
+  }
 
   private newNode(kind: number, name: string | null): number {
     const node = this.nodeCount;
@@ -510,9 +540,16 @@ export class EmbeddedGraph {
     const names: (string | null)[] = [];
     const kinds = new Uint8Array(this.liveByKind.reduce((a, b) => a + b, 0));
     const streams = new Map<number, StreamProps>();
+    // Users and streams first, in name order (what lets a load skip the login map and the name sort), then
+    // games, languages and teams.
+    const { sorted } = this.personOrder();
+    const others: number[] = [];
     for (let node = 0; node < this.nodeCount; node += 1) {
       const kind = this.kinds[node] as number;
-      if (kind === GONE) continue;
+      if (kind !== GONE && kind !== USER && kind !== STREAM) others.push(node);
+    }
+    for (const node of [...sorted, ...others]) {
+      const kind = this.kinds[node] as number;
       const at = names.length;
       renumber[node] = at;
       kinds[at] = kind;
@@ -580,13 +617,38 @@ export class EmbeddedGraph {
         g.streamProps.set(node, props);
         g.byStreamId.set(props.id, node);
         if (name === null) g.placeholders.set(props.id, node);
-        else g.byLogin.set(name, node);
       } else if (name === null) throw new Error(`node ${node} has no name`);
-      else if (kind === USER) g.byLogin.set(name, node);
-      else g.named[kind - GAME]?.set(name, node);
+      else if (kind !== USER) g.named[kind - GAME]?.set(name, node);
     }
-    if (g.byLogin.size + g.placeholders.size + g.named.reduce((a, map) => a + map.size, 0) !== n)
-      throw new Error('two nodes share a key');
+    // Users and streams come first in strictly increasing name order (so no two share a key): then the
+    // login map is built only when needed (`byLogin`) and the name order is the node order. A file in
+    // another order (an early format-2 build) is read too, with the map built and checked here.
+    let persons = 0;
+    let personsInAll = 0;
+    let ordered = true;
+    for (let node = 0; node < n; node += 1) {
+      if (c.kinds[node] !== USER && c.kinds[node] !== STREAM) continue;
+      personsInAll += 1;
+      if (!ordered || node !== persons) ordered = false;
+      else if (node > 0 && !(g.personName(node - 1) < g.personName(node))) ordered = false;
+      else persons += 1;
+    }
+    const named = g.named.reduce((a, map) => a + map.size, 0);
+    if (ordered) {
+      g.loginMap = undefined;
+      g.sortedPersons = persons;
+      g.nameOrder = {
+        sorted: Int32Array.from({ length: persons }, (_, i) => i),
+        rank: Int32Array.from({ length: n }, (_, i) => (i < persons ? i : NONE)),
+        upTo: n,
+        epoch: 0,
+      };
+    } else {
+      g.loginMap = undefined;
+      const logins = g.byLogin;
+      if (logins.size + g.placeholders.size !== personsInAll) throw new Error('two nodes share a key');
+    }
+    if (named + personsInAll !== n) throw new Error('two nodes share a key');
     g.edgeSlots = m;
     g.eSource = c.source;
     g.eTarget = c.target;
@@ -966,7 +1028,7 @@ export class EmbeddedGraph {
 
   findStreamer(name: string): StreamerSummary | null {
     const wanted = wantedStreamName(name);
-    const direct = this.byLogin.get(wanted);
+    const direct = this.loginNode(wanted);
     if (direct !== undefined && this.kinds[direct] === STREAM) return this.summary(direct);
     const byId = this.byStreamId.get(wanted);
     if (byId !== undefined) return this.summary(byId);
@@ -1016,7 +1078,7 @@ export class EmbeddedGraph {
     for (const ref of refs) {
       const node = ref.name.startsWith('#')
         ? this.byStreamId.get(ref.name.slice(1))
-        : this.byLogin.get(ref.name);
+        : this.loginNode(ref.name);
       if (node === undefined) continue;
       nodes.add(node);
       const isStream = this.kinds[node] === STREAM;
@@ -1087,7 +1149,7 @@ export class EmbeddedGraph {
     if (stream === undefined) return [];
     return [...new Set(logins)]
       .filter((login) => {
-        const node = this.byLogin.get(login);
+        const node = this.loginNode(login);
         if (node === undefined) return false;
         for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number)
           if (this.eTarget[e] === stream && isPresence(this.eType[e] as number)) return true;
@@ -1204,7 +1266,7 @@ export class EmbeddedGraph {
   private readSharedAudienceGraph(excludeLogins: readonly string[]): SharedAudienceGraph {
     const excluded = new Set<number>();
     for (const login of excludeLogins) {
-      const node = this.byLogin.get(login);
+      const node = this.loginNode(login);
       if (node !== undefined) excluded.add(node);
     }
     const streams = [...this.byStreamId.entries()]
@@ -1380,7 +1442,7 @@ export class EmbeddedGraph {
     const ranks: number[] = [];
     for (const name of new Set(names)) {
       const node =
-        this.byLogin.get(name) ?? (name.startsWith('#') ? this.placeholders.get(name.slice(1)) : undefined);
+        this.loginNode(name) ?? (name.startsWith('#') ? this.placeholders.get(name.slice(1)) : undefined);
       if (node !== undefined && index[node] !== NONE) ranks.push(rank[node] as number);
     }
     return Array.from(Int32Array.from(ranks).sort(), (r) => index[sorted[r] as number] as number);
