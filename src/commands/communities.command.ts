@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { GraphStore, SharedAudienceGraph, StreamerSummary } from '../graph/graph-store.port.js';
 import type { Community, CommunityResult } from '../insights/communities.js';
-import { COMMUNITY_SEED, detectCommunities } from '../insights/communities.js';
+import { COMMUNITY_SEED, STRONGEST_LINKS_PER_CHANNEL, detectCommunities } from '../insights/communities.js';
 import type { CommunityMapNode } from '../render/community-map.js';
 import { drawReplyImages, imageName } from '../render/reply-images.js';
 import type { Clamped } from './command.js';
@@ -121,6 +121,11 @@ export const communitiesCommand = defineCommand({
         `${formatCount(result.totalWeight)} shared chatters; modularity ${result.modularity.toFixed(3)} ` +
         '(each row: its share of it).',
     );
+    if (result.links.kept < result.links.of)
+      notes.push(
+        `A big channel graph: Louvain ran on each channel's ${STRONGEST_LINKS_PER_CHANNEL} strongest links ` +
+          `(${formatCount(result.links.kept)} of ${formatCount(result.links.of)} linked pairs).`,
+      );
     if (result.communities.length > shown.length)
       notes.push(`${result.communities.length - shown.length} smaller communities not listed.`);
     if (result.unconnected.length > 0)
