@@ -79,7 +79,7 @@ export function scoredRows(
   names?: readonly string[],
   named?: readonly number[],
 ): ScoredNode[] {
-  if (names === undefined) return topScored(projection, scores, limit);
+  if (names === undefined) return topOf(projection, scores, limit);
   const merged = [...(named ?? positionsInNameOrder(projection, names))];
   merged.sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
   return merged.slice(0, limit).map((position) => {
@@ -122,4 +122,29 @@ function positionsInNameOrder(projection: GraphProjection, names: readonly strin
     merged = next;
   }
   return merged;
+}
+
+/**
+ * `topScored` for a small `limit` on a big graph: the best `limit` users and streams are kept while scanning
+ * (a bounded sorted list), instead of sorting 600k rows to show 50. Same order: score, then name.
+ */
+function topOf(projection: GraphProjection, scores: Float64Array, limit: number): ScoredNode[] {
+  if (limit * 20 > projection.nodes.length) return topScored(projection, scores, limit);
+  const best: number[] = [];
+  const before = (x: number, y: number) =>
+    (scores[y] ?? 0) - (scores[x] ?? 0) ||
+    compareNames(projection.nodes[x]?.name ?? '', projection.nodes[y]?.name ?? '');
+  for (const [from, to] of personRanges(projection)) {
+    for (let i = from; i < to; i += 1) {
+      if (best.length === limit && (limit === 0 || before(i, best[limit - 1] as number) >= 0)) continue;
+      let at = best.length;
+      while (at > 0 && before(i, best[at - 1] as number) < 0) at -= 1;
+      best.splice(at, 0, i);
+      if (best.length > limit) best.pop();
+    }
+  }
+  return best.map((i) => {
+    const node = projection.nodes[i] as GraphProjection['nodes'][number];
+    return { name: node.name, kind: node.kind as ScoredNode['kind'], score: scores[i] ?? 0 };
+  });
 }
