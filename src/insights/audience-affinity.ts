@@ -89,31 +89,49 @@ export interface RankedChatter {
   affinity: number;
 }
 
+/** The order of `rankChatters`: messages, badges elsewhere, affinity, other channels, then login. */
+function compareRanked(a: RankedChatter, b: RankedChatter): number {
+  return (
+    (b.messages ?? -1) - (a.messages ?? -1) ||
+    b.badgesElsewhere - a.badgesElsewhere ||
+    b.affinity - a.affinity ||
+    b.chatsElsewhere - a.chatsElsewhere ||
+    (a.login < b.login ? -1 : a.login > b.login ? 1 : 0)
+  );
+}
+
 /**
  * A channel's chatters, most telling first: messages here (when live chat counted them), then badges
  * elsewhere (people other channels trust), then audience affinity, then other channels chatted in, then
- * login. Accounts in `exclude` (flagged bots) are left out.
+ * login. Accounts in `exclude` (flagged bots) are left out. With `limit`, only the first `limit` (a big
+ * channel has 100k chatters; `/streamer` shows 60): kept while scanning instead of sorting them all.
  */
 export function rankChatters(
   audience: readonly AudienceRecord[],
   affinity: ReadonlyMap<string, number>,
   exclude: ReadonlySet<string>,
+  limit = Infinity,
 ): RankedChatter[] {
-  return audience
-    .filter((m) => m.chatsHere && !exclude.has(m.login))
-    .map((m) => ({
+  const best: RankedChatter[] = [];
+  for (const m of audience) {
+    if (!m.chatsHere || exclude.has(m.login)) continue;
+    const entry: RankedChatter = {
       login: m.login,
       messages: m.messages,
       badgesElsewhere: m.vipElsewhere + m.moderatorElsewhere,
       chatsElsewhere: m.chatsElsewhere,
       affinity: affinity.get(m.login) ?? 0,
-    }))
-    .sort(
-      (a, b) =>
-        (b.messages ?? -1) - (a.messages ?? -1) ||
-        b.badgesElsewhere - a.badgesElsewhere ||
-        b.affinity - a.affinity ||
-        b.chatsElsewhere - a.chatsElsewhere ||
-        (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-    );
+    };
+    if (limit === Infinity) {
+      best.push(entry);
+      continue;
+    }
+    if (best.length === limit && (limit === 0 || compareRanked(entry, best[limit - 1] as RankedChatter) >= 0))
+      continue;
+    let at = best.length;
+    while (at > 0 && compareRanked(entry, best[at - 1] as RankedChatter) < 0) at -= 1;
+    best.splice(at, 0, entry);
+    if (best.length > limit) best.pop();
+  }
+  return limit === Infinity ? best.sort(compareRanked) : best;
 }
