@@ -203,4 +203,57 @@ describe('embedded snapshot formats', () => {
     expect((error as GraphStoreError).code).toBe('SNAPSHOT_CORRUPT');
     expect((error as GraphStoreError).message).toMatch(/points outside the graph/);
   });
+
+  it('saves and reloads a login spelled like a stream known only by id (`#5`), each node once', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await store.upsertStreamers([
+      {
+        id: '1',
+        login: 'alpha',
+        displayName: 'Alpha',
+        url: '',
+        followers: 1,
+        totalViewCount: 1,
+        createdAt: null,
+        description: '',
+        language: null,
+        game: null,
+      },
+    ]);
+    await store.addChatters([{ streamerId: '1', login: '#5' }]);
+    await store.applyChatActivity(
+      [
+        {
+          channelId: '5',
+          channelLogin: null,
+          login: 'kim',
+          messages: 2,
+          firstSeen: 1,
+          lastSeen: 2,
+          days: [0],
+          moderator: false,
+          vip: false,
+          subscriber: false,
+        },
+      ],
+      [],
+    );
+    const before = {
+      counts: await store.counts(),
+      one: await store.channelAudience('1'),
+      five: await store.channelAudience('5'),
+    };
+    await store.close();
+    const again = await open(dir);
+    expect({
+      counts: await again.counts(),
+      one: await again.channelAudience('1'),
+      five: await again.channelAudience('5'),
+    }).toEqual(before);
+    expect(before.one?.map((a) => a.login)).toEqual(['#5']);
+    await again.addChatters([{ streamerId: '1', login: 'late' }]);
+    expect((await again.counts()).relationships).toBe(before.counts.relationships + 1);
+    await again.close();
+  });
 });

@@ -496,9 +496,20 @@ export class EmbeddedGraph {
   private sortPersons(nodes: readonly number[]): Int32Array {
     const names = nodes.map((node) => this.personName(node)).sort();
     const sorted = new Int32Array(names.length);
-    names.forEach((name, i) => {
-      sorted[i] = this.byLogin.get(name) ?? this.placeholders.get(name.slice(1)) ?? NONE;
-    });
+    const seen = new Uint8Array(this.nodeCount);
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i] as string;
+      const node = this.byLogin.get(name) ?? this.placeholders.get(name.slice(1));
+      // Two nodes with one name (a login spelled `#<id>` beside the stream known as `#<id>`) cannot be told
+      // apart by name: order those node by node instead, so every node is listed exactly once.
+      if (node === undefined || seen[node] === 1) {
+        return Int32Array.from(nodes).sort(
+          (a, b) => compareNames(this.personName(a), this.personName(b)) || a - b,
+        );
+      }
+      seen[node] = 1;
+      sorted[i] = node;
+    }
     return sorted;
   }
 
