@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../../src/graph/embedded/embedded-store.js';
+import { serializeSnapshot, writeSnapshotFile } from '../../src/graph/embedded/snapshot.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
@@ -254,6 +255,40 @@ describe('embedded snapshot formats', () => {
     expect(before.one?.map((a) => a.login)).toEqual(['#5']);
     await again.addChatters([{ streamerId: '1', login: 'late' }]);
     expect((await again.counts()).relationships).toBe(before.counts.relationships + 1);
+    await again.close();
+  });
+
+  it('writes a big graph in bounded chunks (a 10M-relationship snapshot passed the string limit) that read back whole', async () => {
+    const source = EmbeddedGraphStore.inMemory();
+    await source.upsertStreamers([
+      {
+        id: '1',
+        login: 'alpha',
+        displayName: 'Alpha',
+        url: '',
+        followers: 1,
+        totalViewCount: 1,
+        createdAt: null,
+        description: '',
+        language: 'en',
+        game: 'Chess',
+      },
+    ]);
+    await source.addChatters(Array.from({ length: 3_000 }, (_, i) => ({ streamerId: '1', login: `u${i}` })));
+    const chunks = serializeSnapshot(source.graph, 0, 1_000);
+    const longest = Math.max(
+      ...chunks
+        .join('')
+        .split('\n')
+        .map((l) => l.length),
+    );
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(1_000 + longest + 1);
+    const dir = tempDir();
+    await writeSnapshotFile(join(dir, SNAPSHOT_FILE), chunks);
+    const again = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+    expect(await again.counts()).toEqual(await source.counts());
+    expect((await again.channelAudience('1'))?.length).toBe(3_000);
     await again.close();
   });
 });

@@ -27,7 +27,12 @@ export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
 export const SNAPSHOT_VERSION = 2;
 /** Snapshot formats this build reads. */
 const READABLE_VERSIONS = [1, 2];
-const LINES_PER_CHUNK = 20_000;
+/**
+ * Lines are joined into chunks of at most this many characters: format-2 lines are up to 1.4M characters
+ * each, and a chunk of a fixed number of lines would pass V8's string limit (≈ 512M) on a 10M-relationship
+ * graph ("Invalid string length" at the end of its import).
+ */
+const CHARS_PER_CHUNK = 32 * 1024 * 1024;
 const NAMES_PER_LINE = 50_000;
 const STREAMS_PER_LINE = 10_000;
 const COLUMN_BYTES_PER_LINE = 1 << 20;
@@ -76,7 +81,11 @@ export interface LoadedSnapshot {
  * Serialise synchronously: nothing else can change the graph meanwhile, so the file is one consistent
  * state (graph and consumer offsets together). Returns the text in chunks.
  */
-export function serializeSnapshot(model: EmbeddedGraph, journalSeq = 0): string[] {
+export function serializeSnapshot(
+  model: EmbeddedGraph,
+  journalSeq = 0,
+  charsPerChunk = CHARS_PER_CHUNK,
+): string[] {
   if (!LITTLE_ENDIAN) throw new Error('snapshot format 2 is written on little-endian machines only');
   const columns = model.columns();
   const offsets = model.allOffsets();
@@ -94,11 +103,14 @@ export function serializeSnapshot(model: EmbeddedGraph, journalSeq = 0): string[
   };
   const chunks: string[] = [];
   let lines: string[] = [JSON.stringify(header)];
+  let chars = 0;
   const push = (line: string) => {
     lines.push(line);
-    if (lines.length >= LINES_PER_CHUNK) {
+    chars += line.length + 1;
+    if (chars >= charsPerChunk) {
       chunks.push(`${lines.join('\n')}\n`);
       lines = [];
+      chars = 0;
     }
   };
   for (let i = 0; i < columns.names.length; i += NAMES_PER_LINE)
