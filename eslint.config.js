@@ -13,7 +13,7 @@ const DRIVERS = [
   { name: 'neo4j-driver', home: ['src/graph/bolt/**'] },
   // src/insights/communities.ts runs Louvain in process for every backend on the shared-audience graph, so
   // it builds a graphology graph of its own (docs/ARCHITECTURE.md, known debt: it belongs in graph/algorithms).
-  { name: 'graphology', home: ['src/graph/embedded/**', 'src/insights/communities.ts'] },
+  { name: 'graphology', home: ['src/insights/communities.ts'] },
   { name: 'kafkajs', home: ['src/ingest/bus/kafka-bus.ts'] },
   { name: 'tmi.js', home: ['src/ingest/twitch/tmi-connection.ts'] },
   { name: 'discord.js', home: ['src/discord/**'] },

@@ -1,12 +1,9 @@
 /** `twitchgraph bot`: the Discord bot, answering slash commands from the graph until stopped. */
 import type { Command } from 'commander';
-import { alertPosterFor } from '../discord/alert-poster.js';
-import { createBot } from '../discord/bot.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openEventBus } from '../ingest/bus/open-event-bus.js';
 import { startAlertConsumer } from './alerts-wiring.js';
 import type { HttpBot } from '../discord/http/http-bot.js';
-import { startHttpBot } from '../discord/http/http-bot.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { openFrontEndStore } from './shared-store.js';
@@ -20,6 +17,8 @@ import { untilSignal } from './until-signal.js';
  */
 async function startAlertPosting(context: CliContext, graph: GraphStore): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = context;
+  // Loaded here, not at the top: a cold `ask` never loads discord.js.
+  const { alertPosterFor } = await import('../discord/alert-poster.js');
   const poster = alertPosterFor(config);
   if (config.kafka.brokers.length === 0 || poster === null) return { stop: () => Promise.resolve() };
   const bus = await openEventBus(config, logger);
@@ -54,6 +53,8 @@ export async function runHttpBot(
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
   let bot: HttpBot;
   try {
+    // discord.js loads only for the commands that talk to Discord (a cold `ask` skips its 0.5 s load).
+    const { startHttpBot } = await import('../discord/http/http-bot.js');
     bot = await startHttpBot({ config, graph, logger });
   } catch (error) {
     await graph.close();
@@ -88,6 +89,7 @@ export async function runBot(context: CliContext, stop: Promise<unknown> = until
     return EXIT.usage;
   }
   const graph = await openFrontEndStore(context, 'twitchgraph bot');
+  const { createBot } = await import('../discord/bot.js');
   const bot = createBot({ config, graph, logger });
   const ops = await startRoleOps(context, 'bot', { graph });
   const alerts = await startAlertPosting(context, graph);

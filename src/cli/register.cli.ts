@@ -1,8 +1,6 @@
 /** `twitchgraph register [--guild ID | --global] [--dry-run]`: slash commands to Discord, only when changed. */
 import type { Command } from 'commander';
 import { buildRegistry } from '../commands/registry.js';
-import { slashCommandsJson } from '../discord/command-json.js';
-import { discordRefusal, registerClient, registerCommands, registerReportText } from '../discord/register.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 
@@ -28,6 +26,10 @@ export async function runRegister(context: CliContext, options: RegisterCliOptio
     io.err(`twitchgraph register: "${guildId}" is not a server id (17–20 digits)\n`);
     return EXIT.usage;
   }
+  // Loaded here, not at the top: every other subcommand (a cold `ask`) skips discord.js's load.
+  const { slashCommandsJson } = await import('../discord/command-json.js');
+  const { discordRefusal, registerClient, registerCommands, registerReportText } =
+    await import('../discord/register.js');
   const rest = registerClient(config, token);
   try {
     const report = await registerCommands(

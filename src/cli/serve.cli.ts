@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { InMemoryIngestActivity } from '../playground/ingest-activity.js';
-import { startPlayground } from '../playground/playground-server.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { importWithReport, summaryText } from './import.cli.js';
@@ -34,6 +33,8 @@ export async function runServe(
     }
     // Nothing feeds this yet when `serve` runs alone; `start` hands the ingest worker's source instead.
     const activity = new InMemoryIngestActivity();
+    // The playground lays pages out with the Discord adapter: loaded only by the commands that serve it.
+    const { startPlayground } = await import('../playground/playground-server.js');
     const playground = await startPlayground({
       config,
       graph,

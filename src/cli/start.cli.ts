@@ -18,8 +18,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../reply/format.js';
 import type { ChatActivity } from '../domain/graph-records.js';
-import { alertPosterFor } from '../discord/alert-poster.js';
-import { createBot } from '../discord/bot.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open/open-graph-store.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';
@@ -30,7 +28,6 @@ import type { LiveListener } from '../ingest/twitch/live-listener.js';
 import { startLiveListener } from '../ingest/twitch/live-listener.js';
 import { IngestWorker, workerOptionsFrom } from '../ingest/worker/ingest-worker.js';
 import { InMemoryIngestActivity } from '../playground/ingest-activity.js';
-import { startPlayground } from '../playground/playground-server.js';
 import { createAlertDetector, startAlertConsumer } from './alerts-wiring.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT, logConnectRetry } from './cli-context.js';
@@ -164,6 +161,7 @@ export async function runStart(
     const activity = new InMemoryIngestActivity();
     // Live alerts (docs/ARCHITECTURE.md, "Live alerts"): recorded, shown in the playground, and posted
     // to Discord when a bot token is set. Pushed before the worker so they stop after it has drained.
+    const { alertPosterFor } = await import('../discord/alert-poster.js');
     const poster = alertPosterFor(config);
     const alerts = startAlertConsumer({
       config,
@@ -272,11 +270,13 @@ export async function runStart(
     // The front end.
     let frontEnd: string;
     if (config.discord.token !== undefined) {
+      const { createBot } = await import('../discord/bot.js');
       const bot = createBot({ config, graph, logger });
       await bot.login();
       closers.push(() => bot.close());
       frontEnd = 'Discord bot (slash commands in the servers it is in)';
     } else {
+      const { startPlayground } = await import('../playground/playground-server.js');
       const playground = await startPlayground({ config, graph, activity, logger });
       closers.push(() => playground.close());
       frontEnd = `playground ${playground.url}`;

@@ -10,7 +10,7 @@ import type {
   StreamerSummary,
 } from '../graph/graph-store.port.js';
 import type { Community, CommunityResult } from '../insights/communities.js';
-import { COMMUNITY_SEED, detectCommunities } from '../insights/communities.js';
+import { COMMUNITY_SEED, STRONGEST_LINKS_PER_CHANNEL, detectCommunities } from '../insights/communities.js';
 import { formatCount } from '../reply/format.js';
 import type { CommunityMapNode, Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
@@ -126,6 +126,11 @@ export const communitiesCommand = defineCommand({
         `${formatCount(result.totalWeight)} shared chatters; modularity ${result.modularity.toFixed(3)} ` +
         '(each row: its share of it).',
     );
+    if (result.links.kept < result.links.of)
+      notes.push(
+        `A big channel graph: Louvain ran on each channel's ${STRONGEST_LINKS_PER_CHANNEL} strongest links ` +
+          `(${formatCount(result.links.kept)} of ${formatCount(result.links.of)} linked pairs).`,
+      );
     if (result.communities.length > shown.length)
       notes.push(`${result.communities.length - shown.length} smaller communities not listed.`);
     if (result.unconnected.length > 0)

@@ -48,7 +48,12 @@ export const streamerCommand = defineCommand({
     const botsHere = await graph.presentIn(found.id, bots);
     const audience = (await graph.channelAudience(found.id)) ?? [];
     const affinity = await audienceAffinity(graph, found.id, audience);
-    const ranked = rankChatters(audience, affinity, new Set([...botsHere, s.login]));
+    const ranked = rankChatters(
+      audience,
+      affinity,
+      new Set([...botsHere, s.login]),
+      Math.max(STREAMER_CHATTER_LIMIT, STREAMER_PICTURE_CHATTERS),
+    );
     const listed = ranked.slice(0, STREAMER_CHATTER_LIMIT);
     const drawn = ranked.slice(0, STREAMER_PICTURE_CHATTERS);
     const chatters = listed.map((c) =>

@@ -27,12 +27,7 @@ export async function audienceAffinity(
   chatters: readonly AffinityInput[],
 ): Promise<Map<string, number>> {
   const affinity = new Map<string, number>();
-  const scored = chatters
-    .filter((c) => c.chatsElsewhere > 0)
-    .sort(
-      (a, b) => b.chatsElsewhere - a.chatsElsewhere || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-    )
-    .slice(0, AFFINITY_MAX_CHATTERS);
+  const scored = mostElsewhere(chatters, AFFINITY_MAX_CHATTERS);
   if (scored.length === 0) return affinity;
   const overlap = await graph.audienceOverlap(streamerId);
   if (overlap === null || overlap.audience === 0) return affinity;
@@ -58,6 +53,33 @@ export async function audienceAffinity(
   return affinity;
 }
 
+/**
+ * The `max` chatters chatting in most other channels (then by login), without sorting a big channel's
+ * 100k chatters: whole groups of equal counts are taken, most first, and only the group cut at `max` is
+ * ordered by login.
+ */
+function mostElsewhere(chatters: readonly AffinityInput[], max: number): AffinityInput[] {
+  const groups = new Map<number, AffinityInput[]>();
+  for (const c of chatters) {
+    if (c.chatsElsewhere <= 0) continue;
+    const group = groups.get(c.chatsElsewhere);
+    if (group === undefined) groups.set(c.chatsElsewhere, [c]);
+    else group.push(c);
+  }
+  const taken: AffinityInput[] = [];
+  for (const count of [...groups.keys()].sort((a, b) => b - a)) {
+    const group = groups.get(count) as AffinityInput[];
+    if (taken.length + group.length <= max) {
+      taken.push(...group.sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0)));
+      continue;
+    }
+    group.sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+    taken.push(...group.slice(0, max - taken.length));
+    break;
+  }
+  return taken;
+}
+
 export interface RankedChatter {
   login: string;
   messages: number | null;
@@ -67,31 +89,49 @@ export interface RankedChatter {
   affinity: number;
 }
 
+/** The order of `rankChatters`: messages, badges elsewhere, affinity, other channels, then login. */
+function compareRanked(a: RankedChatter, b: RankedChatter): number {
+  return (
+    (b.messages ?? -1) - (a.messages ?? -1) ||
+    b.badgesElsewhere - a.badgesElsewhere ||
+    b.affinity - a.affinity ||
+    b.chatsElsewhere - a.chatsElsewhere ||
+    (a.login < b.login ? -1 : a.login > b.login ? 1 : 0)
+  );
+}
+
 /**
  * A channel's chatters, most telling first: messages here (when live chat counted them), then badges
  * elsewhere (people other channels trust), then audience affinity, then other channels chatted in, then
- * login. Accounts in `exclude` (flagged bots) are left out.
+ * login. Accounts in `exclude` (flagged bots) are left out. With `limit`, only the first `limit` (a big
+ * channel has 100k chatters; `/streamer` shows 60): kept while scanning instead of sorting them all.
  */
 export function rankChatters(
   audience: readonly AudienceRecord[],
   affinity: ReadonlyMap<string, number>,
   exclude: ReadonlySet<string>,
+  limit = Infinity,
 ): RankedChatter[] {
-  return audience
-    .filter((m) => m.chatsHere && !exclude.has(m.login))
-    .map((m) => ({
+  const best: RankedChatter[] = [];
+  for (const m of audience) {
+    if (!m.chatsHere || exclude.has(m.login)) continue;
+    const entry: RankedChatter = {
       login: m.login,
       messages: m.messages,
       badgesElsewhere: m.vipElsewhere + m.moderatorElsewhere,
       chatsElsewhere: m.chatsElsewhere,
       affinity: affinity.get(m.login) ?? 0,
-    }))
-    .sort(
-      (a, b) =>
-        (b.messages ?? -1) - (a.messages ?? -1) ||
-        b.badgesElsewhere - a.badgesElsewhere ||
-        b.affinity - a.affinity ||
-        b.chatsElsewhere - a.chatsElsewhere ||
-        (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-    );
+    };
+    if (limit === Infinity) {
+      best.push(entry);
+      continue;
+    }
+    if (best.length === limit && (limit === 0 || compareRanked(entry, best[limit - 1] as RankedChatter) >= 0))
+      continue;
+    let at = best.length;
+    while (at > 0 && compareRanked(entry, best[at - 1] as RankedChatter) < 0) at -= 1;
+    best.splice(at, 0, entry);
+    if (best.length > limit) best.pop();
+  }
+  return limit === Infinity ? best.sort(compareRanked) : best;
 }

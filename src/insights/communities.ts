@@ -23,6 +23,16 @@ const louvain = louvainModule as unknown as typeof louvainModule.default;
 /** Louvain's random visiting order is drawn from this seed, so the same graph gives the same answer. */
 export const COMMUNITY_SEED = 15;
 
+/**
+ * Above this many linked pairs, each channel keeps only its strongest links for Louvain. A 1M-relationship
+ * store links 2,000 channels by 600k–900k pairs, most of them a chatter or two; Louvain on all of them takes
+ * seconds (issue 15: the first `/communities` 7–16 s), and the weak links barely move the partition. Below it
+ * (the demo's 397 pairs) nothing is dropped.
+ */
+export const STRONGEST_LINKS_ABOVE = 100_000;
+/** Links each channel keeps when the graph is pruned: a pair stays when it is among either end's strongest. */
+export const STRONGEST_LINKS_PER_CHANNEL = 50;
+
 export interface Community {
   /** 1 = the community with the largest audience, and so on. */
   id: number;
@@ -42,8 +52,37 @@ export interface CommunityResult {
   communityOf: Map<string, number>;
   /** Channels that share no chatter with any other: left out of the communities. */
   unconnected: ChannelAudience[];
-  /** Total shared-chatter weight (sum over pairs). */
+  /** Total shared-chatter weight (sum over the pairs Louvain ran on). */
   totalWeight: number;
+  /** Linked pairs Louvain ran on, and how many the input had (fewer when pruned, see STRONGEST_LINKS_ABOVE). */
+  links: { kept: number; of: number };
+}
+
+/**
+ * The pairs Louvain runs on: all of them, or on a big graph those among the `perChannel` strongest links of
+ * either end (ties at the cut kept, so the result does not depend on the order pairs come in).
+ */
+export function strongestLinks(
+  pairs: SharedAudienceGraph['pairs'],
+  perChannel = STRONGEST_LINKS_PER_CHANNEL,
+): SharedAudienceGraph['pairs'] {
+  if (pairs.length <= STRONGEST_LINKS_ABOVE) return pairs;
+  const weights = new Map<string, number[]>();
+  for (const { a, b, shared } of pairs) {
+    for (const end of [a, b]) {
+      const list = weights.get(end);
+      if (list === undefined) weights.set(end, [shared]);
+      else list.push(shared);
+    }
+  }
+  const cut = new Map<string, number>();
+  for (const [channel, list] of weights) {
+    list.sort((x, y) => y - x);
+    cut.set(channel, list[Math.min(perChannel, list.length) - 1] ?? 0);
+  }
+  return pairs.filter(
+    ({ a, b, shared }) => shared >= (cut.get(a) ?? Infinity) || shared >= (cut.get(b) ?? Infinity),
+  );
 }
 
 const byAudience = (a: ChannelAudience, b: ChannelAudience): number =>
@@ -73,23 +112,25 @@ export function detectCommunities(input: SharedAudienceGraph, seed = COMMUNITY_S
 function computeCommunities(input: SharedAudienceGraph, seed: number): CommunityResult {
   const graph = new UndirectedGraph<Record<string, never>, { weight: number }>();
   const byId = new Map(input.channels.map((c) => [c.channel.id, c]));
+  const pairs = strongestLinks(input.pairs);
+  const links = { kept: pairs.length, of: input.pairs.length };
   // Nodes are added in the store's order (by id), so Louvain sees the same graph on every backend.
   const linked = new Set<string>();
-  for (const pair of input.pairs) {
+  for (const pair of pairs) {
     if (pair.shared <= 0 || pair.a === pair.b) continue;
     linked.add(pair.a);
     linked.add(pair.b);
   }
   for (const c of input.channels) if (linked.has(c.channel.id)) graph.addNode(c.channel.id);
   let totalWeight = 0;
-  for (const pair of input.pairs) {
+  for (const pair of pairs) {
     if (pair.shared <= 0 || pair.a === pair.b || !graph.hasNode(pair.a) || !graph.hasNode(pair.b)) continue;
     graph.mergeEdge(pair.a, pair.b, { weight: pair.shared });
     totalWeight += pair.shared;
   }
   const unconnected = input.channels.filter((c) => !graph.hasNode(c.channel.id)).sort(byAudience);
   if (graph.order === 0)
-    return { communities: [], modularity: 0, communityOf: new Map(), unconnected, totalWeight };
+    return { communities: [], modularity: 0, communityOf: new Map(), unconnected, totalWeight, links };
 
   const found = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: seededRandom(seed) });
   const groups = new Map<number, ChannelAudience[]>();
@@ -138,5 +179,6 @@ function computeCommunities(input: SharedAudienceGraph, seed: number): Community
     communityOf,
     unconnected,
     totalWeight,
+    links,
   };
 }

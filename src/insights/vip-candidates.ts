@@ -141,9 +141,12 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
   const totalWeight = available.reduce((sum, s) => sum + weights[s], 0);
 
   // PageRank percentile among the candidates: 1 for the highest, 0 for the lowest (ties share a value).
-  const percentile = new Map<string, number>();
-  if (options.pagerank !== undefined) {
-    const ranks = pool.map((m) => options.pagerank?.get(m.login) ?? 0).sort((a, b) => a - b);
+  // Kept per pool index: a channel has 100k candidates, and map lookups per signal add up.
+  const percentile = new Float64Array(pool.length);
+  const rankOf = options.pagerank;
+  if (rankOf !== undefined) {
+    const scores = Float64Array.from(pool, (m) => rankOf.get(m.login) ?? 0);
+    const ranks = Float64Array.from(scores).sort();
     const below = (value: number) => {
       let lo = 0;
       let hi = ranks.length;
@@ -154,17 +157,15 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       }
       return lo;
     };
-    for (const m of pool)
-      percentile.set(
-        m.login,
-        ranks.length <= 1 ? 0 : below(options.pagerank.get(m.login) ?? 0) / (ranks.length - 1),
-      );
+    if (ranks.length > 1)
+      for (let i = 0; i < pool.length; i += 1)
+        percentile[i] = below(scores[i] as number) / (ranks.length - 1);
   }
 
-  const candidates = pool.map((m): Candidate => {
+  const valueOf = (m: AudienceMember, i: number): Record<Signal, number> => {
     const badgesPrimary = options.role === 'vip' ? m.vipElsewhere : m.moderatorElsewhere;
     const badgesSecondary = options.role === 'vip' ? m.moderatorElsewhere : m.vipElsewhere;
-    const value: Record<Signal, number> = {
+    return {
       messages: m.messages === null ? 0 : Math.min(1, Math.log10(1 + m.messages) / 3),
       'days seen': m.daysSeen === null ? 0 : Math.min(1, m.daysSeen / 20),
       recency:
@@ -174,10 +175,36 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       'badges elsewhere': Math.min(1, badgesPrimary * 0.4 + badgesSecondary * 0.25),
       subscriber: m.subscriber === true ? 1 : 0,
       'other channels': Math.min(1, m.chatsElsewhere / 5),
-      PageRank: percentile.get(m.login) ?? 0,
+      PageRank: percentile[i] ?? 0,
     };
-    const score =
-      totalWeight === 0 ? 0 : available.reduce((sum, s) => sum + weights[s] * value[s], 0) / totalWeight;
+  };
+  const scoreOf = (m: AudienceMember, i: number) => {
+    const value = valueOf(m, i);
+    return totalWeight === 0 ? 0 : available.reduce((sum, s) => sum + weights[s] * value[s], 0) / totalWeight;
+  };
+  type Scored = { m: AudienceMember; i: number; score: number };
+  const order = (a: Scored, b: Scored) =>
+    b.score - a.score ||
+    (b.m.messages ?? -1) - (a.m.messages ?? -1) ||
+    (options.affinity?.get(b.m.login) ?? 0) - (options.affinity?.get(a.m.login) ?? 0) ||
+    (a.m.login < b.m.login ? -1 : a.m.login > b.m.login ? 1 : 0);
+  // Only the best `limit` are kept while scoring (a big channel has 100k chatters), and only they get
+  // their reasons written out.
+  const best: Scored[] = [];
+  for (let i = 0; i < pool.length; i += 1) {
+    const m = pool[i] as AudienceMember;
+    const entry = { m, i, score: scoreOf(m, i) };
+    if (
+      best.length === options.limit &&
+      (options.limit === 0 || order(entry, best[best.length - 1] as Scored) >= 0)
+    )
+      continue;
+    let at = best.length;
+    while (at > 0 && order(entry, best[at - 1] as Scored) < 0) at -= 1;
+    best.splice(at, 0, entry);
+    if (best.length > options.limit) best.pop();
+  }
+  const candidates = best.map(({ m, i, score }): Candidate => {
     const reasons: string[] = [];
     if (m.vipElsewhere > 0) reasons.push(`VIP in ${plural(m.vipElsewhere, 'other channel')}`);
     if (m.moderatorElsewhere > 0)
@@ -191,7 +218,7 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
     }
     if (m.lastSeen !== null) reasons.push(`last seen ${ageText(options.now - m.lastSeen)}`);
     if (m.subscriber === true) reasons.push('subscriber');
-    const pct = percentile.get(m.login);
+    const pct = rankOf === undefined ? undefined : percentile[i];
     if (pct !== undefined && pct >= 0.9 && pool.length >= 10)
       reasons.push(`PageRank in the top ${Math.max(1, Math.round((1 - pct) * 100))}% of this chat`);
     if (m.chatsElsewhere > 0) reasons.push(`chats in ${plural(m.chatsElsewhere, 'other channel')}`);
@@ -206,15 +233,8 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       moderatorElsewhere: m.moderatorElsewhere,
     };
   });
-  candidates.sort(
-    (a, b) =>
-      b.score - a.score ||
-      (b.messages ?? -1) - (a.messages ?? -1) ||
-      (options.affinity?.get(b.login) ?? 0) - (options.affinity?.get(a.login) ?? 0) ||
-      (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-  );
   return {
-    candidates: candidates.slice(0, options.limit),
+    candidates,
     available,
     missing,
     considered: pool.length,

@@ -122,6 +122,18 @@ export function graphStoreContract(
     });
 
     describe('writing streamers', () => {
+      it('answers a display name two streams share with the first by login, whatever the write order', async () => {
+        // Display names are not unique on Twitch; every backend must pick the same one (graph-order.ts).
+        await store.upsertStreamers([streamer('30', 'zed_tv', { displayName: 'Twin' })]);
+        await store.upsertStreamers([streamer('31', 'ann_tv', { displayName: 'twin' })]);
+        await store.upsertStreamers([streamer('32', 'mid_tv', { displayName: 'TWIN' })]);
+        expect((await store.findStreamer('Twin'))?.login).toBe('ann_tv');
+        expect((await store.findStreamer('@twin'))?.login).toBe('ann_tv');
+        // A login or an id still wins over a display name.
+        expect((await store.findStreamer('zed_tv'))?.id).toBe('30');
+        expect((await store.findStreamer('32'))?.login).toBe('mid_tv');
+      });
+
       it('creates a User:Stream node with its game and language', async () => {
         const result = await store.upsertStreamers([
           streamer('10', 'solo', { game: 'Chess', language: 'de' }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SharedAudienceGraph } from '../../src/graph/graph-store.port.js';
-import { detectCommunities } from '../../src/insights/communities.js';
+import { detectCommunities, STRONGEST_LINKS_ABOVE, strongestLinks } from '../../src/insights/communities.js';
 import { seededRandom } from '../../src/util/seeded-random.js';
 
 const channel = (id: string, audience = 10) => ({
@@ -128,5 +128,41 @@ describe('detectCommunities', () => {
     for (const c of result.communities)
       expect(new Set(c.channels.map((m) => group(m.channel.id))).size).toBe(1);
     expect(result.modularity).toBeGreaterThanOrEqual(modularityOf(graph, group) - 1e-12);
+  });
+});
+
+describe('strongest links on a big channel graph', () => {
+  // 460 channels, every pair linked (105,570 pairs, above STRONGEST_LINKS_ABOVE): a pair's weight is 1,
+  // except each channel's links to the next three channels (weight 100 + i) and one tie at the cut.
+  const n = 460;
+  const id = (i: number) => `c${String(i).padStart(3, '0')}`;
+  const pairs: { a: string; b: string; shared: number }[] = [];
+  for (let i = 0; i < n; i += 1)
+    for (let j = i + 1; j < n; j += 1) pairs.push({ a: id(i), b: id(j), shared: j - i <= 3 ? 100 + i : 1 });
+
+  it('keeps every pair among either end’s strongest, with ties at the cut, whatever the input order', () => {
+    expect(pairs.length).toBeGreaterThan(STRONGEST_LINKS_ABOVE);
+    const kept = strongestLinks(pairs, 3);
+    // The three strong links of each channel survive; weight-1 links do not (3 strong links reach the cut).
+    expect(kept.every((p) => p.shared >= 100)).toBe(true);
+    expect(kept.length).toBe(pairs.filter((p) => p.shared >= 100).length);
+    const reversed = strongestLinks([...pairs].reverse(), 3);
+    expect(new Set(reversed.map((p) => `${p.a}-${p.b}`))).toEqual(new Set(kept.map((p) => `${p.a}-${p.b}`)));
+    // With a wider cut the weight-1 links tie at it and all stay: nothing depends on which tie came first.
+    expect(strongestLinks(pairs, 10)).toHaveLength(pairs.length);
+  });
+
+  it('leaves a graph below the limit as it is, and says how many links Louvain ran on', () => {
+    const small = pairs.slice(0, 1_000);
+    expect(strongestLinks(small, 3)).toBe(small);
+    const channels = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].map((c) => ({
+      channel: { id: c, login: c, displayName: c },
+      audience: 10,
+    }));
+    const varied = pairs.map((p, k) => ({ ...p, shared: 1 + ((k * 7) % 97) }));
+    const result = detectCommunities({ channels, pairs: varied });
+    expect(result.links.of).toBe(pairs.length);
+    expect(result.links.kept).toBeLessThan(pairs.length);
+    expect(result.communityOf.size).toBe(n);
   });
 });

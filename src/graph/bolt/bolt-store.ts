@@ -29,10 +29,15 @@ import type {
   TeamMembership,
   WriteResult,
 } from '../../domain/graph-records.js';
-import { betweenness } from '../algorithms/betweenness.js';
-import { pagerank } from '../algorithms/pagerank.js';
-import { topScored } from '../algorithms/top-scores.js';
-import { byCountThenName, compareNames, offsetKey } from '../graph-order.js';
+import { betweennessRows, pagerankRows } from '../in-process-algorithms.js';
+import {
+  byCountThenName,
+  compareNames,
+  compareStreamers,
+  offsetKey,
+  pickByDisplayName,
+  wantedStreamName,
+} from '../graph-order.js';
 import type {
   AccountHistory,
   AccountPresence,
@@ -604,11 +609,11 @@ export class BoltGraphStore implements GraphStore {
       { limit: limitParam(limit) },
     );
     const measure = (s: StreamerSummary) => (by === 'views' ? s.totalViewCount : s.followers);
-    return rows.sort((a, b) => measure(b) - measure(a) || compareNames(a.login, b.login));
+    return rows.sort((a, b) => measure(b) - measure(a) || compareStreamers(a, b));
   }
 
   async findStreamer(name: string): Promise<StreamerSummary | null> {
-    const wanted = name.trim().replace(/^[@#]/, '').toLowerCase();
+    const wanted = wantedStreamName(name);
     const row = await this.read('finding a streamer', async (tx): Promise<StreamRow | null> => {
       const [byLogin] = parseAll(
         streamRowSchema,
@@ -623,11 +628,12 @@ export class BoltGraphStore implements GraphStore {
       );
       if (byId !== undefined) return byId;
       // Display names are compared in JS, with the same lower-casing as the embedded store.
-      const named = parseAll(displayNameSchema, 'display names', await run(tx, Q.STREAM_DISPLAY_NAMES))
-        .filter((s) => s.displayName.toLowerCase() === wanted)
-        .sort((a, b) => compareNames(a.name ?? '', b.name ?? '') || compareNames(a.id, b.id));
-      const [first] = named;
-      if (first === undefined) return null;
+      const first = pickByDisplayName(
+        parseAll(displayNameSchema, 'display names', await run(tx, Q.STREAM_DISPLAY_NAMES))
+          .filter((s) => s.displayName.toLowerCase() === wanted)
+          .map((s) => ({ login: s.name ?? '', id: s.id })),
+      );
+      if (first === null) return null;
       const [byDisplayName] = parseAll(
         streamRowSchema,
         'streamer',
@@ -682,7 +688,7 @@ export class BoltGraphStore implements GraphStore {
           (language === null || s.language?.toLowerCase() === language) &&
           (game === null || s.game?.toLowerCase() === game),
       )
-      .sort((a, b) => b.followers - a.followers || compareNames(a.login, b.login));
+      .sort((a, b) => b.followers - a.followers || compareStreamers(a, b));
   }
 
   async counts(): Promise<GraphCounts> {
@@ -899,8 +905,7 @@ export class BoltGraphStore implements GraphStore {
       const rows = await this.mage('PageRank (MAGE)', mage.pagerank, exclude);
       return (only === undefined ? rows : rows.filter((r) => only.has(r.name))).slice(0, options.limit);
     }
-    const projection = await this.projection({ excludeLogins: exclude });
-    return topScored(projection, pagerank(projection), options.limit, options.names);
+    return pagerankRows(await this.projection({ excludeLogins: exclude }), options);
   }
 
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
@@ -922,14 +927,10 @@ export class BoltGraphStore implements GraphStore {
         return { rows: reported.slice(0, options.limit), mode: 'exact', pivots: nodeCount, nodeCount };
       }
     }
-    const projection = await this.projection({ excludeLogins: exclude });
-    const result = betweenness(projection, { exactMaxNodes, samplePivots });
-    return {
-      rows: topScored(projection, result.scores, options.limit, options.names),
-      mode: result.mode,
-      pivots: result.pivots,
-      nodeCount: projection.nodes.length,
-    };
+    return betweennessRows(await this.projection({ excludeLogins: exclude }), options, {
+      exactMaxNodes,
+      samplePivots,
+    });
   }
 
   /**

@@ -1,13 +1,15 @@
 /**
- * The in-process graph: a graphology multigraph plus the indexes the questions need. Every method is
+ * The in-process graph, compact: nodes are integers, relationships are rows of typed-array columns, and each
+ * node's out- and in-relationships are linked lists threaded through those columns. A graphology multigraph
+ * spent about 700 bytes per relationship (an object per edge and its string key, two adjacency maps per node);
+ * this spends about 50 plus the names (docs/ARCHITECTURE.md, "The embedded store"). Every method is
  * synchronous, so a write and a snapshot never interleave (see embedded-store.ts).
  *
- * Node keys: `u:<login>` for every user, streamers included (a streamer is the same node as that person
- * when they chat elsewhere); `s:<id>` for a stream known only by id so far; `g:`, `l:`, `t:` + name for
- * games, languages and teams. Relationship keys are `<type>|<source>|<target>`, which makes every write a
- * MERGE.
+ * Node keys are still how the rest of the store names nodes (snapshot format 1, `connections()` identities):
+ * `u:<login>` for every user, streamers included (a streamer is the same node as that person when they chat
+ * elsewhere); `s:<id>` for a stream known only by id so far; `g:`, `l:`, `t:` + name for games, languages
+ * and teams. There is at most one relationship of a type between two nodes, which makes every write a MERGE.
  */
-import graphology from 'graphology';
 import type {
   ChatActivity,
   ChatterPresence,
@@ -40,12 +42,18 @@ import type {
   StreamerNeighbourhood,
   StreamerSummary,
 } from '../graph-store.port.js';
-import { byCountThenName, compareNames, offsetKey, streamDisplayName } from '../graph-order.js';
+import {
+  byCountThenName,
+  compareNames,
+  compareStreamers,
+  offsetKey,
+  pickByDisplayName,
+  streamDisplayName,
+  wantedStreamName,
+} from '../graph-order.js';
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
-
-const { MultiDirectedGraph } = graphology;
 
 export interface StreamProps {
   id: string;
@@ -73,7 +81,37 @@ export interface EdgeAttrs {
   subscriber?: boolean;
 }
 
-type Graph = InstanceType<typeof MultiDirectedGraph<NodeAttrs, EdgeAttrs>>;
+// Node kinds and relationship types as small integers: their index in NODE_LABELS / RELATIONSHIP_TYPES.
+export const USER = 0;
+export const STREAM = 1;
+const GAME = 2;
+const LANGUAGE = 3;
+const TEAM = 4;
+/** A node or relationship slot that was removed (a node absorbed into another, a replaced PLAYS link). */
+export const GONE = 255;
+export const CHATTER = 0;
+const VIP = 1;
+const MODERATOR = 2;
+const PLAYS = 3;
+const SPEAKS = 4;
+const IS_PART_OF = 5;
+const NONE = -1;
+const TYPE_OF: Readonly<Record<RelationshipType, number>> = {
+  CHATTER,
+  VIP,
+  MODERATOR,
+  PLAYS,
+  SPEAKS,
+  IS_PART_OF,
+};
+const KIND_OF: Readonly<Record<NodeLabel, number>> = {
+  User: USER,
+  Stream: STREAM,
+  Game: GAME,
+  Language: LANGUAGE,
+  Team: TEAM,
+};
+const isPresence = (type: number) => type === CHATTER || type === VIP || type === MODERATOR;
 
 const DAY_MS = 86_400_000;
 const emptyStreamProps = (id: string): StreamProps => ({
@@ -87,101 +125,603 @@ const emptyStreamProps = (id: string): StreamProps => ({
 });
 
 export const userKey = (login: string) => `u:${login}`;
-const placeholderKey = (id: string) => `s:${id}`;
-const gameKey = (name: string) => `g:${name}`;
-const languageKey = (name: string) => `l:${name}`;
-const teamKey = (name: string) => `t:${name}`;
-const edgeKey = (type: RelationshipType, source: string, target: string) => `${type}|${source}|${target}`;
-/** The relationships that put an account in a channel's audience. */
-const PRESENCE_TYPES: ReadonlySet<RelationshipType> = new Set(['CHATTER', 'VIP', 'MODERATOR']);
+
+function grow<T extends Int32Array | Uint8Array | Int8Array | Float64Array>(
+  array: T,
+  size: number,
+  fill?: number,
+): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  if (fill !== undefined) next.fill(fill, array.length);
+  return next;
+}
+
+/**
+ * The columns a snapshot stores and a load hands back: exactly `nodes` node slots and `relationships`
+ * relationship slots, none of them gone.
+ */
+export interface GraphColumns {
+  names: (string | null)[];
+  kinds: Uint8Array<ArrayBuffer>;
+  /** Stream properties by node. */
+  streams: Map<number, StreamProps>;
+  source: Int32Array<ArrayBuffer>;
+  target: Int32Array<ArrayBuffer>;
+  type: Uint8Array<ArrayBuffer>;
+  /** CHATTER properties; NaN (messages, first/last seen), -1 (days seen, subscriber) when absent. */
+  messages: Float64Array<ArrayBuffer>;
+  firstSeen: Float64Array<ArrayBuffer>;
+  lastSeen: Float64Array<ArrayBuffer>;
+  daysSeen: Int32Array<ArrayBuffer>;
+  subscriber: Int8Array<ArrayBuffer>;
+}
 
 export class EmbeddedGraph {
-  readonly graph: Graph = new MultiDirectedGraph<NodeAttrs, EdgeAttrs>({ allowSelfLoops: true });
-  private readonly streamKeyById = new Map<string, string>();
-  private readonly nodesByKind = new Map<NodeLabel, Set<string>>(
-    NODE_LABELS.map((l) => [l, new Set<string>()]),
-  );
-  private readonly edgesByType = new Map<RelationshipType, Set<string>>(
-    RELATIONSHIP_TYPES.map((t) => [t, new Set<string>()]),
-  );
+  // ---- nodes (index = node id)
+  private nodeCount = 0;
+  private kinds = new Uint8Array(1024);
+  private names: (string | null)[] = [];
+  private outHead = new Int32Array(1024).fill(NONE);
+  private inHead = new Int32Array(1024).fill(NONE);
+  /** CHATTER in-degree (a channel's audience) and out-degree of every node, kept on every write. */
+  private chatIn = new Int32Array(1024);
+  private degree = new Int32Array(1024);
+  private readonly streamProps = new Map<number, StreamProps>();
+  /**
+   * `u:<login>`: users and streams with a login. Built on first use after a load: a snapshot lists users and
+   * streams in name order (nodes 0 … `sortedPersons` − 1), so a cold `ask` finds a login by binary search
+   * instead of filling a 600k-entry map first (`loginNode`).
+   */
+  private loginMap: Map<string, number> | undefined = new Map<string, number>();
+  private sortedPersons = 0;
+  /** `s:<id>`: streams known only by id. */
+  private readonly placeholders = new Map<string, number>();
+  private readonly byStreamId = new Map<string, number>();
+  /** Games, languages, teams by name (index: kind − GAME). */
+  private readonly named = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  private readonly liveByKind = [0, 0, 0, 0, 0];
+
+  // ---- relationships (index = relationship id)
+  private edgeSlots = 0;
+  private readonly freeEdges: number[] = [];
+  private eSource = new Int32Array(1024);
+  private eTarget = new Int32Array(1024);
+  private eType = new Uint8Array(1024).fill(GONE);
+  private outNext = new Int32Array(1024);
+  private inNext = new Int32Array(1024);
+  private eMessages = new Float64Array(1024);
+  private eFirst = new Float64Array(1024);
+  private eLast = new Float64Array(1024);
+  private eDays = new Int32Array(1024);
+  private eSub = new Int8Array(1024);
+  private readonly liveByType = [0, 0, 0, 0, 0, 0];
+
   private readonly offsets = new Map<string, ConsumerOffset>();
   private readonly monitored = new Map<string, MonitoredChannel>();
-  /** Chatters per stream (CHATTER in-degree), kept as relationships come and go: audience sizes. */
-  private readonly chatterCount = new Map<string, number>();
-  private projectionCache: { version: number; exclude: string; projection: GraphProjection } | undefined;
+  private projectionCache:
+    { version: number; exclude: string; projection: GraphProjection; index: Int32Array } | undefined;
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
+  /** Bumped when a user or stream loses or changes its name (the name order is then rebuilt, not merged). */
+  private namesEpoch = 0;
+  /** Users and streams in name order, and each node's place in it; see `personOrder`. */
+  private nameOrder: { sorted: Int32Array; rank: Int32Array; upTo: number; epoch: number } | undefined;
 
-  // ------------------------------------------------------------------ low-level helpers
+  // ------------------------------------------------------------------ storage
 
-  private kindSet(kind: NodeLabel): Set<string> {
-    return this.nodesByKind.get(kind) as Set<string>;
-  }
-
-  private typeSet(type: RelationshipType): Set<string> {
-    return this.edgesByType.get(type) as Set<string>;
-  }
-
-  addNodeRaw(key: string, attrs: NodeAttrs): void {
-    this.graph.addNode(key, attrs);
-    this.kindSet(attrs.kind).add(key);
-    if (attrs.kind === 'Stream') this.streamKeyById.set(attrs.id, key);
-  }
-
-  private dropNodeRaw(key: string): void {
-    const attrs = this.graph.getNodeAttributes(key);
-    this.graph.forEachEdge(key, (edge, edgeAttrs, _source, target) => {
-      this.typeSet(edgeAttrs.type).delete(edge);
-      if (edgeAttrs.type === 'CHATTER') this.countChatter(target, -1);
-    });
-    this.chatterCount.delete(key);
-    this.graph.dropNode(key);
-    this.kindSet(attrs.kind).delete(key);
-    if (attrs.kind === 'Stream' && this.streamKeyById.get(attrs.id) === key)
-      this.streamKeyById.delete(attrs.id);
-  }
-
-  /** Create the relationship or fold `attrs` into the existing one. */
-  mergeEdgeRaw(source: string, target: string, attrs: EdgeAttrs): void {
-    const key = edgeKey(attrs.type, source, target);
-    if (!this.graph.hasEdge(key)) {
-      this.graph.addDirectedEdgeWithKey(key, source, target, { ...attrs });
-      this.typeSet(attrs.type).add(key);
-      if (attrs.type === 'CHATTER') this.countChatter(target, 1);
-      return;
+  private get byLogin(): Map<string, number> {
+    if (this.loginMap !== undefined) return this.loginMap;
+    const map = new Map<string, number>();
+    for (let node = 0; node < this.nodeCount; node += 1) {
+      const kind = this.kinds[node];
+      const name = this.names[node] ?? null;
+      if ((kind === USER || kind === STREAM) && name !== null) map.set(name, node);
     }
-    if (attrs.type !== 'CHATTER') return;
-    const current = this.graph.getEdgeAttributes(key);
-    this.graph.replaceEdgeAttributes(key, combineChatter(current, attrs));
+    this.loginMap = map;
+    return map;
   }
 
-  private dropEdgeRaw(key: string): void {
-    const type = this.graph.getEdgeAttribute(key, 'type');
-    if (type === 'CHATTER') this.countChatter(this.graph.target(key), -1);
-    this.graph.dropEdge(key);
-    this.typeSet(type).delete(key);
+  /** The user or stream of a login, without building the login map when a loaded name order can answer. */
+  private loginNode(login: string): number | undefined {
+    if (this.loginMap !== undefined) return this.loginMap.get(login);
+    let lo = 0;
+    let hi = this.sortedPersons;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.personName(mid) < login) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.sortedPersons && this.names[lo] === login ? lo : undefined;
   }
 
-  private countChatter(streamKey: string, delta: number): void {
-    this.chatterCount.set(streamKey, (this.chatterCount.get(streamKey) ?? 0) + delta);
+  private newNode(kind: number, name: string | null): number {
+    const node = this.nodeCount;
+    if (node === this.kinds.length) {
+      const size = Math.ceil(node * 1.5) + 1024;
+      this.kinds = grow(this.kinds, size);
+      this.outHead = grow(this.outHead, size, NONE);
+      this.inHead = grow(this.inHead, size, NONE);
+      this.chatIn = grow(this.chatIn, size);
+      this.degree = grow(this.degree, size);
+    }
+    this.nodeCount += 1;
+    this.kinds[node] = kind;
+    this.names[node] = name;
+    this.liveByKind[kind] = (this.liveByKind[kind] ?? 0) + 1;
+    return node;
   }
 
-  private mergeNamedNode(key: string, kind: 'User' | 'Game' | 'Language' | 'Team', name: string): string {
-    if (!this.graph.hasNode(key)) this.addNodeRaw(key, { kind, name });
-    return key;
+  private newEdgeSlot(): number {
+    const free = this.freeEdges.pop();
+    if (free !== undefined) return free;
+    const edge = this.edgeSlots;
+    if (edge === this.eType.length) {
+      const size = Math.ceil(edge * 1.5) + 1024;
+      this.eSource = grow(this.eSource, size);
+      this.eTarget = grow(this.eTarget, size);
+      this.eType = grow(this.eType, size, GONE);
+      this.outNext = grow(this.outNext, size);
+      this.inNext = grow(this.inNext, size);
+      this.eMessages = grow(this.eMessages, size);
+      this.eFirst = grow(this.eFirst, size);
+      this.eLast = grow(this.eLast, size);
+      this.eDays = grow(this.eDays, size);
+      this.eSub = grow(this.eSub, size);
+    }
+    this.edgeSlots += 1;
+    return edge;
   }
 
-  /** Give a node a new key, keeping its attributes and relationships (graphology keys are immutable). */
-  private rekey(from: string, to: string, attrs: NodeAttrs): void {
-    const edges: [string, string, EdgeAttrs][] = [];
-    this.graph.forEachEdge(from, (_edge, edgeAttrs, source, target) => {
-      edges.push([source === from ? to : source, target === from ? to : target, edgeAttrs]);
-    });
-    this.dropNodeRaw(from);
-    this.addNodeRaw(to, attrs);
-    for (const [source, target, edgeAttrs] of edges) this.mergeEdgeRaw(source, target, edgeAttrs);
+  /** A new relationship without CHATTER properties (they are set by the caller when known). */
+  private addEdge(source: number, target: number, type: number): number {
+    const edge = this.newEdgeSlot();
+    this.eSource[edge] = source;
+    this.eTarget[edge] = target;
+    this.eType[edge] = type;
+    this.eMessages[edge] = NaN;
+    this.eFirst[edge] = NaN;
+    this.eLast[edge] = NaN;
+    this.eDays[edge] = -1;
+    this.eSub[edge] = -1;
+    this.outNext[edge] = this.outHead[source] as number;
+    this.outHead[source] = edge;
+    this.inNext[edge] = this.inHead[target] as number;
+    this.inHead[target] = edge;
+    this.degree[source] = (this.degree[source] as number) + 1;
+    this.degree[target] = (this.degree[target] as number) + 1;
+    if (type === CHATTER) this.chatIn[target] = (this.chatIn[target] as number) + 1;
+    this.liveByType[type] = (this.liveByType[type] ?? 0) + 1;
+    return edge;
+  }
+
+  private dropEdge(edge: number): void {
+    const source = this.eSource[edge] as number;
+    const target = this.eTarget[edge] as number;
+    const type = this.eType[edge] as number;
+    // Unlink from both lists: removals are rare (a changed game, a stream absorbing a user), so the walk to
+    // the predecessor costs less than keeping doubly linked lists for every relationship.
+    if (this.outHead[source] === edge) this.outHead[source] = this.outNext[edge] as number;
+    else
+      for (let e = this.outHead[source] as number; e !== NONE; e = this.outNext[e] as number)
+        if (this.outNext[e] === edge) {
+          this.outNext[e] = this.outNext[edge] as number;
+          break;
+        }
+    if (this.inHead[target] === edge) this.inHead[target] = this.inNext[edge] as number;
+    else
+      for (let e = this.inHead[target] as number; e !== NONE; e = this.inNext[e] as number)
+        if (this.inNext[e] === edge) {
+          this.inNext[e] = this.inNext[edge] as number;
+          break;
+        }
+    this.degree[source] = (this.degree[source] as number) - 1;
+    this.degree[target] = (this.degree[target] as number) - 1;
+    if (type === CHATTER) this.chatIn[target] = (this.chatIn[target] as number) - 1;
+    this.liveByType[type] = (this.liveByType[type] ?? 0) - 1;
+    this.eType[edge] = GONE;
+    this.freeEdges.push(edge);
+  }
+
+  /** The relationship of `type` from `source` to `target`, walking the shorter of the two lists. */
+  private findEdge(source: number, target: number, type: number): number {
+    if ((this.degree[source] as number) <= (this.degree[target] as number)) {
+      for (let e = this.outHead[source] as number; e !== NONE; e = this.outNext[e] as number)
+        if (this.eTarget[e] === target && this.eType[e] === type) return e;
+    } else {
+      for (let e = this.inHead[target] as number; e !== NONE; e = this.inNext[e] as number)
+        if (this.eSource[e] === source && this.eType[e] === type) return e;
+    }
+    return NONE;
+  }
+
+  private mergeEdge(source: number, target: number, type: number): number {
+    const found = this.findEdge(source, target, type);
+    return found === NONE ? this.addEdge(source, target, type) : found;
+  }
+
+  /** Fold CHATTER properties into a relationship: counts add up, the seen times widen. */
+  private combineChatter(edge: number, attrs: EdgeAttrs): void {
+    if (attrs.messages !== undefined) {
+      const m = this.eMessages[edge] as number;
+      this.eMessages[edge] = Number.isNaN(m) ? attrs.messages : m + attrs.messages;
+    }
+    if (attrs.firstSeen !== undefined) {
+      const f = this.eFirst[edge] as number;
+      if (Number.isNaN(f) || attrs.firstSeen < f) this.eFirst[edge] = attrs.firstSeen;
+    }
+    if (attrs.lastSeen !== undefined) {
+      const l = this.eLast[edge] as number;
+      if (Number.isNaN(l) || attrs.lastSeen > l) this.eLast[edge] = attrs.lastSeen;
+    }
+    if (attrs.daysSeen !== undefined) {
+      const d = this.eDays[edge] as number;
+      this.eDays[edge] = d < 0 ? attrs.daysSeen : d + attrs.daysSeen;
+    }
+    if (attrs.subscriber !== undefined) {
+      const s = this.eSub[edge] as number;
+      this.eSub[edge] = s === 1 || attrs.subscriber ? 1 : 0;
+    }
+  }
+
+  private edgeAttrs(edge: number): EdgeAttrs {
+    const type = RELATIONSHIP_TYPES[this.eType[edge] as number] as RelationshipType;
+    if (type !== 'CHATTER') return { type };
+    const attrs: EdgeAttrs = { type };
+    const m = this.eMessages[edge] as number;
+    const f = this.eFirst[edge] as number;
+    const l = this.eLast[edge] as number;
+    const d = this.eDays[edge] as number;
+    const s = this.eSub[edge] as number;
+    if (!Number.isNaN(m)) attrs.messages = m;
+    if (!Number.isNaN(f)) attrs.firstSeen = f;
+    if (!Number.isNaN(l)) attrs.lastSeen = l;
+    if (d >= 0) attrs.daysSeen = d;
+    if (s >= 0) attrs.subscriber = s === 1;
+    return attrs;
+  }
+
+  private dropNode(node: number): void {
+    this.namesEpoch += 1;
+    while (this.outHead[node] !== NONE) this.dropEdge(this.outHead[node] as number);
+    while (this.inHead[node] !== NONE) this.dropEdge(this.inHead[node] as number);
+    this.unindex(node);
+    const kind = this.kinds[node] as number;
+    this.liveByKind[kind] = (this.liveByKind[kind] ?? 0) - 1;
+    this.kinds[node] = GONE;
+    this.names[node] = null;
+    this.streamProps.delete(node);
+  }
+
+  /** Remove a node from the key maps (before it changes key or disappears). */
+  private unindex(node: number): void {
+    const kind = this.kinds[node] as number;
+    const name = this.names[node] ?? null;
+    if (kind === USER || kind === STREAM) {
+      if (name !== null && this.byLogin.get(name) === node) this.byLogin.delete(name);
+      const props = this.streamProps.get(node);
+      if (kind === STREAM && props !== undefined) {
+        if (name === null && this.placeholders.get(props.id) === node) this.placeholders.delete(props.id);
+        if (this.byStreamId.get(props.id) === node) this.byStreamId.delete(props.id);
+      }
+    } else if (name !== null) {
+      const map = this.named[kind - GAME];
+      if (map?.get(name) === node) map.delete(name);
+    }
+  }
+
+  private nodeOfKey(key: string): number | undefined {
+    const body = key.slice(2);
+    switch (key.slice(0, 2)) {
+      case 'u:':
+        return this.byLogin.get(body);
+      case 's:':
+        return this.placeholders.get(body);
+      case 'g:':
+        return this.named[0]?.get(body);
+      case 'l:':
+        return this.named[1]?.get(body);
+      case 't:':
+        return this.named[2]?.get(body);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The node's key (see the header comment): its identity in `connections()` and in format-1 snapshots. */
+  keyOf(node: number): string {
+    const kind = this.kinds[node] as number;
+    const name = this.names[node] ?? null;
+    if (kind === USER || kind === STREAM)
+      return name === null ? `s:${this.streamProps.get(node)?.id ?? ''}` : userKey(name);
+    return `${'glt'.charAt(kind - GAME)}:${name ?? ''}`;
+  }
+
+  private hasLogin(node: number): boolean {
+    const kind = this.kinds[node];
+    return (kind === USER || kind === STREAM) && this.names[node] !== null;
+  }
+
+  private personName(node: number): string {
+    return this.names[node] ?? streamDisplayName(null, this.streamProps.get(node)?.id ?? '');
+  }
+
+  /**
+   * Users and streams sorted by name (code units, as compareNames), and each node's rank in that order (-1
+   * for other nodes). Big channels' audiences and the algorithm projection are ordered by it, so 100k logins
+   * are never compared as strings per question. Kept across writes: nodes added since are sorted on their own
+   * and merged in; a rename or a removal rebuilds it.
+   */
+  private personOrder(): { sorted: Int32Array; rank: Int32Array } {
+    const cached = this.nameOrder;
+    if (cached !== undefined && cached.epoch === this.namesEpoch && cached.upTo === this.nodeCount)
+      return cached;
+    const from = cached !== undefined && cached.epoch === this.namesEpoch ? cached.upTo : 0;
+    const added: number[] = [];
+    for (let node = from; node < this.nodeCount; node += 1) {
+      const kind = this.kinds[node];
+      if (kind === USER || kind === STREAM) added.push(node);
+    }
+    const fresh = this.sortPersons(added);
+    let sorted: Int32Array;
+    if (from === 0 || cached === undefined) sorted = fresh;
+    else {
+      const old = cached.sorted;
+      sorted = new Int32Array(old.length + fresh.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < old.length && j < fresh.length) {
+        const a = old[i] as number;
+        const b = fresh[j] as number;
+        if (this.personName(a) < this.personName(b)) {
+          sorted[k++] = a;
+          i += 1;
+        } else {
+          sorted[k++] = b;
+          j += 1;
+        }
+      }
+      while (i < old.length) sorted[k++] = old[i++] as number;
+      while (j < fresh.length) sorted[k++] = fresh[j++] as number;
+    }
+    const rank = new Int32Array(this.nodeCount).fill(NONE);
+    for (let r = 0; r < sorted.length; r += 1) rank[sorted[r] as number] = r;
+    this.nameOrder = { sorted, rank, upTo: this.nodeCount, epoch: this.namesEpoch };
+    return this.nameOrder;
+  }
+
+  /** Users and streams by name: a native sort of the names (unique among them), mapped back to nodes. */
+  private sortPersons(nodes: readonly number[]): Int32Array {
+    const names = nodes.map((node) => this.personName(node)).sort();
+    const sorted = new Int32Array(names.length);
+    const seen = new Uint8Array(this.nodeCount);
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i] as string;
+      const node = this.byLogin.get(name) ?? this.placeholders.get(name.slice(1));
+      // Two nodes with one name (a login spelled `#<id>` beside the stream known as `#<id>`) cannot be told
+      // apart by name: order those node by node instead, so every node is listed exactly once.
+      if (node === undefined || seen[node] === 1) {
+        return Int32Array.from(nodes).sort(
+          (a, b) => compareNames(this.personName(a), this.personName(b)) || a - b,
+        );
+      }
+      seen[node] = 1;
+      sorted[i] = node;
+    }
+    return sorted;
+  }
+
+  // ------------------------------------------------------------------ loading (snapshots)
+
+  /** A node as a format-1 snapshot line has it. */
+  addNodeRaw(key: string, attrs: NodeAttrs): void {
+    if (this.nodeOfKey(key) !== undefined) throw new Error(`node ${key} appears twice`);
+    const node = this.newNode(KIND_OF[attrs.kind], attrs.name);
+    if (attrs.kind === 'Stream') {
+      const { kind: _kind, name: _name, ...props } = attrs;
+      this.streamProps.set(node, props);
+      this.byStreamId.set(props.id, node);
+    }
+    this.index(node, key);
+  }
+
+  private index(node: number, key: string): void {
+    const kind = this.kinds[node] as number;
+    const body = key.slice(2);
+    if (key.startsWith('u:')) this.byLogin.set(body, node);
+    else if (key.startsWith('s:')) this.placeholders.set(body, node);
+    else this.named[kind - GAME]?.set(body, node);
+  }
+
+  /** A relationship as a format-1 snapshot line has it: created, or folded into the existing one. */
+  mergeEdgeRaw(source: string, target: string, attrs: EdgeAttrs): void {
+    const s = this.nodeOfKey(source);
+    const t = this.nodeOfKey(target);
+    if (s === undefined || t === undefined)
+      throw new Error(`relationship ${source} → ${target}: no such node`);
+    const edge = this.mergeEdge(s, t, TYPE_OF[attrs.type]);
+    if (attrs.type === 'CHATTER') this.combineChatter(edge, attrs);
+  }
+
+  /** Every live node and relationship as columns, renumbered without gaps (what a snapshot stores). */
+  columns(): GraphColumns {
+    const renumber = new Int32Array(this.nodeCount).fill(NONE);
+    const names: (string | null)[] = [];
+    const kinds = new Uint8Array(this.liveByKind.reduce((a, b) => a + b, 0));
+    const streams = new Map<number, StreamProps>();
+    // Users and streams first, in name order (what lets a load skip the login map and the name sort), then
+    // games, languages and teams.
+    const { sorted } = this.personOrder();
+    const others: number[] = [];
+    for (let node = 0; node < this.nodeCount; node += 1) {
+      const kind = this.kinds[node] as number;
+      if (kind !== GONE && kind !== USER && kind !== STREAM) others.push(node);
+    }
+    for (const node of [...sorted, ...others]) {
+      const kind = this.kinds[node] as number;
+      const at = names.length;
+      renumber[node] = at;
+      kinds[at] = kind;
+      names.push(this.names[node] ?? null);
+      const props = this.streamProps.get(node);
+      if (props !== undefined) streams.set(at, props);
+    }
+    const m = this.liveByType.reduce((a, b) => a + b, 0);
+    const c: GraphColumns = {
+      names,
+      kinds,
+      streams,
+      source: new Int32Array(m),
+      target: new Int32Array(m),
+      type: new Uint8Array(m),
+      messages: new Float64Array(m),
+      firstSeen: new Float64Array(m),
+      lastSeen: new Float64Array(m),
+      daysSeen: new Int32Array(m),
+      subscriber: new Int8Array(m),
+    };
+    let i = 0;
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      const type = this.eType[edge] as number;
+      if (type === GONE) continue;
+      c.source[i] = renumber[this.eSource[edge] as number] as number;
+      c.target[i] = renumber[this.eTarget[edge] as number] as number;
+      c.type[i] = type;
+      c.messages[i] = this.eMessages[edge] as number;
+      c.firstSeen[i] = this.eFirst[edge] as number;
+      c.lastSeen[i] = this.eLast[edge] as number;
+      c.daysSeen[i] = this.eDays[edge] as number;
+      c.subscriber[i] = this.eSub[edge] as number;
+      i += 1;
+    }
+    return c;
+  }
+
+  /**
+   * A graph from snapshot columns, checked as it is built: the arrays are taken over, not copied (the first
+   * write after a load copies them into bigger ones). Throws a plain Error saying what does not add up.
+   */
+  static fromColumns(c: GraphColumns): EmbeddedGraph {
+    const g = new EmbeddedGraph();
+    const n = c.kinds.length;
+    const m = c.type.length;
+    if (c.names.length !== n) throw new Error(`${c.names.length} names for ${n} nodes`);
+    for (const column of [c.source, c.target, c.messages, c.firstSeen, c.lastSeen, c.daysSeen, c.subscriber])
+      if (column.length !== m) throw new Error(`a relationship column has ${column.length} rows, not ${m}`);
+    g.nodeCount = n;
+    g.kinds = c.kinds;
+    g.names = c.names;
+    g.outHead = new Int32Array(n).fill(NONE);
+    g.inHead = new Int32Array(n).fill(NONE);
+    g.chatIn = new Int32Array(n);
+    g.degree = new Int32Array(n);
+    for (let node = 0; node < n; node += 1) {
+      const kind = c.kinds[node] as number;
+      if (kind > TEAM) throw new Error(`node ${node} has no kind (${kind})`);
+      g.liveByKind[kind] = (g.liveByKind[kind] ?? 0) + 1;
+      const name = c.names[node] ?? null;
+      if (kind === STREAM) {
+        const props = c.streams.get(node);
+        if (props === undefined) throw new Error(`stream node ${node} has no properties`);
+        g.streamProps.set(node, props);
+        g.byStreamId.set(props.id, node);
+        if (name === null) g.placeholders.set(props.id, node);
+      } else if (name === null) throw new Error(`node ${node} has no name`);
+      else if (kind !== USER) g.named[kind - GAME]?.set(name, node);
+    }
+    // Users and streams come first in strictly increasing name order (so no two share a key): then the
+    // login map is built only when needed (`byLogin`) and the name order is the node order. A file in
+    // another order (an early format-2 build) is read too, with the map built and checked here.
+    let persons = 0;
+    let personsInAll = 0;
+    let ordered = true;
+    for (let node = 0; node < n; node += 1) {
+      if (c.kinds[node] !== USER && c.kinds[node] !== STREAM) continue;
+      personsInAll += 1;
+      if (!ordered || node !== persons) ordered = false;
+      else if (node > 0 && !(g.personName(node - 1) < g.personName(node))) ordered = false;
+      else persons += 1;
+    }
+    const named = g.named.reduce((a, map) => a + map.size, 0);
+    if (ordered) {
+      g.loginMap = undefined;
+      g.sortedPersons = persons;
+      g.nameOrder = {
+        sorted: Int32Array.from({ length: persons }, (_, i) => i),
+        rank: Int32Array.from({ length: n }, (_, i) => (i < persons ? i : NONE)),
+        upTo: n,
+        epoch: 0,
+      };
+    } else {
+      g.loginMap = undefined;
+      const logins = g.byLogin;
+      if (logins.size + g.placeholders.size !== personsInAll) throw new Error('two nodes share a key');
+    }
+    if (named + personsInAll !== n) throw new Error('two nodes share a key');
+    g.edgeSlots = m;
+    g.eSource = c.source;
+    g.eTarget = c.target;
+    g.eType = c.type;
+    g.eMessages = c.messages;
+    g.eFirst = c.firstSeen;
+    g.eLast = c.lastSeen;
+    g.eDays = c.daysSeen;
+    g.eSub = c.subscriber;
+    g.outNext = new Int32Array(m);
+    g.inNext = new Int32Array(m);
+    // Threaded from the last relationship back, so each list walks in the order the columns hold.
+    for (let edge = m - 1; edge >= 0; edge -= 1) {
+      const source = c.source[edge] as number;
+      const target = c.target[edge] as number;
+      const type = c.type[edge] as number;
+      if (source < 0 || source >= n || target < 0 || target >= n || type > IS_PART_OF)
+        throw new Error(`relationship ${edge} points outside the graph`);
+      g.outNext[edge] = g.outHead[source] as number;
+      g.outHead[source] = edge;
+      g.inNext[edge] = g.inHead[target] as number;
+      g.inHead[target] = edge;
+      g.degree[source] = (g.degree[source] as number) + 1;
+      g.degree[target] = (g.degree[target] as number) + 1;
+      if (type === CHATTER) g.chatIn[target] = (g.chatIn[target] as number) + 1;
+      g.liveByType[type] = (g.liveByType[type] ?? 0) + 1;
+    }
+    return g;
+  }
+
+  /** Every relationship with its endpoints' keys (tests and tools that add things up). */
+  forEachRelationship(visit: (source: string, target: string, attrs: EdgeAttrs) => void): void {
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      if (this.eType[edge] === GONE) continue;
+      visit(
+        this.keyOf(this.eSource[edge] as number),
+        this.keyOf(this.eTarget[edge] as number),
+        this.edgeAttrs(edge),
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  private mergeNamed(kind: number, name: string): number {
+    const map = this.named[kind - GAME] as Map<string, number>;
+    let node = map.get(name);
+    if (node === undefined) {
+      node = this.newNode(kind, name);
+      map.set(name, node);
+    }
+    return node;
+  }
+
+  private mergeUser(login: string): number {
+    let node = this.byLogin.get(login);
+    if (node === undefined) {
+      node = this.newNode(USER, login);
+      this.byLogin.set(login, node);
+    }
+    return node;
   }
 
   /**
@@ -189,14 +729,23 @@ export class EmbeddedGraph {
    * Relationships between the two are dropped: a user who chatted in a channel known only by id, and turns
    * out to be its broadcaster, does not chat in their own channel (see `applyChatActivity`).
    */
-  private absorb(from: string, into: string): void {
-    const edges: [string, string, EdgeAttrs][] = [];
-    this.graph.forEachEdge(from, (_edge, edgeAttrs, source, target) => {
-      const moved: [string, string] = [source === from ? into : source, target === from ? into : target];
-      if (moved[0] !== moved[1]) edges.push([...moved, edgeAttrs]);
-    });
-    this.dropNodeRaw(from);
-    for (const [source, target, edgeAttrs] of edges) this.mergeEdgeRaw(source, target, edgeAttrs);
+  private absorb(from: number, into: number): void {
+    const moved: [number, number, number, EdgeAttrs][] = [];
+    for (let e = this.outHead[from] as number; e !== NONE; e = this.outNext[e] as number) {
+      const target = this.eTarget[e] as number;
+      const t = target === from ? into : target;
+      if (t !== into) moved.push([into, t, this.eType[e] as number, this.edgeAttrs(e)]);
+    }
+    for (let e = this.inHead[from] as number; e !== NONE; e = this.inNext[e] as number) {
+      const source = this.eSource[e] as number;
+      if (source !== from && source !== into)
+        moved.push([source, into, this.eType[e] as number, this.edgeAttrs(e)]);
+    }
+    this.dropNode(from);
+    for (const [source, target, type, attrs] of moved) {
+      const edge = this.mergeEdge(source, target, type);
+      if (type === CHATTER) this.combineChatter(edge, attrs);
+    }
   }
 
   /**
@@ -204,63 +753,70 @@ export class EmbeddedGraph {
    * node `u:<login>` (absorbing a plain user of that login, and taking the login from an older stream
    * that had it: Twitch logins can change hands).
    */
-  private ensureStream(id: string, login: string | null): string {
-    let key = this.streamKeyById.get(id);
+  private ensureStream(id: string, login: string | null): number {
+    const existing = this.byStreamId.get(id);
     if (login === null) {
-      if (key === undefined) {
-        key = placeholderKey(id);
-        this.addNodeRaw(key, { kind: 'Stream', name: null, ...emptyStreamProps(id) });
-      }
-      return key;
+      if (existing !== undefined) return existing;
+      const node = this.newNode(STREAM, null);
+      this.streamProps.set(node, emptyStreamProps(id));
+      this.byStreamId.set(id, node);
+      this.placeholders.set(id, node);
+      return node;
     }
-    const wanted = userKey(login);
-    if (key === wanted) return key;
-    if (this.graph.hasNode(wanted)) {
-      const holder = this.graph.getNodeAttributes(wanted);
-      if (holder.kind === 'Stream') {
-        // Another broadcaster held this login before; it keeps its relationships under its id.
-        this.rekey(wanted, placeholderKey(holder.id), { ...holder, name: null });
-      }
+    const holder = this.byLogin.get(login);
+    if (existing !== undefined && existing === holder) return existing;
+    if (holder !== undefined && this.kinds[holder] === STREAM) {
+      // Another broadcaster held this login before; it keeps its relationships under its id.
+      const props = this.streamProps.get(holder) as StreamProps;
+      this.byLogin.delete(login);
+      this.names[holder] = null;
+      this.namesEpoch += 1;
+      this.placeholders.set(props.id, holder);
     }
-    if (key === undefined) {
-      if (this.graph.hasNode(wanted)) {
-        const user = this.graph.getNodeAttributes(wanted);
-        this.kindSet(user.kind).delete(wanted);
-        this.graph.replaceNodeAttributes(wanted, { kind: 'Stream', name: login, ...emptyStreamProps(id) });
-        this.kindSet('Stream').add(wanted);
-        this.streamKeyById.set(id, wanted);
-      } else {
-        this.addNodeRaw(wanted, { kind: 'Stream', name: login, ...emptyStreamProps(id) });
+    const user = this.byLogin.get(login);
+    if (existing === undefined) {
+      if (user !== undefined) {
+        this.liveByKind[USER] = (this.liveByKind[USER] ?? 0) - 1;
+        this.liveByKind[STREAM] = (this.liveByKind[STREAM] ?? 0) + 1;
+        this.kinds[user] = STREAM;
+        this.streamProps.set(user, emptyStreamProps(id));
+        this.byStreamId.set(id, user);
+        return user;
       }
-      return wanted;
+      const node = this.newNode(STREAM, login);
+      this.streamProps.set(node, emptyStreamProps(id));
+      this.byStreamId.set(id, node);
+      this.byLogin.set(login, node);
+      return node;
     }
-    const stream = this.graph.getNodeAttributes(key);
-    if (this.graph.hasNode(wanted)) this.absorb(wanted, key);
-    this.rekey(key, wanted, { ...stream, name: login });
-    return wanted;
+    if (user !== undefined) this.absorb(user, existing);
+    // The stream takes the login: off its placeholder key or its older login.
+    const old = this.names[existing] ?? null;
+    if (old === null) this.placeholders.delete(id);
+    else if (this.byLogin.get(old) === existing) this.byLogin.delete(old);
+    this.names[existing] = login;
+    this.namesEpoch += 1;
+    this.byLogin.set(login, existing);
+    return existing;
   }
 
-  private setSingleLink(source: string, type: 'PLAYS' | 'SPEAKS', target: string | null): void {
-    const stale: string[] = [];
-    this.graph.forEachOutEdge(source, (edge, attrs, _s, t) => {
-      if (attrs.type === type && t !== target) stale.push(edge);
-    });
-    for (const edge of stale) this.dropEdgeRaw(edge);
-    if (target !== null) this.mergeEdgeRaw(source, target, { type });
+  private setSingleLink(source: number, type: number, target: number | null): void {
+    const stale: number[] = [];
+    for (let e = this.outHead[source] as number; e !== NONE; e = this.outNext[e] as number)
+      if (this.eType[e] === type && this.eTarget[e] !== target) stale.push(e);
+    for (const edge of stale) this.dropEdge(edge);
+    if (target !== null) this.mergeEdge(source, target, type);
   }
 
   private touch(): void {
     this.version += 1;
   }
 
-  // ------------------------------------------------------------------ writes
-
   upsertStreamers(rows: readonly StreamerRecord[]): WriteResult {
     for (const row of rows) {
-      const key = this.ensureStream(row.id, row.login);
-      this.graph.replaceNodeAttributes(key, {
-        kind: 'Stream',
-        name: row.login,
+      const node = this.ensureStream(row.id, row.login);
+      this.names[node] = row.login;
+      this.streamProps.set(node, {
         id: row.id,
         displayName: row.displayName,
         url: row.url,
@@ -269,13 +825,12 @@ export class EmbeddedGraph {
         createdAt: row.createdAt,
         description: row.description,
       });
-      const game = row.game === null ? null : this.mergeNamedNode(gameKey(row.game), 'Game', row.game);
-      this.setSingleLink(key, 'PLAYS', game);
-      const language =
-        row.language === null
-          ? null
-          : this.mergeNamedNode(languageKey(row.language), 'Language', row.language);
-      this.setSingleLink(key, 'SPEAKS', language);
+      this.setSingleLink(node, PLAYS, row.game === null ? null : this.mergeNamed(GAME, row.game));
+      this.setSingleLink(
+        node,
+        SPEAKS,
+        row.language === null ? null : this.mergeNamed(LANGUAGE, row.language),
+      );
     }
     this.touch();
     return { written: rows.length, unknownStreamIds: [] };
@@ -283,17 +838,17 @@ export class EmbeddedGraph {
 
   private forKnownStreams<T extends { streamerId: string }>(
     rows: readonly T[],
-    apply: (row: T, streamKey: string) => void,
+    apply: (row: T, stream: number) => void,
   ): WriteResult {
     const unknown = new Set<string>();
     let written = 0;
     for (const row of rows) {
-      const streamKey = this.streamKeyById.get(row.streamerId);
-      if (streamKey === undefined) {
+      const stream = this.byStreamId.get(row.streamerId);
+      if (stream === undefined) {
         unknown.add(row.streamerId);
         continue;
       }
-      apply(row, streamKey);
+      apply(row, stream);
       written += 1;
     }
     this.touch();
@@ -301,28 +856,20 @@ export class EmbeddedGraph {
   }
 
   addTeamMemberships(rows: readonly TeamMembership[]): WriteResult {
-    return this.forKnownStreams(rows, (row, streamKey) => {
-      this.mergeEdgeRaw(streamKey, this.mergeNamedNode(teamKey(row.team), 'Team', row.team), {
-        type: 'IS_PART_OF',
-      });
+    return this.forKnownStreams(rows, (row, stream) => {
+      this.mergeEdge(stream, this.mergeNamed(TEAM, row.team), IS_PART_OF);
     });
   }
 
-  private mergeUser(login: string): string {
-    const key = userKey(login);
-    if (!this.graph.hasNode(key)) this.addNodeRaw(key, { kind: 'User', name: login });
-    return key;
-  }
-
   addRoles(rows: readonly RoleGrant[]): WriteResult {
-    return this.forKnownStreams(rows, (row, streamKey) => {
-      this.mergeEdgeRaw(this.mergeUser(row.login), streamKey, { type: row.role });
+    return this.forKnownStreams(rows, (row, stream) => {
+      this.mergeEdge(this.mergeUser(row.login), stream, TYPE_OF[row.role]);
     });
   }
 
   addChatters(rows: readonly ChatterPresence[]): WriteResult {
-    return this.forKnownStreams(rows, (row, streamKey) => {
-      this.mergeEdgeRaw(this.mergeUser(row.login), streamKey, { type: 'CHATTER' });
+    return this.forKnownStreams(rows, (row, stream) => {
+      this.mergeEdge(this.mergeUser(row.login), stream, CHATTER);
     });
   }
 
@@ -338,53 +885,44 @@ export class EmbeddedGraph {
       return stored === undefined ? undefined : BigInt(stored.offset);
     });
     for (const row of rows) {
-      const streamKey = this.ensureStream(row.channelId, row.channelLogin);
-      if (streamKey === userKey(row.login)) continue;
-      const user = userKey(row.login);
-      const isNewUser = !this.graph.hasNode(user);
-      if (isNewUser) this.addNodeRaw(user, { kind: 'User', name: row.login });
-      this.addChatActivity(user, streamKey, row, isNewUser);
-      if (row.moderator) this.mergeEdgeRaw(user, streamKey, { type: 'MODERATOR' });
-      if (row.vip) this.mergeEdgeRaw(user, streamKey, { type: 'VIP' });
+      const stream = this.ensureStream(row.channelId, row.channelLogin);
+      const user = this.mergeUser(row.login);
+      if (user === stream) continue;
+      this.addChatActivity(user, stream, row);
+      if (row.moderator) this.mergeEdge(user, stream, MODERATOR);
+      if (row.vip) this.mergeEdge(user, stream, VIP);
     }
     for (const { group, topic, partition, offset } of offsets)
       this.offsets.set(offsetKey({ group, topic, partition }), { group, topic, partition, offset });
     this.touch();
   }
 
-  /**
-   * The CHATTER part of `applyChatActivity`: `combineChatter` of the edge with the row, done in place on
-   * the edge's attributes. This runs once per row of every batch; building the key once, not looking up
-   * edges of a new user and not copying the attributes spares most of the hashing and garbage of
-   * `mergeEdgeRaw`.
-   */
-  private addChatActivity(user: string, stream: string, row: ChatActivity, isNewUser: boolean): void {
-    const key = edgeKey('CHATTER', user, stream);
-    // A user created just now has no edge yet (a replay of new chatters: every row).
-    const edge = !isNewUser && this.graph.hasEdge(key) ? this.graph.getEdgeAttributes(key) : undefined;
+  /** The CHATTER part of `applyChatActivity`: the row folded into the relationship's columns. */
+  private addChatActivity(user: number, stream: number, row: ChatActivity): void {
+    let edge = this.findEdge(user, stream, CHATTER);
+    const isNew = edge === NONE;
+    if (isNew) edge = this.addEdge(user, stream, CHATTER);
+    const last = this.eLast[edge] as number;
     // Days after the day of the previous lastSeen are new days (rows of a batch never overlap in time with
     // what came before in a partition's order).
-    const lastDay = edge?.lastSeen === undefined ? -1 : Math.floor(edge.lastSeen / DAY_MS);
+    const lastDay = Number.isNaN(last) ? -1 : Math.floor(last / DAY_MS);
     let newDays = 0;
     for (const day of row.days) if (day > lastDay) newDays += 1;
-    if (edge === undefined) {
-      this.graph.addDirectedEdgeWithKey(key, user, stream, {
-        type: 'CHATTER',
-        messages: row.messages,
-        firstSeen: row.firstSeen,
-        lastSeen: row.lastSeen,
-        daysSeen: newDays,
-        subscriber: row.subscriber,
-      });
-      this.typeSet('CHATTER').add(key);
-      this.countChatter(stream, 1);
+    if (isNew) {
+      this.eMessages[edge] = row.messages;
+      this.eFirst[edge] = row.firstSeen;
+      this.eLast[edge] = row.lastSeen;
+      this.eDays[edge] = newDays;
+      this.eSub[edge] = row.subscriber ? 1 : 0;
       return;
     }
-    edge.messages = (edge.messages ?? 0) + row.messages;
-    if (edge.firstSeen === undefined || row.firstSeen < edge.firstSeen) edge.firstSeen = row.firstSeen;
-    if (edge.lastSeen === undefined || row.lastSeen > edge.lastSeen) edge.lastSeen = row.lastSeen;
-    edge.daysSeen = (edge.daysSeen ?? 0) + newDays;
-    edge.subscriber = edge.subscriber === true || row.subscriber;
+    const m = this.eMessages[edge] as number;
+    this.eMessages[edge] = (Number.isNaN(m) ? 0 : m) + row.messages;
+    const f = this.eFirst[edge] as number;
+    if (Number.isNaN(f) || row.firstSeen < f) this.eFirst[edge] = row.firstSeen;
+    if (Number.isNaN(last) || row.lastSeen > last) this.eLast[edge] = row.lastSeen;
+    this.eDays[edge] = Math.max(0, this.eDays[edge] as number) + newDays;
+    this.eSub[edge] = this.eSub[edge] === 1 || row.subscriber ? 1 : 0;
   }
 
   monitoredChannels(): MonitoredChannel[] {
@@ -419,27 +957,27 @@ export class EmbeddedGraph {
 
   // ------------------------------------------------------------------ reads
 
-  private streamAttrs(key: string): Extract<NodeAttrs, { kind: 'Stream' }> {
-    const attrs = this.graph.getNodeAttributes(key);
-    if (attrs.kind !== 'Stream') throw new Error(`node ${key} is not a stream`);
-    return attrs;
+  private streamOf(node: number): StreamProps & { name: string | null } {
+    const props = this.streamProps.get(node);
+    if (props === undefined) throw new Error(`node ${node} is not a stream`);
+    return { ...props, name: this.names[node] ?? null };
   }
 
-  private summary(key: string): StreamerSummary {
-    const s = this.streamAttrs(key);
+  private summary(node: number): StreamerSummary {
+    const s = this.streamOf(node);
     let game: string | null = null;
     let language: string | null = null;
     const teams: string[] = [];
-    this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
-      const name = this.graph.getNodeAttribute(target, 'name') ?? '';
-      if (attrs.type === 'PLAYS') game = name;
-      else if (attrs.type === 'SPEAKS') language = name;
-      else if (attrs.type === 'IS_PART_OF') teams.push(name);
-    });
-    const login = s.name ?? '';
+    for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+      const type = this.eType[e];
+      const name = this.names[this.eTarget[e] as number] ?? '';
+      if (type === PLAYS) game = name;
+      else if (type === SPEAKS) language = name;
+      else if (type === IS_PART_OF) teams.push(name);
+    }
     return {
       id: s.id,
-      login,
+      login: s.name ?? '',
       displayName: s.displayName ?? streamDisplayName(s.name, s.id),
       game,
       language,
@@ -452,171 +990,182 @@ export class EmbeddedGraph {
     };
   }
 
-  private rankByInDegree(kind: 'Game' | 'Team', type: RelationshipType, limit: number): RankedName[] {
+  private rankByInDegree(kind: number, type: number, limit: number): RankedName[] {
     const rows: RankedName[] = [];
-    for (const key of this.kindSet(kind)) {
+    for (const [name, node] of this.named[kind - GAME] as Map<string, number>) {
       let count = 0;
-      this.graph.forEachInEdge(key, (_edge, attrs) => {
-        if (attrs.type === type) count += 1;
-      });
-      rows.push({ name: this.graph.getNodeAttribute(key, 'name') ?? '', count });
+      for (let e = this.inHead[node] as number; e !== NONE; e = this.inNext[e] as number)
+        if (this.eType[e] === type) count += 1;
+      rows.push({ name, count });
     }
     return rows.sort(byCountThenName).slice(0, limit);
   }
 
   topGames(limit: number): RankedName[] {
-    return this.rankByInDegree('Game', 'PLAYS', limit);
+    return this.rankByInDegree(GAME, PLAYS, limit);
   }
 
   topTeams(limit: number): RankedName[] {
-    return this.rankByInDegree('Team', 'IS_PART_OF', limit);
+    return this.rankByInDegree(TEAM, IS_PART_OF, limit);
   }
 
   topRoleHolders(role: Role, limit: number, excludeLogins: readonly string[] = []): RankedName[] {
     const exclude = new Set(excludeLogins);
-    const counts = new Map<string, number>();
-    for (const edge of this.typeSet(role)) {
-      const name = this.graph.getNodeAttribute(this.graph.source(edge), 'name');
-      if (name === null || exclude.has(name)) continue;
-      counts.set(name, (counts.get(name) ?? 0) + 1);
+    const type = TYPE_OF[role];
+    const counts = new Map<number, number>();
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      if (this.eType[edge] !== type) continue;
+      const source = this.eSource[edge] as number;
+      counts.set(source, (counts.get(source) ?? 0) + 1);
     }
-    return [...counts]
-      .map(([name, count]) => ({ name, count }))
-      .sort(byCountThenName)
-      .slice(0, limit);
+    const rows: RankedName[] = [];
+    for (const [node, count] of counts) {
+      const name = this.names[node] ?? null;
+      if (name !== null && !exclude.has(name)) rows.push({ name, count });
+    }
+    return rows.sort(byCountThenName).slice(0, limit);
   }
 
-  private streamsWithLogin(): string[] {
-    return [...this.kindSet('Stream')].filter((key) => this.graph.getNodeAttribute(key, 'name') !== null);
+  private streamsWithLogin(): number[] {
+    const nodes: number[] = [];
+    for (const node of this.byStreamId.values()) if (this.names[node] !== null) nodes.push(node);
+    return nodes;
   }
 
   topStreamers(by: 'views' | 'followers', limit: number): StreamerSummary[] {
-    const rows = this.streamsWithLogin().map((key) => this.summary(key));
+    const rows = this.streamsWithLogin().map((node) => this.summary(node));
     const measure = (s: StreamerSummary) => (by === 'views' ? s.totalViewCount : s.followers);
-    return rows.sort((a, b) => measure(b) - measure(a) || compareNames(a.login, b.login)).slice(0, limit);
+    return rows.sort((a, b) => measure(b) - measure(a) || compareStreamers(a, b)).slice(0, limit);
   }
 
   findStreamer(name: string): StreamerSummary | null {
-    const wanted = name.trim().replace(/^[@#]/, '').toLowerCase();
-    const direct = userKey(wanted);
-    if (this.graph.hasNode(direct) && this.graph.getNodeAttribute(direct, 'kind') === 'Stream') {
-      return this.summary(direct);
-    }
-    const byId = this.streamKeyById.get(wanted);
+    const wanted = wantedStreamName(name);
+    const direct = this.loginNode(wanted);
+    if (direct !== undefined && this.kinds[direct] === STREAM) return this.summary(direct);
+    const byId = this.byStreamId.get(wanted);
     if (byId !== undefined) return this.summary(byId);
-    for (const key of this.kindSet('Stream')) {
-      const attrs = this.streamAttrs(key);
-      if (attrs.displayName?.toLowerCase() === wanted) return this.summary(key);
-    }
-    return null;
+    const matches: StreamerSummary[] = [];
+    for (const [node, props] of this.streamProps)
+      if (props.displayName?.toLowerCase() === wanted) matches.push(this.summary(node));
+    return pickByDisplayName(matches);
   }
 
   neighbourhood(streamerId: string, chatterLimit: number): StreamerNeighbourhood | null {
-    const key = this.streamKeyById.get(streamerId);
-    if (key === undefined) return null;
+    const stream = this.byStreamId.get(streamerId);
+    if (stream === undefined) return null;
     const vips: string[] = [];
     const moderators: string[] = [];
     // Only the top `chatterLimit` chatters are kept (a bounded sorted list): big channels have 100k+.
     const shown: ChatterRow[] = [];
     let chatterCount = 0;
-    this.graph.forEachInEdge(key, (_edge, attrs, source) => {
-      // User keys are `u:<login>`; a stream known only by id (`s:<id>`) has no login to show.
-      if (!source.startsWith('u:')) return;
-      const login = source.slice(2);
-      if (attrs.type === 'VIP') vips.push(login);
-      else if (attrs.type === 'MODERATOR') moderators.push(login);
-      else if (attrs.type === 'CHATTER') {
+    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) {
+      const source = this.eSource[e] as number;
+      // A stream known only by id has no login to show.
+      if (!this.hasLogin(source)) continue;
+      const login = this.names[source] as string;
+      const type = this.eType[e];
+      if (type === VIP) vips.push(login);
+      else if (type === MODERATOR) moderators.push(login);
+      else if (type === CHATTER) {
         chatterCount += 1;
-        const entry = { login, messages: attrs.messages ?? null };
+        const m = this.eMessages[e] as number;
+        const entry = { login, messages: Number.isNaN(m) ? null : m };
         if (
           shown.length === chatterLimit &&
           (chatterLimit === 0 || compareChatters(entry, shown[chatterLimit - 1] as ChatterRow) >= 0)
         )
-          return;
+          continue;
         let at = shown.length;
         while (at > 0 && compareChatters(entry, shown[at - 1] as ChatterRow) < 0) at -= 1;
         shown.splice(at, 0, entry);
         if (shown.length > chatterLimit) shown.pop();
       }
-    });
-    return neighbourhoodOf(this.summary(key), vips, moderators, shown, chatterCount, chatterLimit);
+    }
+    return neighbourhoodOf(this.summary(stream), vips, moderators, shown, chatterCount, chatterLimit);
   }
 
   connections(refs: readonly NodeRef[]): GraphView {
-    // Identities are node keys: `u:<login>` and `s:<id>`, as graph-views.ts expects.
     const resolved: ResolvedRef[] = [];
+    const nodes = new Set<number>();
     for (const ref of refs) {
-      const key = ref.name.startsWith('#') ? this.streamKeyById.get(ref.name.slice(1)) : userKey(ref.name);
-      if (key === undefined || !this.graph.hasNode(key)) continue;
-      const attrs = this.graph.getNodeAttributes(key);
+      const node = ref.name.startsWith('#')
+        ? this.byStreamId.get(ref.name.slice(1))
+        : this.loginNode(ref.name);
+      if (node === undefined) continue;
+      nodes.add(node);
+      const isStream = this.kinds[node] === STREAM;
       resolved.push({
         ref: ref.name,
-        identity: key,
-        isStream: attrs.kind === 'Stream',
-        displayName: attrs.kind === 'Stream' ? attrs.displayName : null,
+        identity: this.keyOf(node),
+        isStream,
+        displayName: isStream ? (this.streamProps.get(node)?.displayName ?? null) : null,
       });
     }
     const links: OutLink[] = [];
-    for (const key of new Set(resolved.map((r) => r.identity))) {
-      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
-        const t = this.graph.getNodeAttributes(target);
+    for (const node of nodes) {
+      const sourceIdentity = this.keyOf(node);
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        const target = this.eTarget[e] as number;
+        const kind = this.kinds[target] as number;
+        const type = RELATIONSHIP_TYPES[this.eType[e] as number] as RelationshipType;
         links.push(
-          t.kind === 'User' || t.kind === 'Stream'
-            ? { sourceIdentity: key, type: attrs.type, targetIdentity: target, target: null }
+          kind === USER || kind === STREAM
+            ? { sourceIdentity, type, targetIdentity: this.keyOf(target), target: null }
             : {
-                sourceIdentity: key,
-                type: attrs.type,
+                sourceIdentity,
+                type,
                 targetIdentity: null,
-                target: { kind: t.kind, name: t.name },
+                target: {
+                  kind: NODE_LABELS[kind] as 'Game' | 'Language' | 'Team',
+                  name: this.names[target] ?? '',
+                },
               },
         );
-      });
+      }
     }
     return connectionsView(resolved, links);
   }
 
   accountPresence(minChannels: number, logins: readonly string[]): AccountPresence[] {
     const named = new Set(logins);
-    // One pass over every relationship counts badges and chats per account; only accounts that could
-    // qualify get their distinct channels counted.
-    const tally = new Map<string, number[]>();
-    this.graph.forEachEdge((_edge, attrs, source) => {
-      const slot =
-        attrs.type === 'CHATTER' ? 0 : attrs.type === 'MODERATOR' ? 1 : attrs.type === 'VIP' ? 2 : -1;
-      if (slot < 0 || !source.startsWith('u:')) return;
-      let counts = tally.get(source);
-      if (counts === undefined) {
-        counts = [0, 0, 0];
-        tally.set(source, counts);
-      }
-      counts[slot] = (counts[slot] ?? 0) + 1;
-    });
     const rows: AccountPresence[] = [];
-    for (const [key, [chatterIn = 0, moderatorIn = 0, vipIn = 0]] of tally) {
-      const login = key.slice(2);
-      if (chatterIn + moderatorIn + vipIn < minChannels && moderatorIn === 0 && !named.has(login)) continue;
-      const channels = new Set<string>();
-      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
-        if (attrs.type === 'CHATTER' || attrs.type === 'MODERATOR' || attrs.type === 'VIP')
-          channels.add(target);
-      });
-      if (channels.size >= minChannels || moderatorIn > 0 || named.has(login)) {
-        rows.push({ login, chatterIn, moderatorIn, vipIn, channels: channels.size });
+    const seen = new Int32Array(this.nodeCount).fill(NONE);
+    for (let node = 0; node < this.nodeCount; node += 1) {
+      if (!this.hasLogin(node) || this.outHead[node] === NONE) continue;
+      let chatterIn = 0;
+      let moderatorIn = 0;
+      let vipIn = 0;
+      let channels = 0;
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        const type = this.eType[e] as number;
+        if (!isPresence(type)) continue;
+        if (type === CHATTER) chatterIn += 1;
+        else if (type === MODERATOR) moderatorIn += 1;
+        else vipIn += 1;
+        const target = this.eTarget[e] as number;
+        if (seen[target] !== node) {
+          seen[target] = node;
+          channels += 1;
+        }
       }
+      if (chatterIn + moderatorIn + vipIn === 0) continue;
+      const login = this.names[node] as string;
+      if (channels >= minChannels || moderatorIn > 0 || named.has(login))
+        rows.push({ login, chatterIn, moderatorIn, vipIn, channels });
     }
     return rows.sort((a, b) => compareNames(a.login, b.login));
   }
 
   presentIn(streamerId: string, logins: readonly string[]): string[] {
-    const stream = this.streamKeyById.get(streamerId);
+    const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return [];
     return [...new Set(logins)]
       .filter((login) => {
-        const key = userKey(login);
-        return (
-          this.graph.hasNode(key) &&
-          this.graph.someOutEdge(key, stream, (_edge, attrs) => PRESENCE_TYPES.has(attrs.type))
-        );
+        const node = this.loginNode(login);
+        if (node === undefined) return false;
+        for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number)
+          if (this.eTarget[e] === stream && isPresence(this.eType[e] as number)) return true;
+        return false;
       })
       .sort(compareNames);
   }
@@ -625,19 +1174,21 @@ export class EmbeddedGraph {
   accountHistory(logins: readonly string[]): AccountHistory[] {
     const rows: AccountHistory[] = [];
     for (const login of new Set(logins)) {
-      const key = userKey(login);
-      if (!this.graph.hasNode(key)) continue;
+      const node = this.loginNode(login);
+      if (node === undefined) continue;
       const seen = new Map<string, number | null>();
-      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
-        if (!PRESENCE_TYPES.has(attrs.type)) return;
-        const stream = this.graph.getNodeAttributes(target);
-        if (stream.kind !== 'Stream') return;
-        const channel = stream.name ?? stream.id;
-        const at = attrs.type === 'CHATTER' ? (attrs.firstSeen ?? null) : null;
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        const type = this.eType[e] as number;
+        if (!isPresence(type)) continue;
+        const target = this.eTarget[e] as number;
+        if (this.kinds[target] !== STREAM) continue;
+        const channel = this.names[target] ?? this.streamProps.get(target)?.id ?? '';
+        const first = this.eFirst[e] as number;
+        const at = type === CHATTER && !Number.isNaN(first) ? first : null;
         const before = seen.get(channel);
         // Known without a time (null) is known earliest of all.
         if (before === undefined || (before !== null && (at === null || at < before))) seen.set(channel, at);
-      });
+      }
       const channels = [...seen]
         .map(([channel, firstSeen]) => ({ channel, firstSeen }))
         .sort((a, b) => compareNames(a.channel, b.channel));
@@ -647,15 +1198,23 @@ export class EmbeddedGraph {
   }
 
   channelAudience(streamerId: string): AudienceRecord[] | null {
-    const stream = this.streamKeyById.get(streamerId);
+    const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return null;
-    const members = new Map<string, AudienceRecord>();
-    this.graph.forEachInEdge(stream, (_edge, attrs, source) => {
-      if (!source.startsWith('u:')) return;
-      let member = members.get(source);
-      if (member === undefined) {
-        member = {
-          login: source.slice(2),
+    // A big channel has 100k+ members: one record per member node, found through a dense slot array
+    // rather than a map, and put in login order by their ranks in the name order (numbers, not strings).
+    const slot = new Int32Array(this.nodeCount).fill(NONE);
+    const members: AudienceRecord[] = [];
+    const nodes: number[] = [];
+    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) {
+      const source = this.eSource[e] as number;
+      if (!this.hasLogin(source)) continue;
+      let at = slot[source] as number;
+      if (at === NONE) {
+        at = members.length;
+        slot[source] = at;
+        nodes.push(source);
+        members.push({
+          login: this.names[source] as string,
           chatsHere: false,
           vipHere: false,
           moderatorHere: false,
@@ -667,53 +1226,70 @@ export class EmbeddedGraph {
           vipElsewhere: 0,
           moderatorElsewhere: 0,
           chatsElsewhere: 0,
-        };
-        members.set(source, member);
+        });
       }
-      if (attrs.type === 'VIP') member.vipHere = true;
-      else if (attrs.type === 'MODERATOR') member.moderatorHere = true;
-      else if (attrs.type === 'CHATTER') {
+      const member = members[at] as AudienceRecord;
+      const type = this.eType[e];
+      if (type === VIP) member.vipHere = true;
+      else if (type === MODERATOR) member.moderatorHere = true;
+      else if (type === CHATTER) {
         member.chatsHere = true;
-        member.messages = attrs.messages ?? null;
-        member.firstSeen = attrs.firstSeen ?? null;
-        member.lastSeen = attrs.lastSeen ?? null;
-        member.daysSeen = attrs.daysSeen ?? null;
-        member.subscriber = attrs.subscriber ?? null;
+        const m = this.eMessages[e] as number;
+        const f = this.eFirst[e] as number;
+        const l = this.eLast[e] as number;
+        const d = this.eDays[e] as number;
+        const sub = this.eSub[e] as number;
+        member.messages = Number.isNaN(m) ? null : m;
+        member.firstSeen = Number.isNaN(f) ? null : f;
+        member.lastSeen = Number.isNaN(l) ? null : l;
+        member.daysSeen = d < 0 ? null : d;
+        member.subscriber = sub < 0 ? null : sub === 1;
       }
-    });
-    for (const [key, member] of members) {
-      this.graph.forEachOutEdge(key, (_edge, attrs, _source, target) => {
-        if (target === stream) return;
-        if (attrs.type === 'VIP') member.vipElsewhere += 1;
-        else if (attrs.type === 'MODERATOR') member.moderatorElsewhere += 1;
-        else if (attrs.type === 'CHATTER') member.chatsElsewhere += 1;
-      });
     }
-    return [...members.values()].sort((a, b) => compareNames(a.login, b.login));
+    for (let i = 0; i < nodes.length; i += 1) {
+      const node = nodes[i] as number;
+      const member = members[i] as AudienceRecord;
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        if (this.eTarget[e] === stream) continue;
+        const type = this.eType[e];
+        if (type === VIP) member.vipElsewhere += 1;
+        else if (type === MODERATOR) member.moderatorElsewhere += 1;
+        else if (type === CHATTER) member.chatsElsewhere += 1;
+      }
+    }
+    const { sorted, rank } = this.personOrder();
+    const ranks = Int32Array.from(nodes, (node) => rank[node] as number).sort();
+    return Array.from(ranks, (r) => members[slot[sorted[r] as number] as number] as AudienceRecord);
   }
 
-  private channelRef(key: string): ChannelRef {
-    const s = this.streamAttrs(key);
+  private channelRef(node: number): ChannelRef {
+    const s = this.streamOf(node);
     return { id: s.id, login: s.name ?? '', displayName: s.displayName ?? streamDisplayName(s.name, s.id) };
   }
 
   audienceOverlap(streamerId: string): AudienceOverlap | null {
-    const stream = this.streamKeyById.get(streamerId);
+    const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return null;
-    const shared = new Map<string, number>();
-    this.graph.forEachInEdge(stream, (_edge, attrs, source) => {
-      if (attrs.type !== 'CHATTER') return;
-      this.graph.forEachOutEdge(source, (_e, other, _s, target) => {
-        if (other.type === 'CHATTER' && target !== stream) shared.set(target, (shared.get(target) ?? 0) + 1);
-      });
-    });
-    const others: SharedAudience[] = [...shared].map(([key, count]) => ({
-      channel: this.channelRef(key),
-      shared: count,
-      audience: this.chatterCount.get(key) ?? 0,
+    // Counted per stream node in a dense array: one pass over the chatters' other channels.
+    const shared = new Int32Array(this.nodeCount);
+    const touched: number[] = [];
+    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) {
+      if (this.eType[e] !== CHATTER) continue;
+      const source = this.eSource[e] as number;
+      for (let o = this.outHead[source] as number; o !== NONE; o = this.outNext[o] as number) {
+        const target = this.eTarget[o] as number;
+        if (this.eType[o] !== CHATTER || target === stream) continue;
+        if (shared[target] === 0) touched.push(target);
+        shared[target] = (shared[target] as number) + 1;
+      }
+    }
+    const others: SharedAudience[] = touched.map((node) => ({
+      channel: this.channelRef(node),
+      shared: shared[node] as number,
+      audience: this.chatIn[node] as number,
     }));
     others.sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
-    return { channel: this.channelRef(stream), audience: this.chatterCount.get(stream) ?? 0, others };
+    return { channel: this.channelRef(stream), audience: this.chatIn[stream] as number, others };
   }
 
   sharedAudienceGraph(excludeLogins: readonly string[] = []): SharedAudienceGraph {
@@ -727,45 +1303,71 @@ export class EmbeddedGraph {
   }
 
   private readSharedAudienceGraph(excludeLogins: readonly string[]): SharedAudienceGraph {
-    const exclude = new Set(excludeLogins);
-    const streams = [...this.kindSet('Stream')].sort((x, y) =>
-      compareNames(this.streamAttrs(x).id, this.streamAttrs(y).id),
-    );
-    const index = new Map(streams.map((key, i) => [key, i]));
-    const audience = new Array<number>(streams.length).fill(0);
-    // Pair counts keyed by `i * n + j` (i < j): a number key keeps the map small for big graphs.
+    const excluded = new Set<number>();
+    for (const login of excludeLogins) {
+      const node = this.loginNode(login);
+      if (node !== undefined) excluded.add(node);
+    }
+    const streams = [...this.byStreamId.entries()]
+      .sort(([x], [y]) => compareNames(x, y))
+      .map(([, node]) => node);
     const n = streams.length;
-    const shared = new Map<number, number>();
+    const index = new Int32Array(this.nodeCount).fill(NONE);
+    streams.forEach((node, i) => (index[node] = i));
+    const audience = new Float64Array(n);
+    // Pair counts in a dense upper triangle while it stays small (2,000 channels: 2M cells, 16 MB); a map of
+    // the pairs that occur beyond that.
+    const dense = n <= 4_096 ? new Float64Array((n * (n - 1)) / 2) : undefined;
+    const sparse = dense === undefined ? new Map<number, number>() : undefined;
+    const cell = (i: number, j: number) => (i * (2 * n - i - 1)) / 2 + (j - i - 1);
     const mine: number[] = [];
-    this.graph.forEachNode((key, attrs) => {
-      if (attrs.name !== undefined && attrs.name !== null && exclude.has(attrs.name)) return;
+    for (let node = 0; node < this.nodeCount; node += 1) {
+      if (this.outHead[node] === NONE || excluded.has(node)) continue;
       mine.length = 0;
-      this.graph.forEachOutEdge(key, (_edge, edge, _source, target) => {
-        if (edge.type !== 'CHATTER') return;
-        const at = index.get(target);
-        if (at !== undefined) mine.push(at);
-      });
-      if (mine.length === 0) return;
-      mine.sort((x, y) => x - y);
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        if (this.eType[e] !== CHATTER) continue;
+        const at = index[this.eTarget[e] as number] as number;
+        if (at !== NONE) mine.push(at);
+      }
+      if (mine.length === 0) continue;
+      if (mine.length > 1) mine.sort((x, y) => x - y);
       for (let i = 0; i < mine.length; i += 1) {
         const a = mine[i] as number;
-        audience[a] = (audience[a] ?? 0) + 1;
+        audience[a] = (audience[a] as number) + 1;
         for (let j = i + 1; j < mine.length; j += 1) {
-          const pair = a * n + (mine[j] as number);
-          shared.set(pair, (shared.get(pair) ?? 0) + 1);
+          const b = mine[j] as number;
+          if (dense !== undefined) {
+            const c = cell(a, b);
+            dense[c] = (dense[c] as number) + 1;
+          } else if (sparse !== undefined) {
+            const pair = a * n + b;
+            sparse.set(pair, (sparse.get(pair) ?? 0) + 1);
+          }
         }
       }
-    });
-    const ids = streams.map((key) => this.streamAttrs(key).id);
-    const pairs = [...shared.keys()]
-      .sort((x, y) => x - y)
-      .map((pair) => ({
-        a: ids[Math.floor(pair / n)] as string,
-        b: ids[pair % n] as string,
-        shared: shared.get(pair) as number,
-      }));
+    }
+    const ids = streams.map((node) => this.streamProps.get(node)?.id ?? '');
+    const pairs: SharedAudienceGraph['pairs'] = [];
+    if (dense !== undefined) {
+      let c = 0;
+      for (let a = 0; a < n; a += 1)
+        for (let b = a + 1; b < n; b += 1, c += 1) {
+          const shared = dense[c] as number;
+          if (shared > 0) pairs.push({ a: ids[a] as string, b: ids[b] as string, shared });
+        }
+    } else if (sparse !== undefined) {
+      for (const pair of [...sparse.keys()].sort((x, y) => x - y))
+        pairs.push({
+          a: ids[Math.floor(pair / n)] as string,
+          b: ids[pair % n] as string,
+          shared: sparse.get(pair) as number,
+        });
+    }
     return {
-      channels: streams.map((key, i) => ({ channel: this.channelRef(key), audience: audience[i] ?? 0 })),
+      channels: streams.map((node, i) => ({
+        channel: this.channelRef(node),
+        audience: audience[i] as number,
+      })),
       pairs,
     };
   }
@@ -774,38 +1376,34 @@ export class EmbeddedGraph {
     const language = filter.language?.toLowerCase() ?? null;
     const game = filter.game?.toLowerCase() ?? null;
     return this.streamsWithLogin()
-      .map((key) => this.summary(key))
+      .map((node) => this.summary(node))
       .filter(
         (s) =>
           (language === null || s.language?.toLowerCase() === language) &&
           (game === null || s.game?.toLowerCase() === game),
       )
-      .sort((a, b) => b.followers - a.followers || compareNames(a.login, b.login));
+      .sort((a, b) => b.followers - a.followers || compareStreamers(a, b));
   }
 
   counts(): GraphCounts {
-    const byLabel = Object.fromEntries(NODE_LABELS.map((l) => [l, this.kindSet(l).size])) as Record<
+    const byLabel = Object.fromEntries(NODE_LABELS.map((l, i) => [l, this.liveByKind[i] ?? 0])) as Record<
       NodeLabel,
       number
     >;
+    const nodes = this.liveByKind.reduce((a, b) => a + b, 0);
     // A streamer is a User too (both labels on one node), as in the graph model.
     byLabel.User += byLabel.Stream;
-    const byType = Object.fromEntries(RELATIONSHIP_TYPES.map((t) => [t, this.typeSet(t).size])) as Record<
-      RelationshipType,
-      number
-    >;
-    return { nodes: this.graph.order, relationships: this.graph.size, byLabel, byType };
+    const byType = Object.fromEntries(
+      RELATIONSHIP_TYPES.map((t, i) => [t, this.liveByType[i] ?? 0]),
+    ) as Record<RelationshipType, number>;
+    return { nodes, relationships: this.liveByType.reduce((a, b) => a + b, 0), byLabel, byType };
   }
 
   listNames(kind: NameKind): string[] {
-    const label: NodeLabel =
-      kind === 'streamer' ? 'Stream' : kind === 'game' ? 'Game' : kind === 'language' ? 'Language' : 'Team';
-    const names: string[] = [];
-    for (const key of this.kindSet(label)) {
-      const name = this.graph.getNodeAttribute(key, 'name');
-      if (name !== null) names.push(name);
-    }
-    return names.sort(compareNames);
+    if (kind === 'streamer')
+      return [...this.streamsWithLogin()].map((node) => this.names[node] as string).sort(compareNames);
+    const map = this.named[kind === 'game' ? 0 : kind === 'language' ? 1 : 2] as Map<string, number>;
+    return [...map.keys()].sort(compareNames);
   }
 
   /** Nodes ordered by (kind, name) so that every backend builds the same projection. */
@@ -815,66 +1413,77 @@ export class EmbeddedGraph {
     if (cached !== undefined && cached.version === this.version && cached.exclude === excludeKey)
       return cached.projection;
     const exclude = new Set(excludeLogins);
-    const keys: string[] = [];
+    const nameOf = (node: number) =>
+      this.names[node] ?? streamDisplayName(null, this.streamProps.get(node)?.id ?? '');
+    // Kinds in label order (compareNames of the labels), then names within each kind.
+    const kindOrder = [...NODE_LABELS.keys()].sort((a, b) =>
+      compareNames(NODE_LABELS[a] as string, NODE_LABELS[b] as string),
+    );
+    // Users and streams come in the kept name order; games, languages and teams are few.
+    const byKind: number[][] = NODE_LABELS.map(() => []);
+    for (const node of this.personOrder().sorted) {
+      if (!exclude.has(nameOf(node))) byKind[this.kinds[node] as number]?.push(node);
+    }
+    for (const kind of [GAME, LANGUAGE, TEAM]) {
+      const map = this.named[kind - GAME] as Map<string, number>;
+      byKind[kind] = [...map.keys()].sort().map((name) => map.get(name) as number);
+    }
+    const order: number[] = [];
     const nodes: GraphProjection['nodes'] = [];
-    this.graph.forEachNode((key, attrs) => {
-      const name = attrs.name ?? streamDisplayName(null, attrs.kind === 'Stream' ? attrs.id : key);
-      if ((attrs.kind === 'User' || attrs.kind === 'Stream') && exclude.has(name)) return;
-      keys.push(key);
-      nodes.push({ name, kind: attrs.kind });
-    });
-    const order = nodes
-      .map((_, i) => i)
-      .sort((a, b) => {
-        const na = nodes[a] as GraphProjection['nodes'][number];
-        const nb = nodes[b] as GraphProjection['nodes'][number];
-        return compareNames(na.kind, nb.kind) || compareNames(na.name, nb.name);
-      });
-    const index = new Map<string, number>();
-    order.forEach((original, position) => index.set(keys[original] as string, position));
-    const sortedNodes = order.map((i) => nodes[i] as GraphProjection['nodes'][number]);
-    const offsets = new Uint32Array(sortedNodes.length + 1);
-    const counts = new Uint32Array(sortedNodes.length);
-    const edges: number[] = [];
-    this.graph.forEachEdge((_edge, _attrs, source, target) => {
-      const s = index.get(source);
-      const t = index.get(target);
-      if (s === undefined || t === undefined) return;
-      edges.push(s, t);
-      counts[s] = (counts[s] ?? 0) + 1;
-    });
-    for (let i = 0; i < counts.length; i += 1) offsets[i + 1] = (offsets[i] ?? 0) + (counts[i] ?? 0);
-    const targets = new Uint32Array(edges.length / 2);
+    for (const kind of kindOrder) {
+      const label = NODE_LABELS[kind] as NodeLabel;
+      for (const node of byKind[kind] as number[]) {
+        order.push(node);
+        nodes.push({ name: nameOf(node), kind: label });
+      }
+    }
+    const index = new Int32Array(this.nodeCount).fill(NONE);
+    order.forEach((node, position) => (index[node] = position));
+    const offsets = new Uint32Array(nodes.length + 1);
+    let m = 0;
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      if (this.eType[edge] === GONE) continue;
+      const s = index[this.eSource[edge] as number] as number;
+      if (s === NONE || index[this.eTarget[edge] as number] === NONE) continue;
+      offsets[s + 1] = (offsets[s + 1] as number) + 1;
+      m += 1;
+    }
+    for (let i = 0; i < nodes.length; i += 1)
+      offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
+    const targets = new Uint32Array(m);
     const fill = offsets.slice(0, -1);
-    for (let i = 0; i < edges.length; i += 2) {
-      const s = edges[i] as number;
-      targets[fill[s] as number] = edges[i + 1] as number;
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      if (this.eType[edge] === GONE) continue;
+      const s = index[this.eSource[edge] as number] as number;
+      const t = index[this.eTarget[edge] as number] as number;
+      if (s === NONE || t === NONE) continue;
+      targets[fill[s] as number] = t;
       fill[s] = (fill[s] as number) + 1;
     }
     // Targets in a fixed order per node so results never depend on insertion order.
-    for (let i = 0; i < sortedNodes.length; i += 1) {
-      targets.subarray(offsets[i], offsets[i + 1]).sort();
+    for (let i = 0; i < nodes.length; i += 1) {
+      if ((offsets[i + 1] as number) - (offsets[i] as number) > 1)
+        targets.subarray(offsets[i], offsets[i + 1]).sort();
     }
-    const projection: GraphProjection = { nodes: sortedNodes, offsets, targets };
-    this.projectionCache = { version: this.version, exclude: excludeKey, projection };
+    const projection: GraphProjection = { nodes, offsets, targets };
+    this.projectionCache = { version: this.version, exclude: excludeKey, projection, index };
     return projection;
   }
-}
 
-function combineChatter(current: EdgeAttrs, next: EdgeAttrs): EdgeAttrs {
-  const sum = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : a + b);
-  const pick = (a: number | undefined, b: number | undefined, f: (x: number, y: number) => number) =>
-    a === undefined ? b : b === undefined ? a : f(a, b);
-  const merged: EdgeAttrs = { type: 'CHATTER' };
-  const messages = sum(current.messages, next.messages);
-  const firstSeen = pick(current.firstSeen, next.firstSeen, Math.min);
-  const lastSeen = pick(current.lastSeen, next.lastSeen, Math.max);
-  const daysSeen = sum(current.daysSeen, next.daysSeen);
-  if (messages !== undefined) merged.messages = messages;
-  if (firstSeen !== undefined) merged.firstSeen = firstSeen;
-  if (lastSeen !== undefined) merged.lastSeen = lastSeen;
-  if (daysSeen !== undefined) merged.daysSeen = daysSeen;
-  if (current.subscriber === true || next.subscriber === true) merged.subscriber = true;
-  else if (current.subscriber === false || next.subscriber === false) merged.subscriber = false;
-  return merged;
+  /**
+   * Where these users and streams sit in `projection(excludeLogins)`, in name order (unknown and excluded
+   * names left out): `/vip-candidates` asks PageRank for a channel's 100k chatters by name.
+   */
+  projectionPositions(excludeLogins: readonly string[], names: readonly string[]): number[] {
+    this.projection(excludeLogins);
+    const { index } = this.projectionCache as { index: Int32Array };
+    const { rank, sorted } = this.personOrder();
+    const ranks: number[] = [];
+    for (const name of new Set(names)) {
+      const node =
+        this.loginNode(name) ?? (name.startsWith('#') ? this.placeholders.get(name.slice(1)) : undefined);
+      if (node !== undefined && index[node] !== NONE) ranks.push(rank[node] as number);
+    }
+    return Array.from(Int32Array.from(ranks).sort(), (r) => index[sorted[r] as number] as number);
+  }
 }

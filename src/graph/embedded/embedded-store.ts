@@ -21,9 +21,8 @@ import type {
   TeamMembership,
   WriteResult,
 } from '../../domain/graph-records.js';
-import { betweenness, BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js';
-import { pagerank } from '../algorithms/pagerank.js';
-import { topScored } from '../algorithms/top-scores.js';
+import { BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js';
+import { betweennessRows, pagerankRows } from '../in-process-algorithms.js';
 import type {
   AccountHistory,
   AccountPresence,
@@ -347,31 +346,21 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.model.sharedAudienceGraph(options.excludeLogins));
   }
 
-  /** PageRank of a projection, kept while the projection is current (the projection is cached per version). */
-  private readonly pagerankOf = new WeakMap<GraphProjection, Float64Array>();
-
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
-    const projection = this.model.projection(options.excludeLogins);
-    let scores = this.pagerankOf.get(projection);
-    if (scores === undefined) {
-      scores = pagerank(projection);
-      this.pagerankOf.set(projection, scores);
-    }
-    return Promise.resolve(topScored(projection, scores, options.limit, options.names));
+    const exclude = options.excludeLogins ?? [];
+    const projection = this.model.projection(exclude);
+    const named =
+      options.names === undefined ? undefined : this.model.projectionPositions(exclude, options.names);
+    return Promise.resolve(pagerankRows(projection, options, named));
   }
 
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
-    const projection = this.model.projection(options.excludeLogins);
-    const result = betweenness(projection, {
-      exactMaxNodes: this.options.betweennessExactMaxNodes ?? BETWEENNESS_DEFAULTS.exactMaxNodes,
-      samplePivots: this.options.betweennessSamplePivots ?? BETWEENNESS_DEFAULTS.samplePivots,
-    });
-    return Promise.resolve({
-      rows: topScored(projection, result.scores, options.limit, options.names),
-      mode: result.mode,
-      pivots: result.pivots,
-      nodeCount: projection.nodes.length,
-    });
+    return Promise.resolve(
+      betweennessRows(this.model.projection(options.excludeLogins), options, {
+        exactMaxNodes: this.options.betweennessExactMaxNodes ?? BETWEENNESS_DEFAULTS.exactMaxNodes,
+        samplePivots: this.options.betweennessSamplePivots ?? BETWEENNESS_DEFAULTS.samplePivots,
+      }),
+    );
   }
 
   /** Save now if anything changed since the last snapshot. */

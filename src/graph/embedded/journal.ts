@@ -108,7 +108,12 @@ export async function replayJournal(
   apply: (entry: JournalEntry, seq: number) => void,
 ): Promise<number> {
   let last = afterSeq;
-  for (const segment of await listSegments(dir)) {
+  const segments = await listSegments(dir);
+  for (const [i, segment] of segments.entries()) {
+    // A segment's entries all come before the next segment's first: one the snapshot covers to there is
+    // not read at all (`ask` on a big store would otherwise parse megabytes of entries only to skip them).
+    const next = segments[i + 1];
+    if (next !== undefined && next.firstSeq - 1 <= afterSeq) continue;
     const stream = createReadStream(segment.file, { encoding: 'utf8' });
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let lineNo = 0;

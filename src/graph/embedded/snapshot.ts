@@ -1,25 +1,60 @@
 /**
  * The embedded store on disk: one NDJSON file, written to a temporary file and renamed into place so a
- * crash never leaves half a snapshot. Line 1 is a header with counts, then one line per node, per
- * relationship and per consumer offset, then an end marker; a file that does not add up is refused with
- * its name and line, never read as an empty graph.
+ * crash never leaves half a snapshot. Line 1 is a header with counts; then the graph; then one line per
+ * consumer offset and per monitored channel; then an end marker with a SHA-256 of every line before it. A
+ * file that does not add up is refused with its name and line, never read as an empty graph.
+ *
+ * Format 2 (written now) stores the graph as the columns of `EmbeddedGraph` (docs/ARCHITECTURE.md, "The
+ * embedded store"): lines `["names", [...]]` and `["streams", [[node, props], ...]]`, then each typed
+ * column as `[name, "<base64 of its little-endian bytes>"]`, at most 1 MiB of bytes per line. Reading it
+ * copies bytes into arrays instead of parsing a JSON object per relationship, which is what lets `ask`
+ * open a 1M-relationship store in well under a second. Format 1 (one line per node and per relationship,
+ * keyed `u:<login>`…) is still read, so a store saved by an older build opens and is saved as format 2 by
+ * its next writer.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
 import type { MonitoredChannel } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
-import type { EdgeAttrs, NodeAttrs } from './embedded-graph.js';
+import type { EdgeAttrs, NodeAttrs, StreamProps } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
 
 export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
-export const SNAPSHOT_VERSION = 1;
-const LINES_PER_CHUNK = 20_000;
+export const SNAPSHOT_VERSION = 2;
+/** Snapshot formats this build reads. */
+const READABLE_VERSIONS = [1, 2];
+/**
+ * Lines are joined into chunks of at most this many characters: format-2 lines are up to 1.4M characters
+ * each, and a chunk of a fixed number of lines would pass V8's string limit (≈ 512M) on a 10M-relationship
+ * graph ("Invalid string length" at the end of its import).
+ */
+const CHARS_PER_CHUNK = 32 * 1024 * 1024;
+const NAMES_PER_LINE = 50_000;
+const STREAMS_PER_LINE = 10_000;
+const COLUMN_BYTES_PER_LINE = 1 << 20;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+type TypedColumn =
+  'kinds' | 'source' | 'target' | 'type' | 'messages' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'subscriber';
+/** Format 2's graph lines, in file order. */
+const GRAPH_SECTIONS = [
+  'names',
+  'streams',
+  'kinds',
+  'source',
+  'target',
+  'type',
+  'messages',
+  'firstSeen',
+  'lastSeen',
+  'daysSeen',
+  'subscriber',
+] as const;
+type GraphSection = (typeof GRAPH_SECTIONS)[number];
 
 interface Header {
   format: typeof SNAPSHOT_FORMAT;
@@ -32,6 +67,8 @@ interface Header {
   monitored?: number;
   /** The last journal entry folded into this snapshot; absent before the journal existed (= 0). */
   journalSeq?: number;
+  /** Format 2: how many of the nodes are streams (one properties entry each). */
+  streams?: number;
 }
 
 /** A snapshot as read: the graph and how much of the journal it already holds. */
@@ -44,31 +81,51 @@ export interface LoadedSnapshot {
  * Serialise synchronously: nothing else can change the graph meanwhile, so the file is one consistent
  * state (graph and consumer offsets together). Returns the text in chunks.
  */
-export function serializeSnapshot(model: EmbeddedGraph, journalSeq = 0): string[] {
-  const { graph } = model;
+export function serializeSnapshot(
+  model: EmbeddedGraph,
+  journalSeq = 0,
+  charsPerChunk = CHARS_PER_CHUNK,
+): string[] {
+  if (!LITTLE_ENDIAN) throw new Error('snapshot format 2 is written on little-endian machines only');
+  const columns = model.columns();
   const offsets = model.allOffsets();
   const monitored = model.monitoredChannels();
   const header: Header = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     savedAt: new Date().toISOString(),
-    nodes: graph.order,
-    relationships: graph.size,
+    nodes: columns.kinds.length,
+    relationships: columns.type.length,
+    streams: columns.streams.size,
     offsets: offsets.length,
     monitored: monitored.length,
     journalSeq,
   };
   const chunks: string[] = [];
   let lines: string[] = [JSON.stringify(header)];
+  let chars = 0;
   const push = (line: string) => {
     lines.push(line);
-    if (lines.length >= LINES_PER_CHUNK) {
+    chars += line.length + 1;
+    if (chars >= charsPerChunk) {
       chunks.push(`${lines.join('\n')}\n`);
       lines = [];
+      chars = 0;
     }
   };
-  graph.forEachNode((key, attrs) => push(JSON.stringify([key, attrs])));
-  graph.forEachEdge((_key, attrs, source, target) => push(JSON.stringify([source, target, attrs])));
+  for (let i = 0; i < columns.names.length; i += NAMES_PER_LINE)
+    push(JSON.stringify(['names', columns.names.slice(i, i + NAMES_PER_LINE)]));
+  const streams = [...columns.streams];
+  for (let i = 0; i < streams.length; i += STREAMS_PER_LINE)
+    push(JSON.stringify(['streams', streams.slice(i, i + STREAMS_PER_LINE)]));
+  for (const name of GRAPH_SECTIONS) {
+    if (name === 'names' || name === 'streams') continue;
+    const column = columns[name];
+    const bytes = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
+    const step = COLUMN_BYTES_PER_LINE - (COLUMN_BYTES_PER_LINE % column.BYTES_PER_ELEMENT);
+    for (let at = 0; at < bytes.length; at += step)
+      push(`["${name}","${bytes.subarray(at, at + step).toString('base64')}"]`);
+  }
   for (const offset of offsets) push(JSON.stringify(offset));
   for (const channel of monitored) push(JSON.stringify(channel));
   // The end marker carries a checksum of every line before it, so a file that was changed or cut and
@@ -222,14 +279,145 @@ function isMonitoredLine(value: unknown): value is MonitoredChannel {
   );
 }
 
+/**
+ * Format 2's graph lines as they come: names, stream properties, then each typed column, checked against
+ * the header's counts. `done` once every section is full.
+ */
+class ColumnLines {
+  private section = 0;
+  private readonly names: (string | null)[] = [];
+  private readonly streams = new Map<number, StreamProps>();
+  private readonly columns: Record<TypedColumn, Uint8Array | Int32Array | Float64Array | Int8Array>;
+  private readonly filled: Record<TypedColumn, number>;
+
+  constructor(
+    private readonly nodes: number,
+    relationships: number,
+    private readonly streamCount: number,
+  ) {
+    this.columns = {
+      kinds: new Uint8Array(nodes),
+      source: new Int32Array(relationships),
+      target: new Int32Array(relationships),
+      type: new Uint8Array(relationships),
+      messages: new Float64Array(relationships),
+      firstSeen: new Float64Array(relationships),
+      lastSeen: new Float64Array(relationships),
+      daysSeen: new Int32Array(relationships),
+      subscriber: new Int8Array(relationships),
+    };
+    this.filled = {
+      kinds: 0,
+      source: 0,
+      target: 0,
+      type: 0,
+      messages: 0,
+      firstSeen: 0,
+      lastSeen: 0,
+      daysSeen: 0,
+      subscriber: 0,
+    };
+    this.skipFull();
+  }
+
+  private isFull(section: GraphSection): boolean {
+    if (section === 'names') return this.names.length === this.nodes;
+    if (section === 'streams') return this.streams.size === this.streamCount;
+    return this.filled[section] === this.columns[section].length;
+  }
+
+  private skipFull(): void {
+    while (this.section < GRAPH_SECTIONS.length && this.isFull(GRAPH_SECTIONS[this.section] as GraphSection))
+      this.section += 1;
+  }
+
+  get done(): boolean {
+    return this.section === GRAPH_SECTIONS.length;
+  }
+
+  /** Take one line; returns why it does not fit, or null. */
+  take(value: unknown): string | null {
+    const expected = GRAPH_SECTIONS[this.section] as GraphSection;
+    if (!Array.isArray(value) || value.length !== 2 || value[0] !== expected)
+      return `expected the ${expected} of the graph`;
+    const payload: unknown = value[1];
+    if (expected === 'names') {
+      if (!Array.isArray(payload) || this.names.length + payload.length > this.nodes)
+        return 'more names than nodes';
+      for (const name of payload as unknown[]) {
+        if (name !== null && typeof name !== 'string') return 'a name that is not a string';
+        this.names.push(name);
+      }
+    } else if (expected === 'streams') {
+      if (!Array.isArray(payload)) return 'expected stream properties';
+      for (const entry of payload) {
+        if (!isStreamEntry(entry) || entry[0] >= this.nodes || this.streams.has(entry[0]))
+          return 'a stream entry that does not fit';
+        this.streams.set(entry[0], entry[1]);
+      }
+      if (this.streams.size > this.streamCount) return 'more streams than the header says';
+    } else {
+      if (typeof payload !== 'string') return `expected base64 for ${expected}`;
+      const bytes = Buffer.from(payload, 'base64');
+      const column = this.columns[expected];
+      const size = column.BYTES_PER_ELEMENT;
+      const at = this.filled[expected];
+      if (bytes.length % size !== 0 || at + bytes.length / size > column.length)
+        return `the ${expected} column does not add up`;
+      new Uint8Array(column.buffer, column.byteOffset + at * size, bytes.length).set(bytes);
+      this.filled[expected] = at + bytes.length / size;
+    }
+    this.skipFull();
+    return null;
+  }
+
+  graph(): EmbeddedGraph {
+    const c = this.columns;
+    return EmbeddedGraph.fromColumns({
+      names: this.names,
+      kinds: c.kinds as Uint8Array<ArrayBuffer>,
+      streams: this.streams,
+      source: c.source as Int32Array<ArrayBuffer>,
+      target: c.target as Int32Array<ArrayBuffer>,
+      type: c.type as Uint8Array<ArrayBuffer>,
+      messages: c.messages as Float64Array<ArrayBuffer>,
+      firstSeen: c.firstSeen as Float64Array<ArrayBuffer>,
+      lastSeen: c.lastSeen as Float64Array<ArrayBuffer>,
+      daysSeen: c.daysSeen as Int32Array<ArrayBuffer>,
+      subscriber: c.subscriber as Int8Array<ArrayBuffer>,
+    });
+  }
+}
+
+function isStreamEntry(value: unknown): value is [number, StreamProps] {
+  if (!Array.isArray(value) || value.length !== 2 || !Number.isInteger(value[0]) || (value[0] as number) < 0)
+    return false;
+  const props: unknown = value[1];
+  return typeof props === 'object' && props !== null && 'id' in props && typeof props.id === 'string';
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The lines of a file read whole: each as text and as the bytes the checksum covers (without its `\n`). */
+function* linesOf(data: Buffer): Generator<{ line: string; bytes: Buffer }> {
+  let start = 0;
+  while (start < data.length) {
+    let end = data.indexOf(10, start);
+    if (end === -1) end = data.length;
+    const bytes = data.subarray(start, end);
+    const text = bytes.toString('utf8');
+    yield { line: text.endsWith('\r') ? text.slice(0, -1) : text, bytes };
+    start = end + 1;
+  }
+}
+
 /** Read a snapshot; `null` when the file does not exist. */
 export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | null> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  // Read whole, not line by line: format 2 is a few dozen long lines, and hashing the bytes as they are
+  // spares encoding every line again (a cold `ask` opens a 1M-relationship store in about a second).
+  let data: Buffer;
   try {
-    await new Promise<void>((resolveOpen, rejectOpen) => {
-      stream.once('open', () => resolveOpen());
-      stream.once('error', rejectOpen);
-    });
+    data = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new GraphStoreError(
@@ -239,8 +427,10 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
       { cause: error },
     );
   }
-  const model = new EmbeddedGraph();
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let model = new EmbeddedGraph();
+  let columns: ColumnLines | undefined;
+  const keptOffsets: ConsumerOffset[] = [];
+  const keptMonitored: MonitoredChannel[] = [];
   let header: Header | undefined;
   let lineNo = 0;
   let ended = false;
@@ -249,7 +439,7 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
   let offsets = 0;
   let monitored = 0;
   const hash = createHash('sha256');
-  for await (const line of lines) {
+  for (const { line, bytes } of linesOf(data)) {
     lineNo += 1;
     if (ended) {
       if (line.trim() === '') continue;
@@ -265,33 +455,40 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
       const h = value as Partial<Header> | null;
       if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
         throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
-      if (h.version !== SNAPSHOT_VERSION) {
+      if (!READABLE_VERSIONS.includes(Number(h.version))) {
         throw corrupt(
           file,
           lineNo,
-          `snapshot version ${String(h.version)} is not supported (this build reads ${SNAPSHOT_VERSION})`,
+          `snapshot version ${String(h.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`,
         );
       }
       header = h as Header;
-      hash.update(`${line}\n`);
+      if (header.version === 2) {
+        if (!LITTLE_ENDIAN) throw corrupt(file, lineNo, 'format 2 is read on little-endian machines only');
+        columns = new ColumnLines(header.nodes, header.relationships, header.streams ?? 0);
+      }
+      hash.update(bytes).update(NEWLINE);
       continue;
     }
     try {
-      if (nodes < header.nodes) {
+      if (columns !== undefined && !columns.done) {
+        const why = columns.take(value);
+        if (why !== null) throw corrupt(file, lineNo, why);
+      } else if (columns === undefined && nodes < header.nodes) {
         if (!isNodeLine(value)) throw corrupt(file, lineNo, 'expected a node');
         model.addNodeRaw(value[0], value[1]);
         nodes += 1;
-      } else if (relationships < header.relationships) {
+      } else if (columns === undefined && relationships < header.relationships) {
         if (!isEdgeLine(value)) throw corrupt(file, lineNo, 'expected a relationship');
         model.mergeEdgeRaw(value[0], value[1], value[2]);
         relationships += 1;
       } else if (offsets < header.offsets) {
         if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
-        model.setOffsetRaw(value);
+        keptOffsets.push(value);
         offsets += 1;
       } else if (monitored < (header.monitored ?? 0)) {
         if (!isMonitoredLine(value)) throw corrupt(file, lineNo, 'expected a monitored channel');
-        model.setMonitoredRaw(value);
+        keptMonitored.push(value);
         monitored += 1;
       } else {
         if (typeof value !== 'object' || value === null || !('end' in value))
@@ -305,9 +502,20 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
       if (error instanceof GraphStoreError) throw error;
       throw corrupt(file, lineNo, (error as Error).message);
     }
-    hash.update(`${line}\n`);
+    hash.update(bytes).update(NEWLINE);
   }
   if (header === undefined) throw corrupt(file, lineNo, 'the file is empty');
   if (!ended) throw corrupt(file, lineNo, 'the file ends early (truncated write?)');
+  if (columns !== undefined) {
+    try {
+      model = columns.graph();
+    } catch (error) {
+      throw corrupt(file, lineNo, (error as Error).message);
+    }
+  }
+  for (const offset of keptOffsets) model.setOffsetRaw(offset);
+  for (const channel of keptMonitored) model.setMonitoredRaw(channel);
+  // Loaded data is not a change: a store opened from a snapshot has nothing to save yet.
+  model.version = 0;
   return { model, journalSeq: header.journalSeq ?? 0 };
 }

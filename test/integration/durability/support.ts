@@ -129,7 +129,7 @@ export async function storeTotals(dataDir: string): Promise<StoreTotals> {
   try {
     let messages = 0;
     let chatterLinks = 0;
-    store.graph.graph.forEachEdge((_key, attrs) => {
+    store.graph.forEachRelationship((_source, _target, attrs) => {
       if (attrs.type !== 'CHATTER') return;
       chatterLinks += 1;
       messages += attrs.messages ?? 0;

@@ -156,7 +156,7 @@ describe('pipeline through Kafka', () => {
     expect((await store.neighbourhood('2', { chatterLimit: 10 }))?.moderators).toEqual(['cat']);
     // The seed message has no sentAt: it counts at its Kafka timestamp.
     const seen = new Map<string, { firstSeen?: number; lastSeen?: number }>();
-    store.graph.graph.forEachEdge((_key, attrs, source) => {
+    store.graph.forEachRelationship((source, _target, attrs) => {
       if (attrs.type === 'CHATTER') seen.set(source, attrs);
     });
     expect(seen.get('u:bob')).toMatchObject({ firstSeen: kafkaTime, lastSeen: kafkaTime });

@@ -1,0 +1,150 @@
+/**
+ * PageRank and betweenness computed in this process on a `GraphProjection`: what the embedded store always
+ * does and what the Bolt store does when the database has no MAGE (Neo4j) or the graph is too big for it.
+ * One module, so both stores report the same rows for the same graph (docs/ARCHITECTURE.md, "Ports and
+ * adapters"). The algorithms themselves are in `algorithms/`.
+ */
+import { betweenness } from './algorithms/betweenness.js';
+import { pagerank } from './algorithms/pagerank.js';
+import { topScored } from './algorithms/top-scores.js';
+import { compareNames } from './graph-order.js';
+import type { AlgorithmOptions, BetweennessResult, GraphProjection, ScoredNode } from './graph-store.port.js';
+
+export interface BetweennessSettings {
+  exactMaxNodes: number;
+  samplePivots: number;
+}
+
+/** PageRank scores per projection, kept while the projection object lives (stores cache it per version). */
+const pagerankOf = new WeakMap<GraphProjection, Float64Array>();
+
+/**
+ * `named`: when the caller already knows where `options.names` sit in the projection, their positions in
+ * name order (the embedded store does); otherwise they are looked up here.
+ */
+export function pagerankRows(
+  projection: GraphProjection,
+  options: AlgorithmOptions,
+  named?: readonly number[],
+): ScoredNode[] {
+  let scores = pagerankOf.get(projection);
+  if (scores === undefined) {
+    scores = pagerank(projection);
+    pagerankOf.set(projection, scores);
+  }
+  return scoredRows(projection, scores, options.limit, options.names, named);
+}
+
+export function betweennessRows(
+  projection: GraphProjection,
+  options: AlgorithmOptions,
+  settings: BetweennessSettings,
+): BetweennessResult {
+  const result = betweenness(projection, settings);
+  return {
+    rows: scoredRows(projection, result.scores, options.limit, options.names),
+    mode: result.mode,
+    pivots: result.pivots,
+    nodeCount: projection.nodes.length,
+  };
+}
+
+/** Where the users and the streams sit in a projection (nodes are sorted by kind, then name). */
+const rangesOf = new WeakMap<GraphProjection, [number, number][]>();
+
+function personRanges(projection: GraphProjection): [number, number][] {
+  let ranges = rangesOf.get(projection);
+  if (ranges !== undefined) return ranges;
+  ranges = [];
+  const { nodes } = projection;
+  for (let i = 0; i < nodes.length;) {
+    const kind = nodes[i]?.kind;
+    let end = i + 1;
+    while (end < nodes.length && nodes[end]?.kind === kind) end += 1;
+    if (kind === 'User' || kind === 'Stream') ranges.push([i, end]);
+    i = end;
+  }
+  rangesOf.set(projection, ranges);
+  return ranges;
+}
+
+/**
+ * `topScored` (score, then name), but for a list of names (a channel's 100k chatters for `/vip-candidates`) each name is found
+ * by binary search in the sorted projection instead of testing every node of the graph.
+ */
+export function scoredRows(
+  projection: GraphProjection,
+  scores: Float64Array,
+  limit: number,
+  names?: readonly string[],
+  named?: readonly number[],
+): ScoredNode[] {
+  if (names === undefined) return topOf(projection, scores, limit);
+  const merged = [...(named ?? positionsInNameOrder(projection, names))];
+  merged.sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+  return merged.slice(0, limit).map((position) => {
+    const node = projection.nodes[position] as GraphProjection['nodes'][number];
+    return { name: node.name, kind: node.kind as ScoredNode['kind'], score: scores[position] ?? 0 };
+  });
+}
+
+function positionsInNameOrder(projection: GraphProjection, names: readonly string[]): number[] {
+  const ranges = personRanges(projection);
+  // Each range (users, streams) is in name order: positions found there, sorted as numbers, stay in name
+  // order; the ranges are merged by name once, and a stable sort by score then keeps names in order on ties.
+  const runs: number[][] = ranges.map(() => []);
+  for (const name of new Set(names)) {
+    ranges.forEach(([from, to], r) => {
+      let lo = from;
+      let hi = to;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((projection.nodes[mid]?.name ?? '') < name) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < to && projection.nodes[lo]?.name === name) runs[r]?.push(lo);
+    });
+  }
+  let merged: number[] = [];
+  for (const run of runs) {
+    const sorted = Int32Array.from(run).sort();
+    const next: number[] = [];
+    let i = 0;
+    let j = 0;
+    const nameAt = (position: number) => projection.nodes[position]?.name ?? '';
+    while (i < merged.length && j < sorted.length) {
+      if (compareNames(nameAt(merged[i] as number), nameAt(sorted[j] as number)) <= 0)
+        next.push(merged[i++] as number);
+      else next.push(sorted[j++] as number);
+    }
+    while (i < merged.length) next.push(merged[i++] as number);
+    while (j < sorted.length) next.push(sorted[j++] as number);
+    merged = next;
+  }
+  return merged;
+}
+
+/**
+ * `topScored` for a small `limit` on a big graph: the best `limit` users and streams are kept while scanning
+ * (a bounded sorted list), instead of sorting 600k rows to show 50. Same order: score, then name.
+ */
+function topOf(projection: GraphProjection, scores: Float64Array, limit: number): ScoredNode[] {
+  if (limit * 20 > projection.nodes.length) return topScored(projection, scores, limit);
+  const best: number[] = [];
+  const before = (x: number, y: number) =>
+    (scores[y] ?? 0) - (scores[x] ?? 0) ||
+    compareNames(projection.nodes[x]?.name ?? '', projection.nodes[y]?.name ?? '');
+  for (const [from, to] of personRanges(projection)) {
+    for (let i = from; i < to; i += 1) {
+      if (best.length === limit && (limit === 0 || before(i, best[limit - 1] as number) >= 0)) continue;
+      let at = best.length;
+      while (at > 0 && before(i, best[at - 1] as number) < 0) at -= 1;
+      best.splice(at, 0, i);
+      if (best.length > limit) best.pop();
+    }
+  }
+  return best.map((i) => {
+    const node = projection.nodes[i] as GraphProjection['nodes'][number];
+    return { name: node.name, kind: node.kind as ScoredNode['kind'], score: scores[i] ?? 0 };
+  });
+}
