@@ -18,6 +18,7 @@ import { generateDataset } from '../src/generate/synthetic-dataset.js';
 import { EmbeddedGraphStore } from '../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../src/graph/graph-store.port.js';
 import { importSeedDirectory } from '../src/ingest/csv/seed-importer.js';
+import { drawReply } from '../src/render/draw-pictures.js';
 import { percentile, round } from './bench-kit.js';
 import type { CommandFigure, ScaleJob, ScaleResult } from './scale-shared.js';
 import { SCALE_COMMANDS } from './scale-shared.js';
@@ -161,6 +162,8 @@ async function timeCommand(
     const result = await dispatch(parseCommandLine(line, definitions), registry, { graph, pictures });
     if (result.outcome !== 'ok')
       throw new Error(`${line}: ${result.outcome} ${result.reply.description ?? ''}`);
+    // Commands return pictures as data; a front end that shows them draws them, so the figure does too.
+    if (pictures) await drawReply(result.reply);
     return performance.now() - started;
   };
   const load = loadavg()[0] ?? 0;
