@@ -33,6 +33,8 @@ async function ask(graph: GraphStore, bots: BotDetector, line: string, pictures 
 
 const heapMiB = () => Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
 
+let written = 0;
+
 async function rowsFor(graph: EmbeddedGraphStore, label: string, runs: number): Promise<BenchRow[]> {
   const bots = new BotDetector(graph);
   const excluded = await bots.logins();
@@ -71,6 +73,33 @@ async function rowsFor(graph: EmbeddedGraphStore, label: string, runs: number): 
         runs,
         warmup: 1,
       },
+    ),
+    // The case a live channel sees: new chat arrived since the last answer, so the channel graph is counted
+    // again and Louvain runs again. The write (one new chatter in the biggest channel) is microseconds.
+    await measure(
+      `/communities right after a write (${label}, map included)`,
+      async () => {
+        written += 1;
+        await graph.applyChatActivity(
+          [
+            {
+              channelId: top?.id ?? '1',
+              channelLogin: null,
+              login: `bench_newcomer_${written}`,
+              messages: 1,
+              firstSeen: written,
+              lastSeen: written,
+              days: [0],
+              moderator: false,
+              vip: false,
+              subscriber: false,
+            },
+          ],
+          [],
+        );
+        await ask(graph, bots, '/communities');
+      },
+      { runs, warmup: 1, note: 'one chat write, then the whole answer: recount, Louvain, map' },
     ),
     await measure(
       `/streamer ${top?.login ?? 'x'} (${label}, picture included)`,
