@@ -80,6 +80,7 @@ import {
   audienceRecordSchema,
   channelAudienceSchema,
   channelAudienceKeySchema,
+  audienceLeftOutSchema,
   sharedAudienceSchema,
   toChannelRef,
   activityParams,
@@ -872,13 +873,16 @@ export class BoltGraphStore implements GraphStore {
   ): Promise<SharedAudienceGraph> {
     const exclude = [...(options.excludeLogins ?? [])];
     return this.read('reading the shared-audience graph', async (tx) => {
-      const rows = parseAll(
-        channelAudienceKeySchema,
-        'channel',
-        await run(tx, Q.CHANNEL_AUDIENCES, { exclude }),
-      );
+      const rows = parseAll(channelAudienceKeySchema, 'channel', await run(tx, Q.CHANNEL_AUDIENCES));
+      const leftOut = new Map<bigint, number>();
+      for (const [query, params] of [
+        [Q.AUDIENCE_LEFT_OUT_STREAMS, {}],
+        [Q.AUDIENCE_LEFT_OUT_LOGINS, { exclude: unique(exclude) }],
+      ] as const)
+        for (const row of parseAll(audienceLeftOutSchema, 'left out', await run(tx, query, params)))
+          leftOut.set(row.key, (leftOut.get(row.key) ?? 0) + row.count);
       const channels = rows
-        .map((row) => ({ channel: toChannelRef(row), audience: row.audience }))
+        .map((row) => ({ channel: toChannelRef(row), audience: row.audience - (leftOut.get(row.key) ?? 0) }))
         .sort((x, y) => compareNames(x.channel.id, y.channel.id));
       // Pairs counted in process, ordered by the same rule as the embedded store (shared-audience.ts).
       const counter = new SharedAudienceCounter(rows);

@@ -151,6 +151,7 @@ const channelRefFields = { id: text, login: optionalText, displayName: optionalT
 export const channelAudienceSchema = z.object({ ...channelRefFields, audience: safeInteger });
 /** A channel of the shared-audience graph with its internal id (cypher.ts `CHANNEL_AUDIENCES`). */
 export const channelAudienceKeySchema = channelAudienceSchema.extend({ key: z.bigint() });
+export const audienceLeftOutSchema = z.object({ key: z.bigint(), count: safeInteger });
 export const sharedAudienceSchema = z.object({
   ...channelRefFields,
   shared: safeInteger,
