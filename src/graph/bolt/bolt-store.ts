@@ -875,12 +875,9 @@ export class BoltGraphStore implements GraphStore {
     return this.read('reading the shared-audience graph', async (tx) => {
       const rows = parseAll(channelAudienceKeySchema, 'channel', await run(tx, Q.CHANNEL_AUDIENCES));
       const leftOut = new Map<bigint, number>();
-      for (const [query, params] of [
-        [Q.AUDIENCE_LEFT_OUT_STREAMS, {}],
-        [Q.AUDIENCE_LEFT_OUT_LOGINS, { exclude: unique(exclude) }],
-      ] as const)
-        for (const row of parseAll(audienceLeftOutSchema, 'left out', await run(tx, query, params)))
-          leftOut.set(row.key, (leftOut.get(row.key) ?? 0) + row.count);
+      const left = await run(tx, Q.AUDIENCE_LEFT_OUT, { exclude: unique(exclude) });
+      for (const row of parseAll(audienceLeftOutSchema, 'left out', left))
+        leftOut.set(row.key, (leftOut.get(row.key) ?? 0) + row.count);
       const channels = rows
         .map((row) => ({ channel: toChannelRef(row), audience: row.audience - (leftOut.get(row.key) ?? 0) }))
         .sort((x, y) => compareNames(x.channel.id, y.channel.id));

@@ -546,10 +546,12 @@ RETURN u.name AS login, chatterIn, moderatorIn, vipIn, channels`;
  * relationship ends at a stream (the MERGE statements above), so nothing is lost by not matching the other
  * end, and Neo4j reads a count without expanding the relationships. Expanding them for each of the 110k
  * chatters of the largest channel at 1M relationships was the slow half of /streamer and /vip-candidates
- * (issue 19, docs/BENCHMARKS.md).
+ * (issue 19, docs/BENCHMARKS.md). The WITH makes the plan start at the channel whatever the statistics.
  */
 export const CHANNEL_AUDIENCE = `
-MATCH (s:Stream {id: $id})<-[r:CHATTER|VIP|MODERATOR]-(u:User)
+MATCH (s:Stream {id: $id})
+WITH s
+MATCH (s)<-[r:CHATTER|VIP|MODERATOR]-(u:User)
 WHERE u.name IS NOT NULL
 WITH u, collect(r) AS rels
 WITH u,
@@ -587,40 +589,36 @@ RETURN b.id AS id, b.name AS login, b.displayName AS displayName, shared,
 /**
  * Every channel with its CHATTER relationship count: the nodes of the shared-audience graph, with the
  * internal id that `MULTI_CHANNEL_CHATTERS` and `AUDIENCE_LEFT_OUT` name them by in the same read
- * transaction. A channel's audience is its chatters that are accounts (`:User`) not excluded, so the
- * adapter subtracts `AUDIENCE_LEFT_OUT`'s few from this count, which Neo4j reads without expanding a
- * channel's relationships (counting them one by one for every channel took about 1 s at 1M relationships).
+ * transaction. A channel's audience is every chatter whose login is not excluded (as in the embedded
+ * store, a stream whose login moved away still counts), so the adapter subtracts `AUDIENCE_LEFT_OUT`'s few
+ * from this count, which Neo4j reads without expanding a channel's relationships (counting them one by
+ * one for every channel took about 1 s at 1M relationships).
  */
 export const CHANNEL_AUDIENCES = `
 MATCH (s:Stream)
 RETURN id(s) AS key, s.id AS id, s.name AS login, s.displayName AS displayName,
        size([(s)<-[:CHATTER]-() | 1]) AS audience`;
 
-/**
- * Chatters that are not in a channel's audience, per channel: streams that lost their login (no `:User`
- * label; the only other nodes a CHATTER relationship starts from) and excluded logins, found by the login
- * index. Every CHATTER relationship ends at a stream.
- */
-export const AUDIENCE_LEFT_OUT_STREAMS = `
-MATCH (x:Stream)-[:CHATTER]->(s:Stream)
-WHERE NOT x:User
-RETURN id(s) AS key, count(*) AS count`;
-
-export const AUDIENCE_LEFT_OUT_LOGINS = `
+/** Chatters left out of audiences, per channel: the excluded logins, found by the login index. */
+export const AUDIENCE_LEFT_OUT = `
 UNWIND $exclude AS login
 MATCH (x:User {name: login})-[:CHATTER]->(s:Stream)
 RETURN id(s) AS key, count(*) AS count`;
 
 /**
- * The CHATTER relationships of accounts (excluded logins left out) that chat in more than one channel, as
+ * The CHATTER relationships of accounts and streams (excluded logins left out; a stream whose login moved
+ * away has none and is kept, as in the embedded store) that chat in more than one channel, as
  * internal ids in slices of accounts (see `PROJECTION_NODES` on slices): only they link two channels in the
  * shared-audience graph, whose pairs shared-audience.ts counts. Most accounts chat in one channel; the
  * relationship count leaves them out without expanding their relationships (Neo4j reads it from its
- * degree store). CHATTER relationships always end at a stream (MERGE_CHATTERS, APPLY_CHAT_ACTIVITY).
+ * degree store; counted in a WITH, it keeps the planner from starting at the streams and expanding every
+ * chatter, which a WHERE beside the MATCH did). Only users and streams have
+ * CHATTER relationships, and they always end at a stream (MERGE_CHATTERS, APPLY_CHAT_ACTIVITY).
  */
 export const MULTI_CHANNEL_CHATTERS = `
-MATCH (u:User)
-WHERE size([(u)-[:CHATTER]->() | 1]) > 1 AND NOT u.name IN $exclude
+MATCH (u)
+WITH u, size([(u)-[:CHATTER]->() | 1]) AS chats
+WHERE chats > 1 AND (u.name IS NULL OR NOT u.name IN $exclude)
 MATCH (u)-[:CHATTER]->(s:Stream)
 WITH id(u) / $batch AS slice, collect(id(u)) AS chatters, collect(id(s)) AS channels
 RETURN chatters, channels`;
