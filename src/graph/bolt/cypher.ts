@@ -456,26 +456,31 @@ RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS tar
 
 /**
  * The algorithm input: model nodes (bookkeeping left out by label) with the database's internal id, then
- * every relationship as a pair of internal ids, in records of lists (a node is `[id, labels, name, stream
- * id]`: `collect()` would drop a null name from a list of its own). Decoding a few long lists is three to
- * four times faster than one record per node or relationship (measured on the demo graph). The lists come
- * in slices of at most `$batch` entries, grouped by internal id (ids are unique, so a slice never holds
- * more): neo4j-driver reads a message larger than one 64 KiB chunk through a buffer that finds every
- * byte by walking its chunks, so one record holding the whole graph took 9 s for the nodes and 2 s for the
- * relationships at 1M relationships, nearly all of it in the driver (issue 19, docs/BENCHMARKS.md).
- * `id()` exists on both servers (deprecated on Neo4j 5 in favour of `elementId()`, a string that would
- * make these lists several times larger); ids are only used within one read transaction.
+ * every relationship as a pair of internal ids, in records of parallel lists of plain values (a node is
+ * its id, its kind as a number — Stream 0, User 1, Game 2, Language 3, Team 4, the precedence of
+ * records.ts `kindOf` — and the name it is shown by). Decoding a few long lists is three to four times
+ * faster than one record per node or relationship (measured on the demo graph), and lists of plain values
+ * several times faster than a list per node. The lists come in slices of at most `$batch` entries,
+ * grouped by internal id (ids are unique, so a slice never holds more): neo4j-driver reads a message
+ * larger than one 64 KiB chunk through a buffer that finds every byte by walking its chunks, so one record
+ * holding the whole graph took 9 s for the nodes and 2 s for the relationships at 1M relationships,
+ * nearly all of it in the driver (issue 19, docs/BENCHMARKS.md). `id()` exists on both servers
+ * (deprecated on Neo4j 5 in favour of `elementId()`, a string that would make these lists several times
+ * larger); ids are only used within one read transaction.
  *
- * Excluded logins are matched against the name the projection shows (`#<id>` for a stream known only by
- * id), through `coalesce`: a bare `n.name IN $exclude` is null for such a stream, `NOT null` is null, and
+ * A node is shown by its name, else `#<stream id>` (graph-order.ts `streamDisplayName`; every name list
+ * entry is non-null, as `collect()` drops nulls). Excluded logins are matched against that name through
+ * `coalesce`: a bare `n.name IN $exclude` is null for a stream known only by id, `NOT null` is null, and
  * the row would be dropped whenever `$exclude` is non-empty, unlike in the embedded store.
  */
 export const PROJECTION_NODES = `
 MATCH (n)
 WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
   AND NOT ((n:User OR n:Stream) AND coalesce(n.name, '#' + n.id, '') IN $exclude)
-WITH id(n) / $batch AS slice, collect([id(n), labels(n), n.name, n.id]) AS nodes
-RETURN nodes`;
+WITH id(n) / $batch AS slice, collect(id(n)) AS keys,
+     collect(CASE WHEN n:Stream THEN 0 WHEN n:User THEN 1 WHEN n:Game THEN 2 WHEN n:Language THEN 3 ELSE 4 END) AS kinds,
+     collect(coalesce(n.name, '#' + n.id, '#' + toString(id(n)))) AS names
+RETURN keys, kinds, names`;
 
 export const PROJECTION_RELATIONSHIPS = `
 MATCH (a)-[r]->(b)

@@ -4,14 +4,17 @@
  * in code-unit order, one target entry per relationship, each node's targets sorted.
  */
 import type { NodeLabel } from '../../domain/graph-records.js';
-import { compareNames, streamDisplayName } from '../graph-order.js';
+import { compareNames } from '../graph-order.js';
 import type { GraphProjection } from '../graph-store.port.js';
-import { kindOf, recordError } from './records.js';
+import { recordError } from './records.js';
 
 /** Kinds in the order of the projection (code-unit order of their names, as `compareNames` sorts them). */
 const KIND_ORDER: readonly NodeLabel[] = (['Game', 'Language', 'Stream', 'Team', 'User'] as NodeLabel[]).sort(
   compareNames,
 );
+
+/** The kind numbers of cypher.ts `PROJECTION_NODES`, in the precedence of records.ts `kindOf`. */
+const KIND_CODES: readonly NodeLabel[] = ['Stream', 'User', 'Game', 'Language', 'Team'];
 
 /** Position of each internal id in the projection: a dense array when ids are dense, else a map. */
 type NodeIndex = { get(key: number): number | undefined };
@@ -30,31 +33,31 @@ export class ProjectionBuilder {
     this.exclude = new Set(excludeLogins);
   }
 
-  /** The `PROJECTION_NODES` record: `{ nodes: [[id, labels, name, stream id], …] }`. */
+  /** A `PROJECTION_NODES` record: `{ keys: [id, …], kinds: [kind number, …], names: [shown name, …] }`. */
   addNodes(record: object | undefined): void {
-    const nodes = record !== undefined && 'nodes' in record ? record.nodes : undefined;
-    if (!Array.isArray(nodes)) throw recordError('projection nodes', 'expected a list of nodes');
-    for (const node of nodes as unknown[]) {
-      if (!Array.isArray(node) || node.length !== 4)
-        throw recordError('projection nodes', 'expected [id, labels, name, stream id]');
-      const [key, labels, name, id] = node as unknown[];
-      this.addNode(key, labels, name, id);
+    const keys = record !== undefined && 'keys' in record ? record.keys : undefined;
+    const kinds = record !== undefined && 'kinds' in record ? record.kinds : undefined;
+    const names = record !== undefined && 'names' in record ? record.names : undefined;
+    if (
+      !Array.isArray(keys) ||
+      !Array.isArray(kinds) ||
+      !Array.isArray(names) ||
+      kinds.length !== keys.length ||
+      names.length !== keys.length
+    )
+      throw recordError('projection nodes', 'expected three lists of equal length');
+    for (let i = 0; i < keys.length; i += 1) {
+      const key: unknown = keys[i];
+      const code: unknown = kinds[i];
+      const name: unknown = names[i];
+      if (typeof key !== 'bigint') throw recordError('projection node', 'id(n) is not an Integer');
+      const kind = typeof code === 'bigint' ? KIND_CODES[Number(code)] : undefined;
+      if (kind === undefined) throw recordError('projection node', 'unknown kind');
+      if (typeof name !== 'string') throw recordError('projection node', 'name is not text');
+      if ((kind === 'User' || kind === 'Stream') && this.exclude.has(name)) continue;
+      this.keys.push(Number(key));
+      this.nodes.push({ name, kind });
     }
-  }
-
-  /** One node: internal id, labels, name (null for a stream known only by id), stream id. */
-  private addNode(key: unknown, labels: unknown, name: unknown, id: unknown): void {
-    if (typeof key !== 'bigint') throw recordError('projection node', 'id(n) is not an Integer');
-    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string'))
-      throw recordError('projection node', 'labels(n) is not a list of strings');
-    if (name !== null && typeof name !== 'string') throw recordError('projection node', 'name is not text');
-    if (id !== null && typeof id !== 'string') throw recordError('projection node', 'id is not text');
-    const kind = kindOf(labels);
-    if (kind === null) return;
-    const shown = name ?? streamDisplayName(null, id ?? String(key));
-    if ((kind === 'User' || kind === 'Stream') && this.exclude.has(shown)) return;
-    this.keys.push(Number(key));
-    this.nodes.push({ name: shown, kind });
   }
 
   /** Call once all nodes are in, before the first relationship. */
