@@ -1150,6 +1150,24 @@ export function graphStoreContract(
         expect(graph.pairs).toEqual([]);
       });
 
+      it('keeps counting the chats of a stream whose login moved to another stream', async () => {
+        await store.upsertStreamers([streamer('1', 'alpha'), streamer('2', 'bravo')]);
+        await store.applyChatActivity(
+          [activity('1', 'bravo'), activity('1', 'kim'), activity('2', 'kim')],
+          [],
+        );
+        // bravo's login moves to stream 3: stream 2 keeps its chatter relationship into alpha's channel and
+        // stays in that audience (on Bolt it is a :Stream without :User then, which the old query missed).
+        await store.upsertStreamers([streamer('3', 'bravo')]);
+        const graph = await store.sharedAudienceGraph();
+        expect(graph.channels.map((c) => [c.channel.id, c.audience])).toEqual([
+          ['1', 2],
+          ['2', 1],
+          ['3', 0],
+        ]);
+        expect(graph.pairs).toEqual([{ a: '1', b: '2', shared: 1 }]);
+      });
+
       it('is empty for an empty graph', async () => {
         expect(await store.sharedAudienceGraph()).toEqual({ channels: [], pairs: [] });
       });

@@ -7,8 +7,8 @@
 import neo4j from 'neo4j-driver';
 import type { Driver, ManagedTransaction, Session } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BoltGraphStore, DELETE_BATCH } from '../../src/graph/bolt/bolt-store.js';
-import { ACCOUNT_PRESENCE } from '../../src/graph/bolt/cypher.js';
+import { BoltGraphStore, DELETE_BATCH, PROJECTION_BATCH } from '../../src/graph/bolt/bolt-store.js';
+import { ACCOUNT_PRESENCE, CHANNEL_AUDIENCE, MULTI_CHANNEL_CHATTERS } from '../../src/graph/bolt/cypher.js';
 import { seedSmallGraph } from '../contract/graph-store.contract.js';
 import { boltSettings, emptyBoltStore } from '../support/bolt.js';
 
@@ -68,6 +68,97 @@ describe('account presence (bot detection) over Bolt', () => {
       }
     } finally {
       await session.close();
+    }
+  });
+});
+
+/** Rows that the plan's expanding operators produce: relationships actually followed. */
+async function expandedRows(query: string, params: Record<string, unknown>): Promise<number> {
+  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+  try {
+    const result = await session.run(`PROFILE ${query}`, params);
+    const profile = result.summary.profile;
+    expect(profile).not.toBe(false);
+    return steps(profile as unknown as PlanStep)
+      .filter((s) => /Expand/.test(s.operatorType))
+      .reduce((sum, s) => sum + s.rows, 0);
+  } finally {
+    await session.close();
+  }
+}
+
+describe('audience reads over Bolt', () => {
+  it("counts a channel's audience elsewhere from relationship counts, without following their relationships", async () => {
+    // Channel 1's audience is vince (VIP and chatter), xena, charlie, nightbot, mia and its 100 one-channel
+    // viewers: 106 relationships into it. Following every member's relationships elsewhere (the old pattern
+    // comprehensions) expanded 216; at 1M relationships that was the slow half of /streamer.
+    const into = await expandedRows('MATCH (:Stream {id: $id})<-[r]-() RETURN count(r) AS n', { id: '1' });
+    expect(await expandedRows(CHANNEL_AUDIENCE, { id: '1' })).toBeLessThanOrEqual(into);
+  });
+
+  it('reads the chatter relationships of multi-channel accounts only for the shared-audience graph', async () => {
+    // Only xena chats in two channels; the 300 one-channel viewers are left out by their relationship count.
+    const rows = await expandedRows(MULTI_CHANNEL_CHATTERS, {
+      exclude: [],
+      batch: neo4j.int(PROJECTION_BATCH),
+    });
+    expect(rows).toBeLessThan(10);
+    const graph = await store.sharedAudienceGraph();
+    expect(graph.pairs).toEqual([{ a: '1', b: '2', shared: 1 }]);
+  });
+});
+
+/** A real driver whose read transactions report the longest list in each record they receive. */
+function listLengthDriver(real: Driver, longestPerRecord: number[]): Driver {
+  const wrapTx = (tx: ManagedTransaction): ManagedTransaction =>
+    ({
+      run: async (query: string, params?: Record<string, unknown>) => {
+        const result = await tx.run(query, params);
+        for (const record of result.records)
+          longestPerRecord.push(
+            Math.max(0, ...[...record.values()].map((v: unknown) => (Array.isArray(v) ? v.length : 0))),
+          );
+        return result;
+      },
+    }) as unknown as ManagedTransaction;
+  const wrapped = {
+    getServerInfo: () => real.getServerInfo(),
+    session: (config?: Parameters<Driver['session']>[0]) => {
+      const session: Session = real.session(config);
+      return {
+        run: (query: string, params?: Record<string, unknown>) => session.run(query, params),
+        executeRead: <T>(work: (tx: ManagedTransaction) => Promise<T>) =>
+          session.executeRead((tx) => work(wrapTx(tx))),
+        executeWrite: <T>(work: (tx: ManagedTransaction) => Promise<T>) => session.executeWrite(work),
+        close: () => session.close(),
+      };
+    },
+    close: () => real.close(),
+  };
+  return wrapped as unknown as Driver;
+}
+
+describe('the algorithm input over Bolt', () => {
+  it('arrives in records of at most a batch of ids, whatever the size of the graph', async () => {
+    // One record holding the whole graph is decoded by the driver through a buffer that walks its 64 KiB
+    // chunks for every byte: 11 s for a 1M-relationship graph. More relationships than a batch here.
+    await store.addChatters(
+      Array.from({ length: PROJECTION_BATCH + 1_500 }, (_, i) => ({ streamerId: '2', login: `fan${i}` })),
+    );
+    const longest: number[] = [];
+    const recording = await BoltGraphStore.connect(boltSettings(inject('neo4jUrl')), (settings) =>
+      listLengthDriver(neo4j.driver(settings.url, undefined, { useBigInt: true }), longest),
+    );
+    try {
+      const projection = await recording.projection();
+      const counts = await store.counts();
+      expect(projection.nodes.length).toBe(counts.nodes);
+      expect(projection.targets.length).toBe(counts.relationships);
+      expect(counts.relationships).toBeGreaterThan(PROJECTION_BATCH);
+      expect(longest.length).toBeGreaterThan(2);
+      expect(Math.max(...longest)).toBeLessThanOrEqual(PROJECTION_BATCH);
+    } finally {
+      await recording.close();
     }
   });
 });

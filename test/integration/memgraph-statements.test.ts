@@ -98,6 +98,7 @@ async function driveEveryMethod(store: GraphStore): Promise<void> {
   await store.channelAudience('1');
   await store.presentIn('1', ['vince', 'nobody']);
   await store.audienceOverlap('1');
+  await store.sharedAudienceGraph({ excludeLogins: ['nightbot'] });
   await store.accountHistory(['vince', 'nobody']);
   await store.setAlertRule({
     channel: 'alpha',

@@ -75,15 +75,17 @@ import * as Q from './cypher.js';
 import type { Dialect } from './dialect.js';
 import { detectDialect, MEMGRAPH_PROJECT_MAX_PAIRS } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
+import { SharedAudienceCounter } from './shared-audience.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
   accountHistoryRowSchema,
   alertRecordSchema,
   alertRuleSchema,
   accountPresenceSchema,
-  audiencePairSchema,
   audienceRecordSchema,
   channelAudienceSchema,
+  channelAudienceKeySchema,
+  audienceLeftOutSchema,
   sharedAudienceSchema,
   toChannelRef,
   activityParams,
@@ -765,10 +767,11 @@ export class BoltGraphStore implements GraphStore {
     const exclude = [...(options.excludeLogins ?? [])];
     return this.read('reading the graph for algorithms', async (tx) => {
       const builder = new ProjectionBuilder(exclude);
-      const [nodes] = await run(tx, Q.PROJECTION_NODES, { exclude });
-      builder.addNodes(nodes?.toObject());
-      const [relationships] = await run(tx, Q.PROJECTION_RELATIONSHIPS);
-      builder.addRelationships(relationships?.toObject());
+      const batch = limitParam(PROJECTION_BATCH);
+      for (const nodes of await run(tx, Q.PROJECTION_NODES, { exclude, batch }))
+        builder.addNodes(nodes.toObject());
+      for (const relationships of await run(tx, Q.PROJECTION_RELATIONSHIPS, { batch }))
+        builder.addRelationships(relationships.toObject());
       return builder.build();
     });
   }
@@ -876,22 +879,20 @@ export class BoltGraphStore implements GraphStore {
   ): Promise<SharedAudienceGraph> {
     const exclude = [...(options.excludeLogins ?? [])];
     return this.read('reading the shared-audience graph', async (tx) => {
-      const channels = parseAll(
-        channelAudienceSchema,
-        'channel',
-        await run(tx, Q.CHANNEL_AUDIENCES, { exclude }),
-      )
-        .map((row) => ({ channel: toChannelRef(row), audience: row.audience }))
+      const rows = parseAll(channelAudienceKeySchema, 'channel', await run(tx, Q.CHANNEL_AUDIENCES));
+      const leftOut = new Map<bigint, number>();
+      const left = await run(tx, Q.AUDIENCE_LEFT_OUT, { exclude: unique(exclude) });
+      for (const row of parseAll(audienceLeftOutSchema, 'left out', left))
+        leftOut.set(row.key, (leftOut.get(row.key) ?? 0) + row.count);
+      const channels = rows
+        .map((row) => ({ channel: toChannelRef(row), audience: row.audience - (leftOut.get(row.key) ?? 0) }))
         .sort((x, y) => compareNames(x.channel.id, y.channel.id));
-      // Ordered in process, by the same rule as the embedded store, whatever the server's string order.
-      const pairs = parseAll(
-        audiencePairSchema,
-        'shared audience pair',
-        await run(tx, Q.SHARED_AUDIENCE_PAIRS, { exclude }),
-      )
-        .map((row) => (compareNames(row.a, row.b) < 0 ? row : { a: row.b, b: row.a, shared: row.shared }))
-        .sort((x, y) => compareNames(x.a, y.a) || compareNames(x.b, y.b));
-      return { channels, pairs };
+      // Pairs counted in process, ordered by the same rule as the embedded store (shared-audience.ts).
+      const counter = new SharedAudienceCounter(rows);
+      const batch = limitParam(PROJECTION_BATCH);
+      for (const record of await run(tx, Q.MULTI_CHANNEL_CHATTERS, { exclude, batch }))
+        counter.add(record.toObject());
+      return { channels, pairs: counter.pairs() };
     });
   }
 
@@ -973,6 +974,12 @@ export class BoltGraphStore implements GraphStore {
 
 /** Relationships, then nodes, deleted per transaction by `deleteEverything` (a bounded transaction size). */
 export const DELETE_BATCH = 10_000;
+
+/**
+ * Most entries in one record of the algorithm input (cypher.ts `PROJECTION_NODES`): 10,000 ids stay within
+ * two 64 KiB Bolt chunks, which neo4j-driver decodes quickly; one record for the whole graph does not.
+ */
+export const PROJECTION_BATCH = 10_000;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

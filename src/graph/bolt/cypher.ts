@@ -456,26 +456,36 @@ RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS tar
 
 /**
  * The algorithm input: model nodes (bookkeeping left out by label) with the database's internal id, then
- * every relationship as a pair of internal ids, each as one record holding lists (a node is
- * `[id, labels, name, stream id]`: `collect()` would drop a null name from a list of its own). Decoding
- * a few long lists is three to four times faster than one record per node or relationship (measured on
- * the demo graph), and a million relationships are two lists of a million integers (about 18 MB on the
- * wire). `id()` exists on both servers (deprecated on Neo4j 5 in favour of `elementId()`, a string that
- * would make these lists several times larger); ids are only used within one read transaction.
+ * every relationship as a pair of internal ids, in records of parallel lists of plain values (a node is
+ * its id, its kind as a number — Stream 0, User 1, Game 2, Language 3, Team 4, the precedence of
+ * records.ts `kindOf` — and the name it is shown by). Decoding a few long lists is three to four times
+ * faster than one record per node or relationship (measured on the demo graph), and lists of plain values
+ * several times faster than a list per node. The lists come in slices of at most `$batch` entries,
+ * grouped by internal id (ids are unique, so a slice never holds more): neo4j-driver reads a message
+ * larger than one 64 KiB chunk through a buffer that finds every byte by walking its chunks, so one record
+ * holding the whole graph took 9 s for the nodes and 2 s for the relationships at 1M relationships,
+ * nearly all of it in the driver (issue 19, docs/BENCHMARKS.md). `id()` exists on both servers
+ * (deprecated on Neo4j 5 in favour of `elementId()`, a string that would make these lists several times
+ * larger); ids are only used within one read transaction.
  *
- * Excluded logins are matched against the name the projection shows (`#<id>` for a stream known only by
- * id), through `coalesce`: a bare `n.name IN $exclude` is null for such a stream, `NOT null` is null, and
+ * A node is shown by its name, else `#<stream id>` (graph-order.ts `streamDisplayName`; every name list
+ * entry is non-null, as `collect()` drops nulls). Excluded logins are matched against that name through
+ * `coalesce`: a bare `n.name IN $exclude` is null for a stream known only by id, `NOT null` is null, and
  * the row would be dropped whenever `$exclude` is non-empty, unlike in the embedded store.
  */
 export const PROJECTION_NODES = `
 MATCH (n)
 WHERE (n:User OR n:Stream OR n:Game OR n:Language OR n:Team)
   AND NOT ((n:User OR n:Stream) AND coalesce(n.name, '#' + n.id, '') IN $exclude)
-RETURN collect([id(n), labels(n), n.name, n.id]) AS nodes`;
+WITH id(n) / $batch AS slice, collect(id(n)) AS keys,
+     collect(CASE WHEN n:Stream THEN 0 WHEN n:User THEN 1 WHEN n:Game THEN 2 WHEN n:Language THEN 3 ELSE 4 END) AS kinds,
+     collect(coalesce(n.name, '#' + n.id, '#' + toString(id(n)))) AS names
+RETURN keys, kinds, names`;
 
 export const PROJECTION_RELATIONSHIPS = `
 MATCH (a)-[r]->(b)
-RETURN collect(id(a)) AS sources, collect(id(b)) AS targets`;
+WITH id(r) / $batch AS slice, collect(id(a)) AS sources, collect(id(b)) AS targets
+RETURN sources, targets`;
 
 /** Every relationship (bookkeeping nodes have none). */
 export const COUNT_RELATIONSHIPS = `
@@ -519,13 +529,14 @@ RETURN count(*) AS count`;
  * passes is dropped); Neo4j reads those counts from its degree store without touching a relationship.
  * Aggregating every account's relationships instead took 13-15 s at 1M relationships (bench/bolt.bench.ts,
  * issue 19), nearly all of it in the DISTINCT counts of the ~90% of accounts that chat in one channel.
+ * The name is checked after that filter: reading it for all 616k accounts first cost a third of the rest.
  */
 export const ACCOUNT_PRESENCE = `
 MATCH (u:User)
-WHERE u.name IS NOT NULL
 WITH u, size([(u)-[:CHATTER|MODERATOR|VIP]->() | 1]) AS links
 WHERE links >= $minChannels OR size([(u)-[:MODERATOR]->() | 1]) > 0 OR u.name IN $logins
 MATCH (u)-[r:CHATTER|MODERATOR|VIP]->(s:Stream)
+WHERE u.name IS NOT NULL
 WITH u,
      count(DISTINCT s) AS channels,
      count(DISTINCT CASE WHEN type(r) = 'CHATTER' THEN s END) AS chatterIn,
@@ -534,22 +545,31 @@ WITH u,
 WHERE channels >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
 RETURN u.name AS login, chatterIn, moderatorIn, vipIn, channels`;
 
-/** Everyone with a CHATTER, VIP or MODERATOR relationship to the channel, and their badges elsewhere. */
+/**
+ * Everyone with a CHATTER, VIP or MODERATOR relationship to the channel, and their badges elsewhere. The
+ * counts elsewhere are relationship counts less those into this channel: every CHATTER, VIP and MODERATOR
+ * relationship ends at a stream (the MERGE statements above), so nothing is lost by not matching the other
+ * end, and Neo4j reads a count without expanding the relationships. Expanding them for each of the 110k
+ * chatters of the largest channel at 1M relationships was the slow half of /streamer and /vip-candidates
+ * (issue 19, docs/BENCHMARKS.md). The WITH makes the plan start at the channel whatever the statistics.
+ */
 export const CHANNEL_AUDIENCE = `
-MATCH (s:Stream {id: $id})<-[r:CHATTER|VIP|MODERATOR]-(u:User)
+MATCH (s:Stream {id: $id})
+WITH s
+MATCH (s)<-[r:CHATTER|VIP|MODERATOR]-(u:User)
 WHERE u.name IS NOT NULL
-WITH s, u, collect(r) AS rels
-WITH s, u,
+WITH u, collect(r) AS rels
+WITH u,
      [x IN rels WHERE type(x) = 'CHATTER'] AS chats,
-     any(x IN rels WHERE type(x) = 'VIP') AS vipHere,
-     any(x IN rels WHERE type(x) = 'MODERATOR') AS moderatorHere
-WITH s, u, vipHere, moderatorHere, CASE WHEN size(chats) > 0 THEN chats[0] END AS c
-RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipHere, moderatorHere,
+     size([x IN rels WHERE type(x) = 'VIP']) AS vipsHere,
+     size([x IN rels WHERE type(x) = 'MODERATOR']) AS moderatorsHere
+WITH u, chats, vipsHere, moderatorsHere, CASE WHEN size(chats) > 0 THEN chats[0] END AS c
+RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipsHere > 0 AS vipHere, moderatorsHere > 0 AS moderatorHere,
        c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen,
        c.daysSeen AS daysSeen, c.subscriber AS subscriber,
-       size([(u)-[:VIP]->(o:Stream) WHERE o <> s | o]) AS vipElsewhere,
-       size([(u)-[:MODERATOR]->(o:Stream) WHERE o <> s | o]) AS moderatorElsewhere,
-       size([(u)-[:CHATTER]->(o:Stream) WHERE o <> s | o]) AS chatsElsewhere`;
+       size([(u)-[:VIP]->() | 1]) - vipsHere AS vipElsewhere,
+       size([(u)-[:MODERATOR]->() | 1]) - moderatorsHere AS moderatorElsewhere,
+       size([(u)-[:CHATTER]->() | 1]) - size(chats) AS chatsElsewhere`;
 
 /** Which of the named accounts chat, moderate or are VIP in the channel (by the login index, not the audience). */
 export const PRESENT_IN = `
@@ -571,14 +591,39 @@ WITH b, count(u) AS shared
 RETURN b.id AS id, b.name AS login, b.displayName AS displayName, shared,
        size([(x)-[:CHATTER]->(b) | x]) AS audience`;
 
-/** Every channel with its audience (excluded logins left out): the nodes of the shared-audience graph. */
+/**
+ * Every channel with its CHATTER relationship count: the nodes of the shared-audience graph, with the
+ * internal id that `MULTI_CHANNEL_CHATTERS` and `AUDIENCE_LEFT_OUT` name them by in the same read
+ * transaction. A channel's audience is every chatter whose login is not excluded (as in the embedded
+ * store, a stream whose login moved away still counts), so the adapter subtracts `AUDIENCE_LEFT_OUT`'s few
+ * from this count, which Neo4j reads without expanding a channel's relationships (counting them one by
+ * one for every channel took about 1 s at 1M relationships).
+ */
 export const CHANNEL_AUDIENCES = `
 MATCH (s:Stream)
-RETURN s.id AS id, s.name AS login, s.displayName AS displayName,
-       size([(x:User)-[:CHATTER]->(s) WHERE NOT x.name IN $exclude | x]) AS audience`;
+RETURN id(s) AS key, s.id AS id, s.name AS login, s.displayName AS displayName,
+       size([(s)<-[:CHATTER]-() | 1]) AS audience`;
 
-/** Pairs of channels sharing chatters: the weighted edges of the shared-audience graph. */
-export const SHARED_AUDIENCE_PAIRS = `
-MATCH (a:Stream)<-[:CHATTER]-(u:User)-[:CHATTER]->(b:Stream)
-WHERE a.id < b.id AND NOT u.name IN $exclude
-RETURN a.id AS a, b.id AS b, count(DISTINCT u) AS shared`;
+/** Chatters left out of audiences, per channel: the excluded logins, found by the login index. */
+export const AUDIENCE_LEFT_OUT = `
+UNWIND $exclude AS login
+MATCH (x:User {name: login})-[:CHATTER]->(s:Stream)
+RETURN id(s) AS key, count(*) AS count`;
+
+/**
+ * The CHATTER relationships of accounts and streams (excluded logins left out; a stream whose login moved
+ * away has none and is kept, as in the embedded store) that chat in more than one channel, as
+ * internal ids in slices of accounts (see `PROJECTION_NODES` on slices): only they link two channels in the
+ * shared-audience graph, whose pairs shared-audience.ts counts. Most accounts chat in one channel; the
+ * relationship count leaves them out without expanding their relationships (Neo4j reads it from its
+ * degree store; counted in a WITH, it keeps the planner from starting at the streams and expanding every
+ * chatter, which a WHERE beside the MATCH did). Only users and streams have
+ * CHATTER relationships, and they always end at a stream (MERGE_CHATTERS, APPLY_CHAT_ACTIVITY).
+ */
+export const MULTI_CHANNEL_CHATTERS = `
+MATCH (u)
+WITH u, size([(u)-[:CHATTER]->() | 1]) AS chats
+WHERE chats > 1 AND (u.name IS NULL OR NOT u.name IN $exclude)
+MATCH (u)-[:CHATTER]->(s:Stream)
+WITH id(u) / $batch AS slice, collect(id(u)) AS chatters, collect(id(s)) AS channels
+RETURN chatters, channels`;

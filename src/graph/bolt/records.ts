@@ -149,7 +149,9 @@ export const audienceRecordSchema = z.object({
 
 const channelRefFields = { id: text, login: optionalText, displayName: optionalText };
 export const channelAudienceSchema = z.object({ ...channelRefFields, audience: safeInteger });
-export const audiencePairSchema = z.object({ a: text, b: text, shared: safeInteger });
+/** A channel of the shared-audience graph with its internal id (cypher.ts `CHANNEL_AUDIENCES`). */
+export const channelAudienceKeySchema = channelAudienceSchema.extend({ key: z.bigint() });
+export const audienceLeftOutSchema = z.object({ key: z.bigint(), count: safeInteger });
 export const sharedAudienceSchema = z.object({
   ...channelRefFields,
   shared: safeInteger,

@@ -14,13 +14,8 @@ import { boltSettings } from '../../support/bolt.js';
 import type { SentStatement } from '../../support/fake-bolt-driver.js';
 import { FakeBoltDriver } from '../../support/fake-bolt-driver.js';
 
-/** A chain a → b → c plus an isolated d, as the projection statements return it. */
-const NODES = [
-  [1n, ['User'], 'a', null],
-  [2n, ['User'], 'b', null],
-  [3n, ['User'], 'c', null],
-  [4n, ['User'], 'd', null],
-];
+/** The `PROJECTION_NODES` record of a chain a → b → c and a lone d: ids, kinds (1 = User), names. */
+const NODES = { keys: [1n, 2n, 3n, 4n], kinds: [1n, 1n, 1n, 1n], names: ['a', 'b', 'c', 'd'] };
 
 const CHAIN: GraphProjection = {
   nodes: ['a', 'b', 'c', 'd'].map((name) => ({ name, kind: 'User' as const })),
@@ -36,7 +31,7 @@ function memgraphWith(size: { nodes: number; relationships: number }): FakeBoltD
       return [{ labels: ['User'], name: 'a', id: null, score: 0 }];
     if (q.includes('RETURN count(n) AS count')) return [{ count: BigInt(size.nodes) }];
     if (q.includes('RETURN count(r) AS count')) return [{ count: BigInt(size.relationships) }];
-    if (q.includes('AS nodes')) return [{ nodes: NODES }];
+    if (q.includes('AS names')) return [NODES];
     if (q.includes('AS sources')) return [{ sources: [1n, 2n], targets: [2n, 3n] }];
     return [];
   });
