@@ -9,7 +9,7 @@ import { channelLoginFromInput } from '../domain/login.js';
 import type { AlertSensitivity } from '../graph/graph-store.port.js';
 import { ALERT_SENSITIVITIES } from '../graph/graph-store.port.js';
 import { defineCommand, limitArg, limitOption } from './command.js';
-import { formatCount } from '../reply/format.js';
+import { formatCount, formatUtcMinute } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
 
@@ -46,8 +46,6 @@ const SENSITIVITY_TEXT: Readonly<Record<AlertSensitivity, string>> = {
   normal: 'normal (15 first-time chatters in the window, 60% new accounts)',
   high: 'high (10 first-time chatters in the window, 50% new accounts)',
 };
-
-const when = (epochMs: number) => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 const PICKUP = 'The detector picks the change up within seconds.';
 
@@ -149,7 +147,7 @@ export const alertsCommand = defineCommand({
             r.channel,
             `<#${r.discordChannel}>`,
             r.sensitivity,
-            when(r.since),
+            formatUtcMinute(r.since),
             r.requestedBy,
           ]),
         },
@@ -179,7 +177,13 @@ export const alertsCommand = defineCommand({
             { header: 'Accounts', align: 'right' },
             { header: 'What' },
           ],
-          rows: alerts.map((a) => [when(a.updatedAt), a.channel, a.kind, formatCount(a.accounts), a.title]),
+          rows: alerts.map((a) => [
+            formatUtcMinute(a.updatedAt),
+            a.channel,
+            a.kind,
+            formatCount(a.accounts),
+            a.title,
+          ]),
         },
         notes,
         data: alerts,

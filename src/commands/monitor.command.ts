@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { channelLoginFromInput } from '../domain/login.js';
-import { formatCount } from '../reply/format.js';
+import { formatCount, formatUtcMinute } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
 import { defineCommand } from './command.js';
@@ -28,8 +28,6 @@ const channelOption = (description: string, autocomplete: boolean) => ({
   maxLength: 200,
   ...(autocomplete ? { autocomplete: 'streamer' as const } : {}),
 });
-
-const when = (epochMs: number) => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 const PICKUP = 'The live listener picks the change up within seconds.';
 
@@ -78,7 +76,7 @@ export const monitorCommand = defineCommand({
         title: `Monitored channels: ${formatCount(channels.length)}`,
         table: {
           columns: [{ header: 'Channel' }, { header: 'Since' }, { header: 'Requested by' }],
-          rows: channels.map((c) => [c.login, when(c.since), c.requestedBy]),
+          rows: channels.map((c) => [c.login, formatUtcMinute(c.since), c.requestedBy]),
         },
         notes: ['Channels listed in TWITCH_CHANNELS are watched as well.'],
         data: channels,

@@ -17,6 +17,11 @@ export function formatDate(iso: string | null): string {
 }
 
 /** "a, b, c and 4 more" within `max` items. */
+/** A moment to the minute, in UTC: `2026-12-04 16:48 UTC`. */
+export function formatUtcMinute(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 export function formatList(items: readonly string[], max: number): string {
   if (items.length === 0) return 'none';
   if (items.length <= max) return items.join(', ');

@@ -119,13 +119,18 @@ function displayNameOf(raw: string | undefined): string | null {
   return name === '' || name.length > 100 ? null : name;
 }
 
+/** The first schema problem, named by the tag it concerns (or the command when it concerns none). */
+function refusal(error: z.ZodError, command: string): PrivmsgMapping {
+  const issue = error.issues[0];
+  const where = issue === undefined ? '' : issue.path.filter((p) => p !== 'tags').join('.');
+  return { ok: false, reason: `${where === '' ? command : where}: ${issue?.message ?? 'invalid'}` };
+}
+
 /** A PRIVMSG → a chat event, or the reason it is not one (the reason never quotes the message text). */
 export function chatEventFromPrivmsg(message: RawPrivmsg): PrivmsgMapping {
   const parsed = privmsgSchema.safeParse(message);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined ? '' : issue.path.filter((p) => p !== 'tags').join('.');
-    return { ok: false, reason: `${where === '' ? 'PRIVMSG' : where}: ${issue?.message ?? 'invalid'}` };
+    return refusal(parsed.error, 'PRIVMSG');
   }
   const { tags, prefix: login, params: channelLogin } = parsed.data;
   const badges = badgeNames(tags.badges ?? '');
@@ -191,9 +196,7 @@ const raidSchema = z.object({ tags: raidTagsSchema, params: privmsgSchema.shape.
 export function raidEventFromUsernotice(message: RawPrivmsg): PrivmsgMapping {
   const parsed = raidSchema.safeParse(message);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined ? '' : issue.path.filter((p) => p !== 'tags').join('.');
-    return { ok: false, reason: `${where === '' ? 'USERNOTICE' : where}: ${issue?.message ?? 'invalid'}` };
+    return refusal(parsed.error, 'USERNOTICE');
   }
   const { tags, params: channelLogin } = parsed.data;
   const messageId = tags.id !== undefined && MESSAGE_ID.test(tags.id) ? tags.id : null;
