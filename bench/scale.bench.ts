@@ -182,6 +182,8 @@ async function measureSize(size: number, work: string): Promise<ScaleResult | st
 
 interface AskFigure {
   line: string;
+  /** The command as listed in SCALE_COMMANDS ({top} for the channel). */
+  key: string;
   p50Ms: number;
   p95Ms: number;
   runs: number;
@@ -215,14 +217,9 @@ async function measureAsk(
     return `not reached: twitchgraph import exited ${imported.code ?? imported.signal ?? '?'}: ${imported.stderr.trim().split('\n').at(-1) ?? ''}`;
   const runs = envNumber('SCALE_ASK_RUNS', 3);
   const figures: AskFigure[] = [];
-  for (const line of [
-    '/stats',
-    '/top games 10',
-    `/streamer ${topLogin}`,
-    `/vip-candidates ${topLogin}`,
-    `/overlap ${topLogin}`,
-    '/pagerank 50',
-  ]) {
+  // Every command of the in-process table, so the two can be read side by side.
+  for (const { line: key } of SCALE_COMMANDS) {
+    const line = key.replace('{top}', topLogin);
     const load = load1();
     const times: number[] = [];
     let failed: string | undefined;
@@ -240,6 +237,7 @@ async function measureAsk(
     times.sort((a, b) => a - b);
     figures.push({
       line,
+      key,
       p50Ms: round(percentile(times, 50)),
       p95Ms: round(percentile(times, 95)),
       runs: times.length,
@@ -287,6 +285,142 @@ function sideBySide(sizes: readonly number[], results: ReadonlyMap<number, Scale
       });
     }
   return lines.join('\n');
+}
+
+const BEFORE = JSON.parse(readFileSync(join(root, 'bench', 'baselines', 'issue-19-before.json'), 'utf8')) as {
+  source: string;
+  import: { ms: number; rssBeforeMiB: number; rssAfterMiB: number };
+  commands: { key: string; pictures: boolean; p50Ms: number; p95Ms: number }[];
+  ask: { key: string; wallMs: number; note?: string }[];
+};
+
+const ms = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
+
+/**
+ * Every command at 1M: the figures issue 19 started from (bench/baselines/issue-19-before.json names where
+ * they come from) beside this run's, in process and as `ask` wall time.
+ */
+function beforeAfter(result: ScaleResult | string | undefined, ask: readonly AskFigure[]): string {
+  if (result === undefined || typeof result === 'string')
+    return `Not measured: the 1M size ${result === undefined ? 'was not in SCALE_SIZES' : 'did not finish'}.`;
+  const lines = [
+    '| command at 1M | before p50 / p95 ms | now p50 / p95 ms | `ask` wall before ms | `ask` wall now p50 / p95 ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| import (RSS after) | ${ms(BEFORE.import.ms)} (${BEFORE.import.rssAfterMiB} MiB) | ${ms(result.importMs)} (${result.rssAfterImportMiB} MiB) | | |`,
+  ];
+  for (const command of SCALE_COMMANDS)
+    for (const pictures of command.pictures ? [false, true] : [false]) {
+      const before = BEFORE.commands.find((c) => c.key === command.line && c.pictures === pictures);
+      const now = result.commands.find((c) => c.key === command.line && c.pictures === pictures);
+      const askBefore = pictures ? undefined : BEFORE.ask.find((a) => a.key === command.line);
+      const askNow = pictures ? undefined : ask.find((a) => a.key === command.line);
+      lines.push(
+        `| ${command.line} ${pictures ? 'with pictures' : 'text only'} | ${before === undefined ? '—' : `${ms(before.p50Ms)} / ${ms(before.p95Ms)}`} | ${now === undefined ? '—' : `${ms(now.p50Ms)} / ${ms(now.p95Ms)}`} | ${askBefore === undefined ? (pictures ? '' : '—') : `${ms(askBefore.wallMs)}${askBefore.note === undefined ? '' : ` (${askBefore.note})`}`} | ${askNow === undefined ? '' : askNow.failed !== undefined ? `failed: ${askNow.failed}` : `${ms(askNow.p50Ms)} / ${ms(askNow.p95Ms)}`} |`,
+      );
+    }
+  lines.push(
+    '',
+    `Before: ${BEFORE.source}. "—": not measured then (the command did not exist, or was not in that suite).`,
+  );
+  return lines.join('\n');
+}
+
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | null;
+}
+
+/** Each of issue 19's goals for the embedded store, with this run's figure and whether it is met. */
+function goalsTable(
+  results: ReadonlyMap<number, ScaleResult | string>,
+  ask: readonly AskFigure[],
+  askSize: number,
+): string {
+  const goals: Goal[] = [];
+  const at = (size: number) => {
+    const r = results.get(size);
+    return r === undefined || typeof r === 'string' ? undefined : r;
+  };
+  const worst = (figures: readonly CommandFigure[]) =>
+    figures.reduce<CommandFigure | undefined>(
+      (w, c) => (w === undefined || c.p95Ms > w.p95Ms ? c : w),
+      undefined,
+    );
+  const commandGoal = (goal: string, figures: readonly CommandFigure[], limitMs: number) => {
+    const w = worst(figures);
+    goals.push({
+      goal,
+      measured:
+        w === undefined
+          ? 'not measured'
+          : `worst p95 ${ms(w.p95Ms)} ms (${w.key}${w.pictures ? ', with pictures' : ''})`,
+      met: w === undefined ? null : w.p95Ms < limitMs,
+    });
+  };
+  const m1 = at(1_000_000);
+  const slow1M = new Set(['/vip-candidates {top}', '/overlap {top}']);
+  commandGoal(
+    '1M: every text answer p95 < 100 ms (besides the two below)',
+    m1?.commands.filter((c) => !c.pictures && !slow1M.has(c.key)) ?? [],
+    100,
+  );
+  commandGoal('1M: with pictures p95 < 400 ms', m1?.commands.filter((c) => c.pictures) ?? [], 400);
+  commandGoal(
+    '1M: /vip-candidates and /overlap p95 < 150 ms',
+    m1?.commands.filter((c) => slow1M.has(c.key)) ?? [],
+    150,
+  );
+  goals.push({
+    goal: '1M: RSS after the import ≤ 400 MiB, all included',
+    measured: m1 === undefined ? 'not measured' : `${m1.rssAfterImportMiB} MiB`,
+    met: m1 === undefined ? null : m1.rssAfterImportMiB <= 400,
+  });
+  goals.push({
+    goal: '1M: import < 8 s',
+    measured: m1 === undefined ? 'not measured' : `${ms(m1.importMs)} ms`,
+    met: m1 === undefined ? null : m1.importMs < 8_000,
+  });
+  const slowestAsk = ask
+    .filter((a) => a.failed === undefined)
+    .reduce<AskFigure | undefined>((w, a) => (w === undefined || a.p95Ms > w.p95Ms ? a : w), undefined);
+  const askFailed = ask.find((a) => a.failed !== undefined);
+  goals.push({
+    goal: `${askSize === 0 ? '' : sizeLabel(askSize)}: \`ask\` < 1 s wall, cold, every command (the goal is at 1M)`,
+    measured:
+      askFailed !== undefined
+        ? `${askFailed.key} failed: ${askFailed.failed}`
+        : slowestAsk === undefined
+          ? 'not measured'
+          : `slowest p95 ${ms(slowestAsk.p95Ms)} ms (${slowestAsk.key})`,
+    met: askFailed !== undefined ? false : slowestAsk === undefined ? null : slowestAsk.p95Ms < 1_000,
+  });
+  const m10 = at(10_000_000);
+  const r10 = results.get(10_000_000);
+  goals.push({
+    goal: '10M: import within 8 GiB RSS',
+    measured:
+      m10 === undefined
+        ? typeof r10 === 'string'
+          ? r10
+          : 'not measured'
+        : `peak ${m10.peakRssMiB} MiB, ${m10.rssAfterImportMiB} MiB after the import`,
+    met: m10 === undefined ? (typeof r10 === 'string' ? false : null) : m10.peakRssMiB <= 8_192,
+  });
+  commandGoal(
+    '10M: every command p95 < 1 s (besides /pagerank)',
+    m10?.commands.filter((c) => c.key !== '/pagerank 50') ?? [],
+    1_000,
+  );
+  commandGoal('10M: /pagerank < 5 s', m10?.commands.filter((c) => c.key === '/pagerank 50') ?? [], 5_000);
+  return [
+    '| goal | this run | met |',
+    '| --- | --- | --- |',
+    ...goals.map(
+      (g) =>
+        `| ${g.goal} | ${g.measured.replace(/\|/g, '\\|')} | ${g.met === null ? '—' : g.met ? 'yes' : '**no**'} |`,
+    ),
+  ].join('\n');
 }
 
 async function drawCurve(
@@ -368,6 +502,7 @@ export async function benchScale(): Promise<SuiteOutput> {
     const askSize = parseSize(process.env.SCALE_ASK_SIZE ?? '1M');
     const askBase = askSize === 0 ? undefined : results.get(askSize);
     let askNote = '';
+    let askFigures: AskFigure[] = [];
     if (askSize !== 0) {
       const ask =
         askBase === undefined || typeof askBase === 'string'
@@ -383,6 +518,7 @@ export async function benchScale(): Promise<SuiteOutput> {
         });
       } else {
         askNote = ask.setup;
+        askFigures = ask.figures;
         for (const f of ask.figures)
           rows.push({
             name: `twitchgraph ask "${f.line}" wall time, cold process (${sizeLabel(askSize)} edges)`,
@@ -405,6 +541,14 @@ export async function benchScale(): Promise<SuiteOutput> {
       'ceiling; "not reached" rows say where one stopped. Times are in-process dispatch (what the bot does); the',
       'figure in brackets is the 1-minute load average of the 2-core machine when that command started.',
       ...(askNote === '' ? [] : ['', `\`ask\` figures: ${askNote}; each run is a new process (cold).`]),
+      '',
+      '### Issue 19 goals',
+      '',
+      goalsTable(results, askFigures, askSize),
+      '',
+      '### Before and after at 1M relationships',
+      '',
+      beforeAfter(results.get(1_000_000), askFigures),
       ...(chart === undefined ? [] : ['', `![p95 by graph size](${chart})`]),
     ].join('\n');
     return { rows, markdown };
