@@ -133,23 +133,28 @@ export function pagerankRun(projection: GraphProjection, options: PagerankOption
  * what Memgraph reports even where MAGE's defaults stop early.
  *
  * Why it converges, and to the same point: I - dPᵀ is a nonsingular M-matrix for d < 1 (every column of Pᵀ
- * sums to 1 or 0), and a sweep in which every update uses the ranks updated so far is a regular splitting of
- * it, so by Stein–Rosenberg it converges at least as fast as the power iteration (Jacobi on the same system),
- * to the same solution. A self-loop's share stays on the right-hand side, which is still such a splitting.
+ * sums to 1 or 0). The power iteration is its regular splitting M = I, N = dPᵀ; a sweep in which every
+ * update uses the ranks updated so far is the regular splitting M = I - dL, N = dU (L: relationships from
+ * nodes updated earlier in the sweep; U: the rest, self-loops included). N only shrinks, so by Varga's
+ * comparison theorem for regular splittings its asymptotic rate is at least the power iteration's, towards
+ * the same solution.
  *
- * The sweep pushes instead of pulling, so it walks the same CSR as `pagerankRun` and needs no transposed
- * copy: `sum[v]` holds Σ rank[u]/outdeg(u) over u→v for the current ranks, and a node's update adds its
- * change, divided by its out-degree, to its targets' sums. It goes the way more relationships point (from
- * lower to higher index, or the reverse: in the store's projection users come after the streams they chat
- * in), so that more updates already see their sources' new ranks.
+ * The sweep pushes instead of pulling, so it walks the same CSR as `pagerankRun` in the same order and needs
+ * no transposed copy: `sum[v]` holds Σ rank[u]/outdeg(u) over u→v for the current ranks, and a node's update
+ * adds its change, divided by its out-degree, to its targets' sums. Sweeping in index order keeps every read
+ * of the CSR sequential; measured on the igraph benchmark's random graph, a backward sweep saved a few
+ * sweeps but cost more per sweep.
  *
  * The stop test is `pagerankRun`'s. After a sweep, the largest |(1 - d)/N + d·sum[v] - rank[v]| is what one
- * power step would change; once that is within `stopEpsilon`, the run goes on with MAGE's own iterations
- * (`powerIterate`, which recomputes the sums afresh) until one moves no rank by more than `stopEpsilon`, and
- * returns that iteration's result. Usually the first one does; a second may be needed when the running sums'
- * rounding hid a change that ε (far below a large rank's last bit of 1e-16 on a 600k-node graph) still sees.
- * `iterations` counts sweeps and iterations alike, each one walk over every relationship. If `maxIterations`
- * ends the run first, the last ranks are returned as they are, with the last change measured.
+ * power step would change. That estimate costs a pass over the nodes (about a fifth of a sweep), so it waits for a
+ * sweep that moved no rank by more than 2ε (the next sweep's changes are about the last estimate); it only
+ * decides when to start the test. Once it is within `stopEpsilon`, the run goes on with MAGE's own
+ * iterations (`powerIterate`, which recomputes the sums afresh) until one moves no rank by more than
+ * `stopEpsilon`, and returns that iteration's result. Usually the first one does; more may be needed when
+ * the running sums' rounding hid a change that ε still sees (1e-10/N on a 600k-node graph is within a few
+ * hundred times a large rank's last bit). `iterations` counts sweeps and iterations alike, each one walk
+ * over every relationship. If `maxIterations` ends the run first, the last ranks are returned as they are,
+ * with the last change measured.
  */
 export function pagerankGaussSeidel(projection: GraphProjection, options: PagerankOptions = {}): PagerankRun {
   const { maxIterations, dampingFactor: d, stopEpsilon } = { ...PAGERANK_DEFAULTS, ...options };
@@ -161,8 +166,6 @@ export function pagerankGaussSeidel(projection: GraphProjection, options: Pagera
   const rank = new Float64Array(n).fill(1 / n);
   if (maxIterations === 0) return { ranks: normalize(rank), iterations: 0, lastMaxChange: 0 };
   const sum = new Float64Array(n);
-  let forward = 0;
-  let backward = 0;
   for (let u = 0; u < n; u += 1) {
     const start = offsets[u] as number;
     const end = offsets[u + 1] as number;
@@ -171,20 +174,19 @@ export function pagerankGaussSeidel(projection: GraphProjection, options: Pagera
     for (let e = start; e < end; e += 1) {
       const v = targets[e] as number;
       sum[v] = (sum[v] as number) + share;
-      if (v > u) forward += 1;
-      else if (v < u) backward += 1;
     }
   }
-  const [first, stop, stride] = backward > forward ? [n - 1, -1, -1] : [0, n, 1];
   const base = (1 - d) / n;
   let iterations = 0;
   let estimate = Number.POSITIVE_INFINITY;
   while (iterations < maxIterations) {
-    for (let v = first; v !== stop; v += stride) {
+    let largest = 0;
+    for (let v = 0; v < n; v += 1) {
       const value = base + d * (sum[v] as number);
       const change = value - (rank[v] as number);
       if (change === 0) continue;
       rank[v] = value;
+      if (Math.abs(change) > largest) largest = Math.abs(change);
       const start = offsets[v] as number;
       const end = offsets[v + 1] as number;
       if (end === start) continue;
@@ -195,6 +197,7 @@ export function pagerankGaussSeidel(projection: GraphProjection, options: Pagera
       }
     }
     iterations += 1;
+    if (largest > 2 * stopEpsilon && iterations < maxIterations) continue;
     estimate = 0;
     for (let v = 0; v < n; v += 1) {
       const change = Math.abs(base + d * (sum[v] as number) - (rank[v] as number));
