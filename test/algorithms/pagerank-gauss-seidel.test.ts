@@ -149,7 +149,7 @@ describe('pagerankGaussSeidel', () => {
     }
   });
 
-  it('agrees with the power iteration to 1e-12 on 60 random graphs of every density, with sinks and self-loops', () => {
+  it('agrees with the power iteration on 60 random graphs of every density, with sinks and self-loops, in not many more passes', () => {
     const random = seededRandom(11);
     for (let graph = 0; graph < 60; graph += 1) {
       const nodes = 2 + Math.floor(random() * 300);
@@ -166,11 +166,19 @@ describe('pagerankGaussSeidel', () => {
         Array.from({ length: nodes }, (_, i) => `u${i}`),
         edges,
       );
-      for (const dampingFactor of [0.5, 0.85]) {
-        const options = { ...converge, dampingFactor };
+      for (const dampingFactor of [0.5, 0.85, 0.99]) {
+        // At d = 0.99 a change of 1e-15 is below what rounding lets either method settle to.
+        const options = { ...converge, dampingFactor, stopEpsilon: dampingFactor < 0.9 ? 1e-15 : 1e-13 };
         const solved = pagerankGaussSeidel(projection, options);
         expect(solved.lastMaxChange).toBeLessThanOrEqual(options.stopEpsilon);
-        expect(maxAbsDifference(solved.ranks, pagerankRun(projection, options).ranks)).toBeLessThan(1e-12);
+        expect(maxAbsDifference(solved.ranks, pagerankRun(projection, options).ranks)).toBeLessThan(
+          dampingFactor < 0.9 ? 1e-12 : 1e-10,
+        );
+        // Passes at the igraph benchmark's accuracy: never many more than the power iteration's (see the
+        // function's comment on closed groups of nodes).
+        const stop = { stopEpsilon: 1e-10 / nodes, maxIterations: 10_000, dampingFactor };
+        const passes = pagerankGaussSeidel(projection, stop).iterations;
+        expect(passes).toBeLessThanOrEqual(1.5 * pagerankRun(projection, stop).iterations + 1);
       }
     }
   });
