@@ -22,8 +22,8 @@
  *   Gauss–Seidel until its estimate says a MAGE iteration would move no rank by more than 1e-10/n and then
  *   runs MAGE's iterations until one really does. Its last pass is a power-iteration step held to the same
  *   test and its answer is that step's, so the criterion is the power iteration's own, not a weaker one.
- *   Its "iterations" count every pass over the relationships (sweeps and MAGE iterations). The ratio that
- *   answers the goal is the Gauss–Seidel row's.
+ *   Its "iterations" count every pass over the relationships (sweeps, extrapolations and MAGE iterations).
+ *   The ratio that answers the goal is the Gauss–Seidel row's.
  * - Betweenness. Both sides use the same 256 pivots (BETWEENNESS_SAMPLE_PIVOTS, chosen by
  *   `choosePivots` with the command's seed) as sources and every node as a target (igraph's `sources=`),
  *   igraph's sums are rescaled exactly as `betweenness()` rescales its own (see its file comment), and the
@@ -303,9 +303,9 @@ export async function benchIgraph(): Promise<SuiteOutput | BenchRow[]> {
       "How it is kept fair: bench/igraph.bench.ts's file comment. In short: igraph's PageRank is PRPACK, solved",
       "to 1e-10; ours is MAGE's power iteration, so besides the command's own settings it is also run to the same",
       'accuracy (max change ≤ 1e-10/n, which bounds the L1 change by 1e-10), by the power iteration and by',
-      "Gauss–Seidel sweeps that end with MAGE's iterations held to that same test (iterations count every pass",
-      "over the relationships). Betweenness uses the same 256 pivots on both sides. Neither side's graph",
-      'construction is timed.',
+      "Gauss–Seidel sweeps with extrapolation that end with MAGE's iterations held to that same test (iterations",
+      'count every pass over the relationships). Betweenness uses the same 256 pivots on both sides. Neither',
+      "side's graph construction is timed.",
     ].join('\n');
     return { rows, markdown };
   } finally {
