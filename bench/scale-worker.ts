@@ -18,7 +18,7 @@ import { generateDataset } from '../src/generate/synthetic-dataset.js';
 import { EmbeddedGraphStore } from '../src/graph/embedded/embedded-store.js';
 import type { GraphStore } from '../src/graph/graph-store.port.js';
 import { importSeedDirectory } from '../src/ingest/csv/seed-importer.js';
-import { drawReply } from '../src/render/draw-pictures.js';
+import { drawPicturesOnDemand } from '../src/render/picture-drawer.js';
 import { percentile, round } from './bench-kit.js';
 import type { CommandFigure, ScaleJob, ScaleResult } from './scale-shared.js';
 import { SCALE_COMMANDS } from './scale-shared.js';
@@ -162,8 +162,10 @@ async function timeCommand(
     const result = await dispatch(parseCommandLine(line, definitions), registry, { graph, pictures });
     if (result.outcome !== 'ok')
       throw new Error(`${line}: ${result.outcome} ${result.reply.description ?? ''}`);
-    // Commands return pictures as data; a front end that shows them draws them, so the figure does too.
-    if (pictures) await drawReply(result.reply);
+    // Commands return pictures as data; a front end that shows them draws them, so the figure does too, with
+    // the drawer the front ends use: it loads the renderer on the first picture, so the RSS before and after
+    // the import is the process's own, as in `start` and `ask` (the renderer costs about 18 MiB).
+    if (pictures) await drawPicturesOnDemand(result.reply);
     return performance.now() - started;
   };
   const load = loadavg()[0] ?? 0;
