@@ -128,9 +128,9 @@ export const userKey = (login: string) => `u:${login}`;
 
 /**
  * A kept name as a string of its own. V8 hands out a substring of 13 or more characters as a view of the
- * string it was cut from, and the CSV reader cuts fields out of 1 MiB blocks: one kept login would keep its
- * whole block (about 20 MiB for the 1M seed, issue 19). Shorter substrings are copies already. The JSON
- * round trip is the cheapest copy that keeps every code unit (lone surrogates included).
+ * string it was cut from, and the CSV reader cuts fields out of 64 KiB blocks: the kept logins would keep
+ * every block (the whole 20 MiB chatters.csv of the 1M seed, issue 19). Shorter substrings are copies
+ * already. The JSON round trip is the cheapest copy that keeps every code unit (lone surrogates included).
  */
 const ownString = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
 

@@ -88,7 +88,7 @@ interface Pending<T> {
 /**
  * The rows of one file seen so far, to count repeats (a repeated row is counted once). Kept as UTF-8 bytes in
  * one buffer with an open-addressing table of where each key starts, not as JS strings: a million-row
- * chatters.csv would otherwise keep a million logins (and, through V8's sliced strings, the 1 MiB blocks
+ * chatters.csv would otherwise keep a million logins (and, through V8's sliced strings, the 64 KiB blocks
  * they were cut from) in the heap until the file ends, and their promotion interleaved with the graph's own
  * names left the heap fragmented after the import (issue 19, docs/ARCHITECTURE.md "The embedded store").
  */
