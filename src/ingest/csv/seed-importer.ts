@@ -110,8 +110,8 @@ export class SeenRows {
 
   /** False when `key` was added before. */
   addKey(key: string): boolean {
-    // UTF-8 turns every lone surrogate into U+FFFD, so such keys (none from a file the reader decoded) are kept
-    // as strings: two different keys must never look alike.
+    // UTF-8 turns every lone surrogate into U+FFFD, so such keys (none from a file the reader decoded) are
+    // kept as strings: two different keys must never look alike.
     if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) {
       if (this.oddKeys.has(key)) return false;
       this.oddKeys.add(key);
