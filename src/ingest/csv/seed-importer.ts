@@ -120,7 +120,9 @@ export class SeenRows {
     // A record: 4 bytes of length (little-endian), then the key's UTF-8 (at most 3 bytes a code unit).
     const room = 4 + 3 * key.length;
     if (this.used + room > this.bytes.length) {
-      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + room));
+      // Record starts are Int32: 2 GiB of distinct keys is some 80 million rows of one file.
+      if (this.used + room > 0x7fffffff) throw new Error('more than 2 GiB of distinct rows in one seed file');
+      const next = new Uint8Array(Math.min(0x7fffffff, Math.max(this.bytes.length * 2, this.used + room)));
       next.set(this.bytes.subarray(0, this.used));
       this.bytes = next;
     }
