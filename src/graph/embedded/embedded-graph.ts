@@ -54,6 +54,7 @@ import {
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
+import { LoginIndex } from './login-index.js';
 
 export interface StreamProps {
   id: string;
@@ -181,7 +182,7 @@ export class EmbeddedGraph {
    * streams in name order (nodes 0 … `sortedPersons` − 1), so a cold `ask` finds a login by binary search
    * instead of filling a 600k-entry map first (`loginNode`).
    */
-  private loginMap: Map<string, number> | undefined = new Map<string, number>();
+  private loginMap: LoginIndex | undefined = new LoginIndex();
   private sortedPersons = 0;
   /** `s:<id>`: streams known only by id. */
   private readonly placeholders = new Map<string, number>();
@@ -225,9 +226,9 @@ export class EmbeddedGraph {
 
   // ------------------------------------------------------------------ storage
 
-  private get byLogin(): Map<string, number> {
+  private get byLogin(): LoginIndex {
     if (this.loginMap !== undefined) return this.loginMap;
-    const map = new Map<string, number>();
+    const map = new LoginIndex(this.nodeCount);
     for (let node = 0; node < this.nodeCount; node += 1) {
       const kind = this.kinds[node];
       const name = this.names[node] ?? null;
