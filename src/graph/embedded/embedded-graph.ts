@@ -54,6 +54,7 @@ import {
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
+import { LoginIndex } from './login-index.js';
 
 export interface StreamProps {
   id: string;
@@ -126,6 +127,14 @@ const emptyStreamProps = (id: string): StreamProps => ({
 
 export const userKey = (login: string) => `u:${login}`;
 
+/**
+ * A kept name as a string of its own. V8 hands out a substring of 13 or more characters as a view of the
+ * string it was cut from, and the CSV reader cuts fields out of 64 KiB blocks: the kept logins would keep
+ * every block (the whole 20 MiB chatters.csv of the 1M seed, issue 19). Shorter substrings are copies
+ * already. The JSON round trip is the cheapest copy that keeps every code unit (lone surrogates included).
+ */
+const ownString = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
+
 function grow<T extends Int32Array | Uint8Array | Int8Array | Float64Array>(
   array: T,
   size: number,
@@ -173,7 +182,7 @@ export class EmbeddedGraph {
    * streams in name order (nodes 0 … `sortedPersons` − 1), so a cold `ask` finds a login by binary search
    * instead of filling a 600k-entry map first (`loginNode`).
    */
-  private loginMap: Map<string, number> | undefined = new Map<string, number>();
+  private loginMap: LoginIndex | undefined = new LoginIndex();
   private sortedPersons = 0;
   /** `s:<id>`: streams known only by id. */
   private readonly placeholders = new Map<string, number>();
@@ -190,11 +199,16 @@ export class EmbeddedGraph {
   private eType = new Uint8Array(1024).fill(GONE);
   private outNext = new Int32Array(1024);
   private inNext = new Int32Array(1024);
-  private eMessages = new Float64Array(1024);
-  private eFirst = new Float64Array(1024);
-  private eLast = new Float64Array(1024);
-  private eDays = new Int32Array(1024);
-  private eSub = new Int8Array(1024);
+  /**
+   * CHATTER properties, allocated on the first relationship that has one (`withProps`): a CSV import has
+   * none, and these five columns are 29 of the 47 bytes a relationship slot takes. Until then they are
+   * empty and a read past their end is absent (`?? NaN`, `?? -1`); once allocated they are as long as eType.
+   */
+  private eMessages = new Float64Array(0);
+  private eFirst = new Float64Array(0);
+  private eLast = new Float64Array(0);
+  private eDays = new Int32Array(0);
+  private eSub = new Int8Array(0);
   private readonly liveByType = [0, 0, 0, 0, 0, 0];
 
   private readonly offsets = new Map<string, ConsumerOffset>();
@@ -212,9 +226,9 @@ export class EmbeddedGraph {
 
   // ------------------------------------------------------------------ storage
 
-  private get byLogin(): Map<string, number> {
+  private get byLogin(): LoginIndex {
     if (this.loginMap !== undefined) return this.loginMap;
-    const map = new Map<string, number>();
+    const map = new LoginIndex(this.nodeCount);
     for (let node = 0; node < this.nodeCount; node += 1) {
       const kind = this.kinds[node];
       const name = this.names[node] ?? null;
@@ -265,14 +279,76 @@ export class EmbeddedGraph {
       this.eType = grow(this.eType, size, GONE);
       this.outNext = grow(this.outNext, size);
       this.inNext = grow(this.inNext, size);
-      this.eMessages = grow(this.eMessages, size);
-      this.eFirst = grow(this.eFirst, size);
-      this.eLast = grow(this.eLast, size);
-      this.eDays = grow(this.eDays, size);
-      this.eSub = grow(this.eSub, size);
+      if (this.eMessages.length > 0) this.growProps(size);
     }
     this.edgeSlots += 1;
     return edge;
+  }
+
+  private growProps(size: number): void {
+    this.eMessages = grow(this.eMessages, size, NaN);
+    this.eFirst = grow(this.eFirst, size, NaN);
+    this.eLast = grow(this.eLast, size, NaN);
+    this.eDays = grow(this.eDays, size, -1);
+    this.eSub = grow(this.eSub, size, -1);
+  }
+
+  /** The CHATTER property columns, allocated (all absent) before the first write of a property. */
+  private withProps(): void {
+    if (this.eMessages.length === 0 && this.eType.length > 0) this.growProps(this.eType.length);
+  }
+
+  /** Lets go of CHATTER property columns that hold nothing (a loaded snapshot of CSV data). */
+  private dropAbsentProps(): void {
+    const m = this.edgeSlots;
+    for (let e = 0; e < m; e += 1)
+      if (
+        !Number.isNaN(this.eMessages[e] ?? NaN) ||
+        !Number.isNaN(this.eFirst[e] ?? NaN) ||
+        !Number.isNaN(this.eLast[e] ?? NaN) ||
+        (this.eDays[e] ?? -1) !== -1 ||
+        (this.eSub[e] ?? -1) !== -1
+      )
+        return;
+    this.eMessages = new Float64Array(0);
+    this.eFirst = new Float64Array(0);
+    this.eLast = new Float64Array(0);
+    this.eDays = new Int32Array(0);
+    this.eSub = new Int8Array(0);
+  }
+
+  /**
+   * Columns cut to what they hold (a bulk import leaves up to a third of them unused after the last
+   * growth); the next new slot grows them again by half. Called before a save, which walks every column
+   * anyway, so a store that keeps growing pays one more copy per save at most.
+   */
+  trimToSize(): void {
+    const cut = <T extends Int32Array | Uint8Array | Int8Array | Float64Array>(array: T, size: number): T =>
+      array.length > size ? (array.slice(0, size) as T) : array;
+    // Only worth a copy when the unused part is large (right after a growth by half).
+    if (this.eType.length - this.edgeSlots > Math.max(4096, this.edgeSlots >> 3)) {
+      const m = this.edgeSlots;
+      this.eSource = cut(this.eSource, m);
+      this.eTarget = cut(this.eTarget, m);
+      this.eType = cut(this.eType, m);
+      this.outNext = cut(this.outNext, m);
+      this.inNext = cut(this.inNext, m);
+      if (this.eMessages.length > 0) {
+        this.eMessages = cut(this.eMessages, m);
+        this.eFirst = cut(this.eFirst, m);
+        this.eLast = cut(this.eLast, m);
+        this.eDays = cut(this.eDays, m);
+        this.eSub = cut(this.eSub, m);
+      }
+    }
+    if (this.kinds.length - this.nodeCount > Math.max(4096, this.nodeCount >> 3)) {
+      const n = this.nodeCount;
+      this.kinds = cut(this.kinds, n);
+      this.outHead = cut(this.outHead, n);
+      this.inHead = cut(this.inHead, n);
+      this.chatIn = cut(this.chatIn, n);
+      this.degree = cut(this.degree, n);
+    }
   }
 
   /** A new relationship without CHATTER properties (they are set by the caller when known). */
@@ -281,11 +357,13 @@ export class EmbeddedGraph {
     this.eSource[edge] = source;
     this.eTarget[edge] = target;
     this.eType[edge] = type;
-    this.eMessages[edge] = NaN;
-    this.eFirst[edge] = NaN;
-    this.eLast[edge] = NaN;
-    this.eDays[edge] = -1;
-    this.eSub[edge] = -1;
+    if (this.eMessages.length > 0) {
+      this.eMessages[edge] = NaN;
+      this.eFirst[edge] = NaN;
+      this.eLast[edge] = NaN;
+      this.eDays[edge] = -1;
+      this.eSub[edge] = -1;
+    }
     this.outNext[edge] = this.outHead[source] as number;
     this.outHead[source] = edge;
     this.inNext[edge] = this.inHead[target] as number;
@@ -344,6 +422,15 @@ export class EmbeddedGraph {
 
   /** Fold CHATTER properties into a relationship: counts add up, the seen times widen. */
   private combineChatter(edge: number, attrs: EdgeAttrs): void {
+    if (
+      attrs.messages === undefined &&
+      attrs.firstSeen === undefined &&
+      attrs.lastSeen === undefined &&
+      attrs.daysSeen === undefined &&
+      attrs.subscriber === undefined
+    )
+      return;
+    this.withProps();
     if (attrs.messages !== undefined) {
       const m = this.eMessages[edge] as number;
       this.eMessages[edge] = Number.isNaN(m) ? attrs.messages : m + attrs.messages;
@@ -370,11 +457,11 @@ export class EmbeddedGraph {
     const type = RELATIONSHIP_TYPES[this.eType[edge] as number] as RelationshipType;
     if (type !== 'CHATTER') return { type };
     const attrs: EdgeAttrs = { type };
-    const m = this.eMessages[edge] as number;
-    const f = this.eFirst[edge] as number;
-    const l = this.eLast[edge] as number;
-    const d = this.eDays[edge] as number;
-    const s = this.eSub[edge] as number;
+    const m = this.eMessages[edge] ?? NaN;
+    const f = this.eFirst[edge] ?? NaN;
+    const l = this.eLast[edge] ?? NaN;
+    const d = this.eDays[edge] ?? -1;
+    const s = this.eSub[edge] ?? -1;
     if (!Number.isNaN(m)) attrs.messages = m;
     if (!Number.isNaN(f)) attrs.firstSeen = f;
     if (!Number.isNaN(l)) attrs.lastSeen = l;
@@ -590,11 +677,11 @@ export class EmbeddedGraph {
       c.source[i] = renumber[this.eSource[edge] as number] as number;
       c.target[i] = renumber[this.eTarget[edge] as number] as number;
       c.type[i] = type;
-      c.messages[i] = this.eMessages[edge] as number;
-      c.firstSeen[i] = this.eFirst[edge] as number;
-      c.lastSeen[i] = this.eLast[edge] as number;
-      c.daysSeen[i] = this.eDays[edge] as number;
-      c.subscriber[i] = this.eSub[edge] as number;
+      c.messages[i] = this.eMessages[edge] ?? NaN;
+      c.firstSeen[i] = this.eFirst[edge] ?? NaN;
+      c.lastSeen[i] = this.eLast[edge] ?? NaN;
+      c.daysSeen[i] = this.eDays[edge] ?? -1;
+      c.subscriber[i] = this.eSub[edge] ?? -1;
       i += 1;
     }
     return c;
@@ -670,6 +757,7 @@ export class EmbeddedGraph {
     g.eLast = c.lastSeen;
     g.eDays = c.daysSeen;
     g.eSub = c.subscriber;
+    g.dropAbsentProps();
     g.outNext = new Int32Array(m);
     g.inNext = new Int32Array(m);
     // Threaded from the last relationship back, so each list walks in the order the columns hold.
@@ -718,8 +806,9 @@ export class EmbeddedGraph {
   private mergeUser(login: string): number {
     let node = this.byLogin.get(login);
     if (node === undefined) {
-      node = this.newNode(USER, login);
-      this.byLogin.set(login, node);
+      const own = ownString(login);
+      node = this.newNode(USER, own);
+      this.byLogin.set(own, node);
     }
     return node;
   }
@@ -902,6 +991,7 @@ export class EmbeddedGraph {
     let edge = this.findEdge(user, stream, CHATTER);
     const isNew = edge === NONE;
     if (isNew) edge = this.addEdge(user, stream, CHATTER);
+    this.withProps();
     const last = this.eLast[edge] as number;
     // Days after the day of the previous lastSeen are new days (rows of a batch never overlap in time with
     // what came before in a partition's order).
@@ -1068,7 +1158,7 @@ export class EmbeddedGraph {
       else if (type === MODERATOR) moderators.push(login);
       else if (type === CHATTER) {
         chatterCount += 1;
-        const m = this.eMessages[e] as number;
+        const m = this.eMessages[e] ?? NaN;
         const entry = { login, messages: Number.isNaN(m) ? null : m };
         if (
           shown.length === chatterLimit &&
@@ -1183,7 +1273,7 @@ export class EmbeddedGraph {
         const target = this.eTarget[e] as number;
         if (this.kinds[target] !== STREAM) continue;
         const channel = this.names[target] ?? this.streamProps.get(target)?.id ?? '';
-        const first = this.eFirst[e] as number;
+        const first = this.eFirst[e] ?? NaN;
         const at = type === CHATTER && !Number.isNaN(first) ? first : null;
         const before = seen.get(channel);
         // Known without a time (null) is known earliest of all.
@@ -1234,11 +1324,11 @@ export class EmbeddedGraph {
       else if (type === MODERATOR) member.moderatorHere = true;
       else if (type === CHATTER) {
         member.chatsHere = true;
-        const m = this.eMessages[e] as number;
-        const f = this.eFirst[e] as number;
-        const l = this.eLast[e] as number;
-        const d = this.eDays[e] as number;
-        const sub = this.eSub[e] as number;
+        const m = this.eMessages[e] ?? NaN;
+        const f = this.eFirst[e] ?? NaN;
+        const l = this.eLast[e] ?? NaN;
+        const d = this.eDays[e] ?? -1;
+        const sub = this.eSub[e] ?? -1;
         member.messages = Number.isNaN(m) ? null : m;
         member.firstSeen = Number.isNaN(f) ? null : f;
         member.lastSeen = Number.isNaN(l) ? null : l;

@@ -365,6 +365,8 @@ export class EmbeddedGraphStore implements GraphStore {
 
   /** Save now if anything changed since the last snapshot. */
   async flush(): Promise<void> {
+    // A bulk import ends with a flush: its columns' unused growth goes back (issue 19's memory budget).
+    this.model.trimToSize();
     if (!this.persistent) return;
     while (this.saving !== undefined) await this.saving;
     if (this.model.version === this.savedVersion) return;

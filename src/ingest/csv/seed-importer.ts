@@ -85,25 +85,102 @@ interface Pending<T> {
   value: T;
 }
 
-/** What makes a row a distinct change, so a repeated row is counted once. */
 /**
- * The rows of one file seen so far, to count repeats: a set of names per streamer id rather than one string
- * per row, so a million-row chatters.csv does not hold a million joined keys (≈ 100 MB) while it imports.
+ * The rows of one file seen so far, to count repeats (a repeated row is counted once). Kept as UTF-8 bytes in
+ * one buffer with an open-addressing table of where each key starts, not as JS strings: a million-row
+ * chatters.csv would otherwise keep a million logins (and, through V8's sliced strings, the 64 KiB blocks
+ * they were cut from) in the heap until the file ends, and their promotion interleaved with the graph's own
+ * names left the heap fragmented after the import (issue 19, docs/ARCHITECTURE.md "The embedded store").
  */
-class SeenRows {
-  private readonly byStream = new Map<string, Set<string>>();
+export class SeenRows {
+  private bytes = new Uint8Array(1 << 16);
+  private used = 0;
+  /** Start of each key's record in `bytes` (−1: empty slot), and the key's hash, by slot. */
+  private starts = new Int32Array(1 << 12).fill(-1);
+  private hashes = new Int32Array(1 << 12);
+  private count = 0;
+  private readonly encoder = new TextEncoder();
+  private readonly oddKeys = new Set<string>();
 
   /** False when the row repeats an earlier one. */
   add(kind: SeedFileKind, value: SeedRecord<SeedFileKind>): boolean {
     const [streamId, name] = rowKey(kind, value);
-    let names = this.byStream.get(streamId);
-    if (names === undefined) {
-      names = new Set();
-      this.byStream.set(streamId, names);
+    return this.addKey(`${streamId.length}:${streamId}${name}`);
+  }
+
+  /** False when `key` was added before. */
+  addKey(key: string): boolean {
+    // UTF-8 turns every lone surrogate into U+FFFD, so such keys (none from a file the reader decoded) are
+    // kept as strings: two different keys must never look alike.
+    if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+      if (this.oddKeys.has(key)) return false;
+      this.oddKeys.add(key);
+      return true;
     }
-    if (names.has(name)) return false;
-    names.add(name);
+    // A record: 4 bytes of length (little-endian), then the key's UTF-8 (at most 3 bytes a code unit).
+    const room = 4 + 3 * key.length;
+    if (this.used + room > this.bytes.length) {
+      // Record starts are Int32: 2 GiB of distinct keys is some 80 million rows of one file.
+      if (this.used + room > 0x7fffffff) throw new Error('more than 2 GiB of distinct rows in one seed file');
+      const next = new Uint8Array(Math.min(0x7fffffff, Math.max(this.bytes.length * 2, this.used + room)));
+      next.set(this.bytes.subarray(0, this.used));
+      this.bytes = next;
+    }
+    const at = this.used + 4;
+    const length = this.encoder.encodeInto(key, this.bytes.subarray(at)).written;
+    let hash = 0x811c9dc5;
+    for (let i = at; i < at + length; i += 1) hash = Math.imul(hash ^ (this.bytes[i] as number), 0x01000193);
+    const mask = this.starts.length - 1;
+    let slot = hash & mask;
+    for (let start = this.starts[slot] as number; start !== -1; start = this.starts[slot] as number) {
+      if (this.hashes[slot] === hash && this.sameKey(start, at, length)) return false;
+      slot = (slot + 1) & mask;
+    }
+    this.bytes[this.used] = length & 0xff;
+    this.bytes[this.used + 1] = (length >>> 8) & 0xff;
+    this.bytes[this.used + 2] = (length >>> 16) & 0xff;
+    this.bytes[this.used + 3] = length >>> 24;
+    this.starts[slot] = this.used;
+    this.hashes[slot] = hash;
+    this.used = at + length;
+    this.count += 1;
+    if (this.count * 2 > this.starts.length) this.rehash();
     return true;
+  }
+
+  private lengthAt(start: number): number {
+    const b = this.bytes;
+    return (
+      ((b[start] as number) |
+        ((b[start + 1] as number) << 8) |
+        ((b[start + 2] as number) << 16) |
+        ((b[start + 3] as number) << 24)) >>>
+      0
+    );
+  }
+
+  private sameKey(start: number, at: number, length: number): boolean {
+    if (this.lengthAt(start) !== length) return false;
+    const b = this.bytes;
+    for (let i = 0; i < length; i += 1) if (b[start + 4 + i] !== b[at + i]) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    const starts = new Int32Array(this.starts.length * 2).fill(-1);
+    const hashes = new Int32Array(starts.length);
+    const mask = starts.length - 1;
+    for (let old = 0; old < this.starts.length; old += 1) {
+      const start = this.starts[old] as number;
+      if (start === -1) continue;
+      const hash = this.hashes[old] as number;
+      let slot = hash & mask;
+      while (starts[slot] !== -1) slot = (slot + 1) & mask;
+      starts[slot] = start;
+      hashes[slot] = hash;
+    }
+    this.starts = starts;
+    this.hashes = hashes;
   }
 }
 
