@@ -112,6 +112,7 @@ describe('/streamer and /vip-candidates replies stay as they were', () => {
     ];
     const got = actual[dataset] ?? {};
     expect(Object.keys(got).sort()).toEqual(Object.keys(expected ?? {}).sort());
-    for (const [line, reply] of Object.entries(got)) expect({ line, reply }).toEqual({ line, reply: expected?.[line] });
+    for (const [line, reply] of Object.entries(got))
+      expect({ line, reply }).toEqual({ line, reply: expected?.[line] });
   });
 });

@@ -30,6 +30,7 @@ import type {
   GraphView,
   AccountPresence,
   AudienceOverlap,
+  AudienceColumns,
   AudienceRecord,
   ChannelRef,
   SharedAudience,
@@ -54,6 +55,8 @@ import {
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
+import { emptyAudienceColumns } from '../audience-columns.js';
+import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph-store.port.js';
 
 export interface StreamProps {
   id: string;
@@ -202,6 +205,8 @@ export class EmbeddedGraph {
   private projectionCache:
     { version: number; exclude: string; projection: GraphProjection; index: Int32Array } | undefined;
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
+  /** The nodes behind each `channelAudienceColumns` answer, while it lives (for its members' PageRank). */
+  private readonly audienceNodes = new WeakMap<AudienceColumns, Int32Array>();
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -1262,6 +1267,103 @@ export class EmbeddedGraph {
     return Array.from(ranks, (r) => members[slot[sorted[r] as number] as number] as AudienceRecord);
   }
 
+  /** `channelAudience` in columns: the same walk, no object per member (a big channel has 100k-1M). */
+  channelAudienceColumns(streamerId: string): AudienceColumns | null {
+    const stream = this.byStreamId.get(streamerId);
+    if (stream === undefined) return null;
+    let edges = 0;
+    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) edges += 1;
+    const slot = new Int32Array(this.nodeCount).fill(NONE);
+    const nodes = new Int32Array(edges);
+    // By slot (first seen), then copied into login order.
+    const here = new Uint8Array(edges);
+    const chatEdge = new Int32Array(edges).fill(NONE);
+    let n = 0;
+    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) {
+      const source = this.eSource[e] as number;
+      if (!this.hasLogin(source)) continue;
+      let at = slot[source] as number;
+      if (at === NONE) {
+        at = n;
+        n += 1;
+        slot[source] = at;
+        nodes[at] = source;
+      }
+      const type = this.eType[e];
+      if (type === VIP) here[at] = (here[at] as number) | VIP_HERE;
+      else if (type === MODERATOR) here[at] = (here[at] as number) | MODERATOR_HERE;
+      else if (type === CHATTER) {
+        here[at] = (here[at] as number) | CHATS_HERE;
+        chatEdge[at] = e;
+      }
+    }
+    // Login order by a scan of the kept name order (the members marked), not a sort of the members.
+    const { sorted, rank } = this.personOrder();
+    const marked = new Uint8Array(sorted.length);
+    for (let i = 0; i < n; i += 1) marked[rank[nodes[i] as number] as number] = 1;
+    const ordered = new Int32Array(n);
+    for (let r = 0, i = 0; i < n; r += 1) if (marked[r] === 1) ordered[i++] = sorted[r] as number;
+    const c = emptyAudienceColumns(n);
+    this.audienceNodes.set(c, ordered);
+    for (let i = 0; i < n; i += 1) {
+      const node = ordered[i] as number;
+      const at = slot[node] as number;
+      c.logins[i] = this.names[node] as string;
+      c.here[i] = here[at] as number;
+      const e = chatEdge[at] as number;
+      if (e !== NONE) {
+        c.messages[i] = this.eMessages[e] as number;
+        c.firstSeen[i] = this.eFirst[e] as number;
+        c.lastSeen[i] = this.eLast[e] as number;
+        c.daysSeen[i] = Math.max(-1, this.eDays[e] as number);
+        c.subscriber[i] = Math.max(-1, this.eSub[e] as number);
+      }
+      let vip = 0;
+      let moderator = 0;
+      let chats = 0;
+      for (let o = this.outHead[node] as number; o !== NONE; o = this.outNext[o] as number) {
+        if (this.eTarget[o] === stream) continue;
+        const type = this.eType[o];
+        if (type === VIP) vip += 1;
+        else if (type === MODERATOR) moderator += 1;
+        else if (type === CHATTER) chats += 1;
+      }
+      c.vipElsewhere[i] = vip;
+      c.moderatorElsewhere[i] = moderator;
+      c.chatsElsewhere[i] = chats;
+    }
+    return c;
+  }
+
+  /** See `GraphStore.chatsIn`: each login's few out-relationships, checked against the channels asked. */
+  chatsIn(
+    logins: readonly string[],
+    streamerIds: readonly string[],
+  ): { login: string; streamerIds: string[] }[] {
+    const position = new Map<number, number>();
+    streamerIds.forEach((id, i) => {
+      const node = this.byStreamId.get(id);
+      if (node !== undefined && !position.has(node)) position.set(node, i);
+    });
+    const rows: { login: string; streamerIds: string[] }[] = [];
+    if (position.size === 0) return rows;
+    const found: number[] = [];
+    for (const login of new Set(logins)) {
+      const node = this.loginNode(login);
+      if (node === undefined) continue;
+      found.length = 0;
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        if (this.eType[e] !== CHATTER) continue;
+        const at = position.get(this.eTarget[e] as number);
+        if (at !== undefined) found.push(at);
+      }
+      if (found.length === 0) continue;
+      found.sort((a, b) => a - b);
+      rows.push({ login, streamerIds: found.map((at) => streamerIds[at] as string) });
+    }
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
   private channelRef(node: number): ChannelRef {
     const s = this.streamOf(node);
     return { id: s.id, login: s.name ?? '', displayName: s.displayName ?? streamDisplayName(s.name, s.id) };
@@ -1468,6 +1570,18 @@ export class EmbeddedGraph {
     const projection: GraphProjection = { nodes, offsets, targets };
     this.projectionCache = { version: this.version, exclude: excludeKey, projection, index };
     return projection;
+  }
+
+  /**
+   * Where each member of the last `channelAudienceColumns` answer sits in `projection([])` (-1 for none):
+   * its nodes are kept with it, so 100k logins are not looked up again by name.
+   */
+  projectionPositionsOfAudience(columns: AudienceColumns): Int32Array {
+    this.projection([]);
+    const { index } = this.projectionCache as { index: Int32Array };
+    const nodes = this.audienceNodes.get(columns);
+    if (nodes === undefined) throw new Error('columns not read from this graph');
+    return Int32Array.from(nodes, (node) => index[node] as number);
   }
 
   /**
