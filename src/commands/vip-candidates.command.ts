@@ -3,7 +3,7 @@
  * with the reasons. The score is documented in src/insights/vip-candidates.ts and the README.
  */
 import { z } from 'zod';
-import { emptyAudienceColumns } from '../graph/audience-columns.js';
+import { emptyAudienceColumns, memberMask } from '../graph/audience-columns.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
 import { audienceAffinityOf } from '../insights/audience-affinity.js';
 import type { CandidateRole } from '../insights/vip-candidates.js';
@@ -67,19 +67,16 @@ export const vipCandidatesCommand = defineCommand({
     const audience =
       (await graph.channelAudienceColumns(streamer.id, { pagerank: true })) ?? emptyAudienceColumns(0);
     const flags = await botsOf(ports).flags();
-    const pool = candidatePool(audience, streamer.login, flags);
+    const pool = candidatePool(audience, streamer.login, flags.keys());
     const scores = audience.pagerank;
     const pagerank = Float64Array.from(pool.members, (i) => scores?.[i] ?? 0);
     // Affinity is read for every chatter not badged here nor flagged, the broadcaster included (as always:
     // who is among the 5,000 scored depends on it).
+    const flagged = memberMask(audience, flags.keys());
     const scored: number[] = [];
     for (let i = 0; i < audience.logins.length; i += 1) {
       const here = audience.here[i] as number;
-      if (
-        (here & CHATS_HERE) !== 0 &&
-        (here & (VIP_HERE | MODERATOR_HERE)) === 0 &&
-        !flags.has(audience.logins[i] as string)
-      )
+      if ((here & CHATS_HERE) !== 0 && (here & (VIP_HERE | MODERATOR_HERE)) === 0 && flagged[i] === 0)
         scored.push(i);
     }
     const affinity = await audienceAffinityOf(graph, streamer.id, audience, { members: scored });
@@ -93,7 +90,7 @@ export const vipCandidatesCommand = defineCommand({
     });
     const badge = args.role === 'vip' ? 'VIP' : 'moderator';
     const botsHere = audience.logins
-      .filter((login) => flags.has(login))
+      .filter((_, i) => flagged[i] === 1)
       .map((login) => `${login} (${flags.get(login)?.reason ?? 'flagged'})`);
     const notes = [
       ...(args.limit.note === undefined ? [] : [args.limit.note]),

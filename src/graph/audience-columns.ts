@@ -3,6 +3,7 @@
  * `channelAudienceColumns` with, and what the record-based insight functions rank through.
  */
 import type { AudienceColumns, AudienceRecord } from './graph-store.port.js';
+import { compareNames } from './graph-order.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from './graph-store.port.js';
 
 export function emptyAudienceColumns(n: number): AudienceColumns {
@@ -20,8 +21,10 @@ export function emptyAudienceColumns(n: number): AudienceColumns {
   };
 }
 
-/** Records in the order given (channelAudience's login order). */
-export function audienceColumnsOf(records: readonly AudienceRecord[]): AudienceColumns {
+/** Records in login order (as channelAudience gives them; sorted here when they are not). */
+export function audienceColumnsOf(given: readonly AudienceRecord[]): AudienceColumns {
+  const inOrder = given.every((r, i) => i === 0 || (given[i - 1] as AudienceRecord).login <= r.login);
+  const records = inOrder ? given : [...given].sort((a, b) => compareNames(a.login, b.login));
   const c = emptyAudienceColumns(records.length);
   records.forEach((r, i) => {
     c.logins[i] = r.login;
@@ -61,4 +64,24 @@ export function audienceRecordAt(c: AudienceColumns, i: number): AudienceRecord 
     moderatorElsewhere: c.moderatorElsewhere[i] as number,
     chatsElsewhere: c.chatsElsewhere[i] as number,
   };
+}
+
+/**
+ * Which members are among `logins` (a few flagged bots, the broadcaster): 1 at their index. Found by
+ * binary search in the login-ordered column instead of a set lookup per member, which reads every member's
+ * string.
+ */
+export function memberMask(c: AudienceColumns, logins: Iterable<string>): Uint8Array {
+  const mask = new Uint8Array(c.logins.length);
+  for (const login of logins) {
+    let lo = 0;
+    let hi = c.logins.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((c.logins[mid] as string) < login) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < c.logins.length && c.logins[lo] === login) mask[lo] = 1;
+  }
+  return mask;
 }

@@ -9,7 +9,7 @@
  * chats in an unrelated channel does not. Only the channels sharing most of the audience are counted (the
  * rest add almost nothing), so the read stays bounded.
  */
-import { audienceColumnsOf } from '../graph/audience-columns.js';
+import { audienceColumnsOf, memberMask } from '../graph/audience-columns.js';
 import type {
   AudienceColumns,
   AudienceOverlap,
@@ -181,10 +181,10 @@ export function rankChatterColumns(
 ): RankedChatter[] {
   const best: RankedChatter[] = [];
   const n = audience.logins.length;
+  const excluded = memberMask(audience, exclude);
   for (let i = 0; i < n; i += 1) {
-    if (((audience.here[i] as number) & CHATS_HERE) === 0) continue;
+    if (((audience.here[i] as number) & CHATS_HERE) === 0 || excluded[i] === 1) continue;
     const login = audience.logins[i] as string;
-    if (exclude.has(login)) continue;
     const m = audience.messages[i] as number;
     const messages = Number.isNaN(m) ? null : m;
     const badgesElsewhere = (audience.vipElsewhere[i] as number) + (audience.moderatorElsewhere[i] as number);

@@ -20,7 +20,7 @@
  * usually a regular; it is also the one activity signal a CSV import (chatter lists only) has.
  */
 
-import { audienceColumnsOf, audienceRecordAt } from '../graph/audience-columns.js';
+import { audienceColumnsOf, audienceRecordAt, memberMask } from '../graph/audience-columns.js';
 import type { AudienceColumns } from '../graph/graph-store.port.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
 
@@ -131,18 +131,19 @@ export interface CandidatePool {
 export function candidatePool(
   audience: AudienceColumns,
   channelLogin: string,
-  bots: { has(login: string): boolean },
+  bots: Iterable<string>,
 ): CandidatePool {
   let alreadyBadged = 0;
   let flagged = 0;
   const members: number[] = [];
   const n = audience.logins.length;
+  const botAt = memberMask(audience, bots);
+  const channelAt = memberMask(audience, [channelLogin]);
   for (let i = 0; i < n; i += 1) {
     const here = audience.here[i] as number;
-    const login = audience.logins[i] as string;
-    if ((here & CHATS_HERE) === 0 || login === channelLogin) continue;
+    if ((here & CHATS_HERE) === 0 || channelAt[i] === 1) continue;
     if ((here & (VIP_HERE | MODERATOR_HERE)) !== 0) alreadyBadged += 1;
-    else if (bots.has(login)) flagged += 1;
+    else if (botAt[i] === 1) flagged += 1;
     else members.push(i);
   }
   return { members: Int32Array.from(members), alreadyBadged, bots: flagged };

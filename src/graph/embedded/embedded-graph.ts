@@ -207,6 +207,8 @@ export class EmbeddedGraph {
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
   /** The nodes behind each `channelAudienceColumns` answer, while it lives (for its members' PageRank). */
   private readonly audienceNodes = new WeakMap<AudienceColumns, Int32Array>();
+  private presenceCache:
+    { version: number; chats: Int32Array; vip: Int32Array; moderator: Int32Array } | undefined;
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -1303,6 +1305,7 @@ export class EmbeddedGraph {
     for (let i = 0; i < n; i += 1) marked[rank[nodes[i] as number] as number] = 1;
     const ordered = new Int32Array(n);
     for (let r = 0, i = 0; i < n; r += 1) if (marked[r] === 1) ordered[i++] = sorted[r] as number;
+    const counts = this.presenceCounts();
     const c = emptyAudienceColumns(n);
     this.audienceNodes.set(c, ordered);
     for (let i = 0; i < n; i += 1) {
@@ -1318,21 +1321,36 @@ export class EmbeddedGraph {
         c.daysSeen[i] = Math.max(-1, this.eDays[e] as number);
         c.subscriber[i] = Math.max(-1, this.eSub[e] as number);
       }
-      let vip = 0;
-      let moderator = 0;
-      let chats = 0;
-      for (let o = this.outHead[node] as number; o !== NONE; o = this.outNext[o] as number) {
-        if (this.eTarget[o] === stream) continue;
-        const type = this.eType[o];
-        if (type === VIP) vip += 1;
-        else if (type === MODERATOR) moderator += 1;
-        else if (type === CHATTER) chats += 1;
-      }
-      c.vipElsewhere[i] = vip;
-      c.moderatorElsewhere[i] = moderator;
-      c.chatsElsewhere[i] = chats;
+      // Elsewhere = everywhere but here: at most one relationship of a type links two nodes.
+      const h = here[at] as number;
+      c.vipElsewhere[i] = (counts.vip[node] as number) - ((h & VIP_HERE) === 0 ? 0 : 1);
+      c.moderatorElsewhere[i] = (counts.moderator[node] as number) - ((h & MODERATOR_HERE) === 0 ? 0 : 1);
+      c.chatsElsewhere[i] = (counts.chats[node] as number) - ((h & CHATS_HERE) === 0 ? 0 : 1);
     }
     return c;
+  }
+
+  /**
+   * Every node's CHATTER, VIP and MODERATOR out-relationships, counted in one pass over the relationship
+   * columns and kept until the next write: walking each member's own list of a 100k-1M channel audience
+   * costs a cache miss per relationship.
+   */
+  private presenceCounts(): { chats: Int32Array; vip: Int32Array; moderator: Int32Array } {
+    const cached = this.presenceCache;
+    if (cached !== undefined && cached.version === this.version && cached.chats.length === this.nodeCount)
+      return cached;
+    const chats = new Int32Array(this.nodeCount);
+    const vip = new Int32Array(this.nodeCount);
+    const moderator = new Int32Array(this.nodeCount);
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      const type = this.eType[edge];
+      const source = this.eSource[edge] as number;
+      if (type === CHATTER) chats[source] = (chats[source] as number) + 1;
+      else if (type === VIP) vip[source] = (vip[source] as number) + 1;
+      else if (type === MODERATOR) moderator[source] = (moderator[source] as number) + 1;
+    }
+    this.presenceCache = { version: this.version, chats, vip, moderator };
+    return this.presenceCache;
   }
 
   /** See `GraphStore.chatsIn`: each login's few out-relationships, checked against the channels asked. */
