@@ -69,7 +69,8 @@ export const vipCandidatesCommand = defineCommand({
     const flags = await botsOf(ports).flags();
     const pool = candidatePool(audience, streamer.login, flags.keys());
     const scores = audience.pagerank;
-    const pagerank = Float64Array.from(pool.members, (i) => scores?.[i] ?? 0);
+    const pagerank = new Float64Array(pool.members.length);
+    if (scores !== undefined) pool.members.forEach((i, k) => (pagerank[k] = scores[i] ?? 0));
     // Affinity is read for every chatter not badged here nor flagged, the broadcaster included (as always:
     // who is among the 5,000 scored depends on it).
     const flagged = memberMask(audience, flags.keys());

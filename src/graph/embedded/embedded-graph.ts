@@ -1599,7 +1599,9 @@ export class EmbeddedGraph {
     const { index } = this.projectionCache as { index: Int32Array };
     const nodes = this.audienceNodes.get(columns);
     if (nodes === undefined) throw new Error('columns not read from this graph');
-    return Int32Array.from(nodes, (node) => index[node] as number);
+    const positions = new Int32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i += 1) positions[i] = index[nodes[i] as number] as number;
+    return positions;
   }
 
   /**

@@ -341,7 +341,12 @@ export class EmbeddedGraphStore implements GraphStore {
     if (columns === null || options.pagerank !== true) return Promise.resolve(columns);
     const scores = pagerankScoresOf(this.model.projection([]));
     const positions = this.model.projectionPositionsOfAudience(columns);
-    columns.pagerank = Float64Array.from(positions, (p) => (p < 0 ? 0 : (scores[p] ?? 0)));
+    const pagerank = new Float64Array(positions.length);
+    for (let i = 0; i < positions.length; i += 1) {
+      const p = positions[i] as number;
+      pagerank[i] = p < 0 ? 0 : (scores[p] ?? 0);
+    }
+    columns.pagerank = pagerank;
     return Promise.resolve(columns);
   }
 
