@@ -99,17 +99,20 @@ function mostElsewhere(
 ): number[] {
   const size = members?.length ?? chatters.logins.length;
   const at = (k: number) => (members === undefined ? k : (members[k] as number));
-  const groups = new Map<number, number>();
+  // How many chatters chat in each number of other channels (at most the number of channels).
+  let most = 0;
+  for (let k = 0; k < size; k += 1) most = Math.max(most, chatters.chatsElsewhere[at(k)] as number);
+  const groups = new Int32Array(most + 1);
   for (let k = 0; k < size; k += 1) {
     const count = chatters.chatsElsewhere[at(k)] as number;
-    if (count > 0) groups.set(count, (groups.get(count) ?? 0) + 1);
+    if (count > 0) groups[count] = (groups[count] as number) + 1;
   }
   // The smallest count taken whole, and how many of the next group (the cut one) fit.
   let taken = 0;
   let cut = 0;
   let room = 0;
-  for (const count of [...groups.keys()].sort((a, b) => b - a)) {
-    const n = groups.get(count) as number;
+  for (let count = most; count > 0; count -= 1) {
+    const n = groups[count] as number;
     if (taken + n <= max) {
       taken += n;
       continue;
