@@ -1272,15 +1272,24 @@ export class EmbeddedGraph {
   channelAudienceColumns(streamerId: string): AudienceColumns | null {
     const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return null;
+    // The channel's in-relationships: a big channel's are found by one sequential pass over the target
+    // column (a few MB, read in order), a small one's by walking its list (a cache miss per step).
+    const mine = new Int32Array(this.degree[stream] as number);
     let edges = 0;
-    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) edges += 1;
+    if ((this.degree[stream] as number) * 64 > this.edgeSlots) {
+      for (let e = 0; e < this.edgeSlots; e += 1)
+        if (this.eTarget[e] === stream && this.eType[e] !== GONE) mine[edges++] = e;
+    } else {
+      for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) mine[edges++] = e;
+    }
     const slot = new Int32Array(this.nodeCount).fill(NONE);
     const nodes = new Int32Array(edges);
     // By slot (first seen), then copied into login order.
     const here = new Uint8Array(edges);
     const chatEdge = new Int32Array(edges).fill(NONE);
     let n = 0;
-    for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) {
+    for (let k = 0; k < edges; k += 1) {
+      const e = mine[k] as number;
       const source = this.eSource[e] as number;
       if (!this.hasLogin(source)) continue;
       let at = slot[source] as number;
@@ -1307,24 +1316,30 @@ export class EmbeddedGraph {
     const counts = this.presenceCounts();
     const c = emptyAudienceColumns(n);
     this.audienceNodes.set(c, ordered);
+    const position = new Int32Array(n);
     for (let i = 0; i < n; i += 1) {
       const node = ordered[i] as number;
       const at = slot[node] as number;
+      position[at] = i;
       c.logins[i] = this.names[node] as string;
       c.here[i] = here[at] as number;
-      const e = chatEdge[at] as number;
-      if (e !== NONE) {
-        c.messages[i] = this.eMessages[e] as number;
-        c.firstSeen[i] = this.eFirst[e] as number;
-        c.lastSeen[i] = this.eLast[e] as number;
-        c.daysSeen[i] = Math.max(-1, this.eDays[e] as number);
-        c.subscriber[i] = Math.max(-1, this.eSub[e] as number);
-      }
       // Elsewhere = everywhere but here: at most one relationship of a type links two nodes.
       const h = here[at] as number;
       c.chatsElsewhere[i] = (counts[3 * node] as number) - ((h & CHATS_HERE) === 0 ? 0 : 1);
       c.vipElsewhere[i] = (counts[3 * node + 1] as number) - ((h & VIP_HERE) === 0 ? 0 : 1);
       c.moderatorElsewhere[i] = (counts[3 * node + 2] as number) - ((h & MODERATOR_HERE) === 0 ? 0 : 1);
+    }
+    // The CHATTER properties in the order the relationships were found (ascending after the sequential
+    // pass), so the five property columns are read front to back rather than at random.
+    for (let at = 0; at < n; at += 1) {
+      const e = chatEdge[at] as number;
+      if (e === NONE) continue;
+      const i = position[at] as number;
+      c.messages[i] = this.eMessages[e] as number;
+      c.firstSeen[i] = this.eFirst[e] as number;
+      c.lastSeen[i] = this.eLast[e] as number;
+      c.daysSeen[i] = Math.max(-1, this.eDays[e] as number);
+      c.subscriber[i] = Math.max(-1, this.eSub[e] as number);
     }
     return c;
   }
