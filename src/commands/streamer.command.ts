@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { audienceAffinity, rankChatters } from '../insights/audience-affinity.js';
+import { emptyAudienceColumns } from '../graph/audience-columns.js';
+import { audienceAffinityOf, rankChatterColumns } from '../insights/audience-affinity.js';
 import { formatCount, formatDate, formatList } from '../reply/format.js';
 import type { Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
@@ -46,9 +47,11 @@ export const streamerCommand = defineCommand({
     // Every flagged account in the channel's audience: listed on their own, never as top chatters.
     const bots = await botsOf(ports).logins();
     const botsHere = await graph.presentIn(found.id, bots);
-    const audience = (await graph.channelAudience(found.id)) ?? [];
-    const affinity = await audienceAffinity(graph, found.id, audience);
-    const ranked = rankChatters(
+    // In columns: a big channel has 100k-1M chatters, and only the ones shown become objects.
+    const audience = (await graph.channelAudienceColumns(found.id)) ?? emptyAudienceColumns(0);
+    const overlap = await graph.audienceOverlap(found.id);
+    const affinity = await audienceAffinityOf(graph, found.id, audience, { overlap });
+    const ranked = rankChatterColumns(
       audience,
       affinity,
       new Set([...botsHere, s.login]),
@@ -59,7 +62,6 @@ export const streamerCommand = defineCommand({
     const chatters = listed.map((c) =>
       c.messages === null ? c.login : `${c.login} (${formatCount(c.messages)})`,
     );
-    const overlap = await graph.audienceOverlap(found.id);
     const nearest = (overlap?.others ?? []).slice(0, STREAMER_NEAREST_CHANNELS);
     const { result: communities } = await communitiesOf(graph, bots);
     const communityId = communities.communityOf.get(s.id);

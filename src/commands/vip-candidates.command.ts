@@ -3,9 +3,11 @@
  * with the reasons. The score is documented in src/insights/vip-candidates.ts and the README.
  */
 import { z } from 'zod';
-import { audienceAffinity } from '../insights/audience-affinity.js';
+import { emptyAudienceColumns, memberMask } from '../graph/audience-columns.js';
+import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
+import { audienceAffinityOf } from '../insights/audience-affinity.js';
 import type { CandidateRole } from '../insights/vip-candidates.js';
-import { rankCandidates } from '../insights/vip-candidates.js';
+import { candidatePool, rankCandidateColumns } from '../insights/vip-candidates.js';
 import { formatCount, formatList } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
@@ -61,25 +63,36 @@ export const vipCandidatesCommand = defineCommand({
     if (streamer === null) {
       return streamerNotFound(graph, 'Channel not found', args.channel);
     }
-    const audience = (await graph.channelAudience(streamer.id)) ?? [];
+    // In columns: a big channel has 100k-1M chatters, and only the candidates shown become objects.
+    const audience =
+      (await graph.channelAudienceColumns(streamer.id, { pagerank: true })) ?? emptyAudienceColumns(0);
     const flags = await botsOf(ports).flags();
-    const pool = audience.filter((m) => m.chatsHere && !m.vipHere && !m.moderatorHere && !flags.has(m.login));
-    const ranks = await graph.pagerank({ limit: pool.length, names: pool.map((m) => m.login) });
-    const affinity = await audienceAffinity(graph, streamer.id, pool);
+    const pool = candidatePool(audience, streamer.login, flags.keys());
+    const scores = audience.pagerank;
+    const pagerank = new Float64Array(pool.members.length);
+    if (scores !== undefined) pool.members.forEach((i, k) => (pagerank[k] = scores[i] ?? 0));
+    // Affinity is read for every chatter not badged here nor flagged, the broadcaster included (as always:
+    // who is among the 5,000 scored depends on it).
+    const flagged = memberMask(audience, flags.keys());
+    const scored: number[] = [];
+    for (let i = 0; i < audience.logins.length; i += 1) {
+      const here = audience.here[i] as number;
+      if ((here & CHATS_HERE) !== 0 && (here & (VIP_HERE | MODERATOR_HERE)) === 0 && flagged[i] === 0)
+        scored.push(i);
+    }
+    const affinity = await audienceAffinityOf(graph, streamer.id, audience, { members: scored });
     const now = (ports.now?.() ?? new Date()).getTime();
-    const ranking = rankCandidates(audience, {
+    const ranking = rankCandidateColumns(audience, pool, {
       role: args.role,
       limit: args.limit.value,
       now,
-      channelLogin: streamer.login,
-      bots: new Set(flags.keys()),
-      pagerank: new Map(ranks.map((r) => [r.name, r.score])),
+      pagerank,
       affinity,
     });
     const badge = args.role === 'vip' ? 'VIP' : 'moderator';
-    const botsHere = audience
-      .filter((m) => flags.has(m.login))
-      .map((m) => `${m.login} (${flags.get(m.login)?.reason ?? 'flagged'})`);
+    const botsHere = audience.logins
+      .filter((_, i) => flagged[i] === 1)
+      .map((login) => `${login} (${flags.get(login)?.reason ?? 'flagged'})`);
     const notes = [
       ...(args.limit.note === undefined ? [] : [args.limit.note]),
       `Scored on: ${ranking.available.join(', ')}.` +

@@ -193,6 +193,33 @@ export interface AudienceRecord {
   chatsElsewhere: number;
 }
 
+/**
+ * A channel's audience in columns: the members of `channelAudience`, in the same (login) order, one array
+ * per field. A big channel has 100k-1M members; commands rank them without an object per member
+ * (docs/ARCHITECTURE.md, "The embedded store").
+ */
+export interface AudienceColumns {
+  logins: string[];
+  /** Bits: 1 chats here, 2 VIP here, 4 moderator here. */
+  here: Uint8Array;
+  /** The CHATTER relationship's properties: NaN (messages, first and last seen) or -1 when absent. */
+  messages: Float64Array;
+  firstSeen: Float64Array;
+  lastSeen: Float64Array;
+  daysSeen: Int32Array;
+  /** 1 subscriber, 0 not, -1 unknown. */
+  subscriber: Int8Array;
+  vipElsewhere: Int32Array;
+  moderatorElsewhere: Int32Array;
+  chatsElsewhere: Int32Array;
+  /** Each member's PageRank, when asked for (`channelAudienceColumns`). */
+  pagerank?: Float64Array;
+}
+
+export const CHATS_HERE = 1;
+export const VIP_HERE = 2;
+export const MODERATOR_HERE = 4;
+
 export interface ChannelRef {
   id: string;
   login: string;
@@ -349,6 +376,23 @@ export interface AudienceQueries {
   accountPresence(options: { minChannels: number; logins: readonly string[] }): Promise<AccountPresence[]>;
   /** Everyone who chats, moderates or is VIP in the channel, sorted by login; null for an unknown channel. */
   channelAudience(streamerId: string): Promise<AudienceRecord[] | null>;
+  /**
+   * `channelAudience` in columns (same members, same order); null for an unknown channel. With `pagerank`,
+   * each member's PageRank too (as `pagerank` scores it over the whole graph).
+   */
+  channelAudienceColumns(
+    streamerId: string,
+    options?: { pagerank?: boolean },
+  ): Promise<AudienceColumns | null>;
+  /**
+   * Which of the channels `streamerIds` each of `logins` chats in (CHATTER): one entry per login that chats
+   * in at least one of them, sorted by login, its channels in the order asked. Unknown logins and channels
+   * are left out.
+   */
+  chatsIn(
+    logins: readonly string[],
+    streamerIds: readonly string[],
+  ): Promise<{ login: string; streamerIds: string[] }[]>;
   /**
    * Which of `logins` chat, moderate or are VIP in the channel, sorted; none for an unknown channel. For a
    * few named accounts (the flagged bots) without reading a big channel's whole audience.

@@ -22,6 +22,16 @@ const pagerankOf = new WeakMap<GraphProjection, Float64Array>();
  * `named`: when the caller already knows where `options.names` sit in the projection, their positions in
  * name order (the embedded store does); otherwise they are looked up here.
  */
+/** PageRank of every node of `projection`, by position (computed once per projection). */
+export function pagerankScoresOf(projection: GraphProjection): Float64Array {
+  let scores = pagerankOf.get(projection);
+  if (scores === undefined) {
+    scores = pagerank(projection);
+    pagerankOf.set(projection, scores);
+  }
+  return scores;
+}
+
 export function pagerankRows(
   projection: GraphProjection,
   options: AlgorithmOptions,

@@ -20,6 +20,10 @@
  * usually a regular; it is also the one activity signal a CSV import (chatter lists only) has.
  */
 
+import { audienceColumnsOf, audienceRecordAt, memberMask } from '../graph/audience-columns.js';
+import type { AudienceColumns } from '../graph/graph-store.port.js';
+import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
+
 export type CandidateRole = 'vip' | 'moderator';
 
 /** One member of a channel's audience, as the graph knows them. */
@@ -116,23 +120,77 @@ function ageText(ms: number): string {
   return days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`;
 }
 
-export function rankCandidates(audience: readonly AudienceMember[], options: RankOptions): CandidateRanking {
+/** Who a channel's audience offers as candidates: indexes into the columns, and why others were left out. */
+export interface CandidatePool {
+  members: Int32Array;
+  alreadyBadged: number;
+  bots: number;
+}
+
+/** Chatters here who are neither the broadcaster, VIP or moderator here, nor flagged as bots. */
+export function candidatePool(
+  audience: AudienceColumns,
+  channelLogin: string,
+  bots: Iterable<string>,
+): CandidatePool {
   let alreadyBadged = 0;
-  let bots = 0;
-  const pool: AudienceMember[] = [];
-  for (const member of audience) {
-    if (!member.chatsHere || member.login === options.channelLogin) continue;
-    if (member.vipHere || member.moderatorHere) alreadyBadged += 1;
-    else if (options.bots.has(member.login)) bots += 1;
-    else pool.push(member);
+  let flagged = 0;
+  const members: number[] = [];
+  const n = audience.logins.length;
+  const botAt = memberMask(audience, bots);
+  const channelAt = memberMask(audience, [channelLogin]);
+  for (let i = 0; i < n; i += 1) {
+    const here = audience.here[i] as number;
+    if ((here & CHATS_HERE) === 0 || channelAt[i] === 1) continue;
+    if ((here & (VIP_HERE | MODERATOR_HERE)) !== 0) alreadyBadged += 1;
+    else if (botAt[i] === 1) flagged += 1;
+    else members.push(i);
+  }
+  return { members: Int32Array.from(members), alreadyBadged, bots: flagged };
+}
+
+export function rankCandidates(audience: readonly AudienceMember[], options: RankOptions): CandidateRanking {
+  const columns = audienceColumnsOf(audience);
+  const pool = candidatePool(columns, options.channelLogin, options.bots);
+  const rankOf = options.pagerank;
+  return rankCandidateColumns(columns, pool, {
+    ...options,
+    pagerank:
+      rankOf === undefined
+        ? undefined
+        : Float64Array.from(pool.members, (i) => rankOf.get(columns.logins[i] as string) ?? 0),
+  });
+}
+
+/**
+ * `rankCandidates` over columns (`channelAudienceColumns`) and a `candidatePool` of them; `pagerank` holds
+ * the PageRank of each pool member, in pool order. No object per member: a channel has 100k-1M chatters.
+ */
+export function rankCandidateColumns(
+  audience: AudienceColumns,
+  candidates: CandidatePool,
+  options: Omit<RankOptions, 'pagerank' | 'bots' | 'channelLogin'> & { pagerank?: Float64Array },
+): CandidateRanking {
+  const pool = candidates.members;
+  const size = pool.length;
+  let anyMessages = false;
+  let anyDays = false;
+  let anyLastSeen = false;
+  let anySubscriber = false;
+  for (let k = 0; k < size; k += 1) {
+    const i = pool[k] as number;
+    if (!Number.isNaN(audience.messages[i])) anyMessages = true;
+    if ((audience.daysSeen[i] as number) >= 0) anyDays = true;
+    if (!Number.isNaN(audience.lastSeen[i])) anyLastSeen = true;
+    if ((audience.subscriber[i] as number) >= 0) anySubscriber = true;
   }
   const has = {
-    messages: pool.some((m) => m.messages !== null),
-    'days seen': pool.some((m) => m.daysSeen !== null),
-    recency: pool.some((m) => m.lastSeen !== null),
+    messages: anyMessages,
+    'days seen': anyDays,
+    recency: anyLastSeen,
     'badges elsewhere': true,
     'other channels': true,
-    subscriber: pool.some((m) => m.subscriber !== null),
+    subscriber: anySubscriber,
     PageRank: options.pagerank !== undefined,
   } satisfies Record<Signal, boolean>;
   const available = SIGNALS.filter((s) => has[s]);
@@ -141,11 +199,9 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
   const totalWeight = available.reduce((sum, s) => sum + weights[s], 0);
 
   // PageRank percentile among the candidates: 1 for the highest, 0 for the lowest (ties share a value).
-  // Kept per pool index: a channel has 100k candidates, and map lookups per signal add up.
-  const percentile = new Float64Array(pool.length);
-  const rankOf = options.pagerank;
-  if (rankOf !== undefined) {
-    const scores = Float64Array.from(pool, (m) => rankOf.get(m.login) ?? 0);
+  const percentile = new Float64Array(size);
+  const scores = options.pagerank;
+  if (scores !== undefined) {
     const ranks = Float64Array.from(scores).sort();
     const below = (value: number) => {
       let lo = 0;
@@ -158,53 +214,72 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
       return lo;
     };
     if (ranks.length > 1)
-      for (let i = 0; i < pool.length; i += 1)
-        percentile[i] = below(scores[i] as number) / (ranks.length - 1);
+      for (let k = 0; k < size; k += 1) percentile[k] = below(scores[k] as number) / (ranks.length - 1);
   }
 
-  const valueOf = (m: AudienceMember, i: number): Record<Signal, number> => {
-    const badgesPrimary = options.role === 'vip' ? m.vipElsewhere : m.moderatorElsewhere;
-    const badgesSecondary = options.role === 'vip' ? m.moderatorElsewhere : m.vipElsewhere;
-    return {
-      messages: m.messages === null ? 0 : Math.min(1, Math.log10(1 + m.messages) / 3),
-      'days seen': m.daysSeen === null ? 0 : Math.min(1, m.daysSeen / 20),
-      recency:
-        m.lastSeen === null
-          ? 0
-          : Math.min(1, 0.5 ** (Math.max(0, options.now - m.lastSeen - 7 * DAY_MS) / (14 * DAY_MS))),
-      'badges elsewhere': Math.min(1, badgesPrimary * 0.4 + badgesSecondary * 0.25),
-      subscriber: m.subscriber === true ? 1 : 0,
-      'other channels': Math.min(1, m.chatsElsewhere / 5),
-      PageRank: percentile[i] ?? 0,
-    };
+  // Each signal's value in SIGNALS order, summed over the available ones in that order (as the score is
+  // defined): one scratch array, not an object per member.
+  const value = new Float64Array(SIGNALS.length);
+  const used = available.map((s) => SIGNALS.indexOf(s));
+  const usedWeights = available.map((s) => weights[s]);
+  const primary = options.role === 'vip' ? audience.vipElsewhere : audience.moderatorElsewhere;
+  const secondary = options.role === 'vip' ? audience.moderatorElsewhere : audience.vipElsewhere;
+  const scoreOf = (k: number) => {
+    const i = pool[k] as number;
+    const messages = audience.messages[i] as number;
+    const daysSeen = audience.daysSeen[i] as number;
+    const lastSeen = audience.lastSeen[i] as number;
+    value[0] = Number.isNaN(messages) ? 0 : Math.min(1, Math.log10(1 + messages) / 3);
+    value[1] = daysSeen < 0 ? 0 : Math.min(1, daysSeen / 20);
+    value[2] = Number.isNaN(lastSeen)
+      ? 0
+      : Math.min(1, 0.5 ** (Math.max(0, options.now - lastSeen - 7 * DAY_MS) / (14 * DAY_MS)));
+    value[3] = Math.min(1, (primary[i] as number) * 0.4 + (secondary[i] as number) * 0.25);
+    value[4] = audience.subscriber[i] === 1 ? 1 : 0;
+    value[5] = Math.min(1, (audience.chatsElsewhere[i] as number) / 5);
+    value[6] = percentile[k] as number;
+    if (totalWeight === 0) return 0;
+    let sum = 0;
+    for (let u = 0; u < used.length; u += 1)
+      sum += (usedWeights[u] as number) * (value[used[u] as number] as number);
+    return sum / totalWeight;
   };
-  const scoreOf = (m: AudienceMember, i: number) => {
-    const value = valueOf(m, i);
-    return totalWeight === 0 ? 0 : available.reduce((sum, s) => sum + weights[s] * value[s], 0) / totalWeight;
+  const messagesKey = (k: number) => {
+    const m = audience.messages[pool[k] as number] as number;
+    return Number.isNaN(m) ? -1 : m;
   };
-  type Scored = { m: AudienceMember; i: number; score: number };
-  const order = (a: Scored, b: Scored) =>
-    b.score - a.score ||
-    (b.m.messages ?? -1) - (a.m.messages ?? -1) ||
-    (options.affinity?.get(b.m.login) ?? 0) - (options.affinity?.get(a.m.login) ?? 0) ||
-    (a.m.login < b.m.login ? -1 : a.m.login > b.m.login ? 1 : 0);
+  const affinityOf = (k: number) => options.affinity?.get(audience.logins[pool[k] as number] as string) ?? 0;
+  type Scored = { k: number; score: number };
+  const order = (a: Scored, b: Scored) => {
+    const la = audience.logins[pool[a.k] as number] as string;
+    const lb = audience.logins[pool[b.k] as number] as string;
+    return (
+      b.score - a.score ||
+      messagesKey(b.k) - messagesKey(a.k) ||
+      affinityOf(b.k) - affinityOf(a.k) ||
+      (la < lb ? -1 : la > lb ? 1 : 0)
+    );
+  };
   // Only the best `limit` are kept while scoring (a big channel has 100k chatters), and only they get
   // their reasons written out.
   const best: Scored[] = [];
-  for (let i = 0; i < pool.length; i += 1) {
-    const m = pool[i] as AudienceMember;
-    const entry = { m, i, score: scoreOf(m, i) };
+  const probe: Scored = { k: 0, score: 0 };
+  for (let k = 0; k < size; k += 1) {
+    probe.k = k;
+    probe.score = scoreOf(k);
     if (
       best.length === options.limit &&
-      (options.limit === 0 || order(entry, best[best.length - 1] as Scored) >= 0)
+      (options.limit === 0 || order(probe, best[best.length - 1] as Scored) >= 0)
     )
       continue;
+    const entry = { k, score: probe.score };
     let at = best.length;
     while (at > 0 && order(entry, best[at - 1] as Scored) < 0) at -= 1;
     best.splice(at, 0, entry);
     if (best.length > options.limit) best.pop();
   }
-  const candidates = best.map(({ m, i, score }): Candidate => {
+  const chosen = best.map(({ k, score }): Candidate => {
+    const m = audienceRecordAt(audience, pool[k] as number);
     const reasons: string[] = [];
     if (m.vipElsewhere > 0) reasons.push(`VIP in ${plural(m.vipElsewhere, 'other channel')}`);
     if (m.moderatorElsewhere > 0)
@@ -218,8 +293,8 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
     }
     if (m.lastSeen !== null) reasons.push(`last seen ${ageText(options.now - m.lastSeen)}`);
     if (m.subscriber === true) reasons.push('subscriber');
-    const pct = rankOf === undefined ? undefined : percentile[i];
-    if (pct !== undefined && pct >= 0.9 && pool.length >= 10)
+    const pct = scores === undefined ? undefined : percentile[k];
+    if (pct !== undefined && pct >= 0.9 && size >= 10)
       reasons.push(`PageRank in the top ${Math.max(1, Math.round((1 - pct) * 100))}% of this chat`);
     if (m.chatsElsewhere > 0) reasons.push(`chats in ${plural(m.chatsElsewhere, 'other channel')}`);
     if (reasons.length === 0) reasons.push('chats here');
@@ -234,11 +309,11 @@ export function rankCandidates(audience: readonly AudienceMember[], options: Ran
     };
   });
   return {
-    candidates,
+    candidates: chosen,
     available,
     missing,
-    considered: pool.length,
-    alreadyBadged,
-    bots,
+    considered: size,
+    alreadyBadged: candidates.alreadyBadged,
+    bots: candidates.bots,
   };
 }

@@ -6,7 +6,7 @@ import { dispatch } from '../../src/commands/dispatcher.js';
 import { buildRegistry } from '../../src/commands/registry.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { GraphView } from '../../src/graph/graph-store.port.js';
-import { audienceAffinity } from '../../src/insights/audience-affinity.js';
+import { AFFINITY_MAX_CHATTERS, audienceAffinity } from '../../src/insights/audience-affinity.js';
 import { streamer } from '../contract/graph-store.contract.js';
 
 const registry = buildRegistry();
@@ -45,6 +45,33 @@ describe('ranking chatters without message counts', () => {
     ]);
     // home has 10 chatters; near shares 7 of them (ccc_near and six fans), far shares 1 (bbb_far).
     expect(Object.fromEntries(affinity)).toEqual({ bbb_far: 0.1, ccc_near: 0.7 });
+  });
+
+  it('scores the chatters in most other channels, then the first by login, when there are too many', async () => {
+    const graph = EmbeddedGraphStore.inMemory();
+    await graph.upsertStreamers([streamer('1', 'home'), streamer('2', 'near'), streamer('3', 'far')]);
+    const logins = Array.from(
+      { length: AFFINITY_MAX_CHATTERS + 2 },
+      (_, i) => `c${String(i).padStart(5, '0')}`,
+    );
+    await graph.addChatters([
+      ...logins.flatMap((login) => [
+        { streamerId: '1', login },
+        { streamerId: '2', login },
+      ]),
+      // The last one also chats in `far`: two other channels, so it is scored first.
+      { streamerId: '3', login: logins.at(-1) ?? '' },
+    ]);
+    const chatters = logins.map((login, i) => ({ login, chatsElsewhere: i === logins.length - 1 ? 2 : 1 }));
+    // Given out of login order: the cut is still by login.
+    const affinity = await audienceAffinity(graph, '1', [...chatters].reverse());
+    expect(affinity.size).toBe(AFFINITY_MAX_CHATTERS);
+    expect(affinity.has(logins.at(-1) ?? '')).toBe(true);
+    expect(affinity.has('c00000')).toBe(true);
+    // c05001 first, then 4,999 of the 5,001 chatting in one other channel: c00000 … c04998.
+    expect(affinity.has('c04998')).toBe(true);
+    expect(affinity.has('c04999')).toBe(false);
+    expect(affinity.has('c05000')).toBe(false);
   });
 
   it('/streamer lists badge holders, then chatters close to this audience, never alphabetically', async () => {

@@ -6,7 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatActivity, StreamerRecord } from '../../src/domain/graph-records.js';
 import { EmbeddedGraphStore } from '../../src/graph/embedded/embedded-store.js';
 import type { AlertRecord, AlertRule, GraphStore } from '../../src/graph/graph-store.port.js';
-import { OFFSET_CONFLICT, OffsetConflictError } from '../../src/graph/graph-store.port.js';
+import { audienceColumnsOf } from '../../src/graph/audience-columns.js';
+import {
+  CHATS_HERE,
+  MODERATOR_HERE,
+  OFFSET_CONFLICT,
+  OffsetConflictError,
+  VIP_HERE,
+} from '../../src/graph/graph-store.port.js';
 
 export interface ContractOptions {
   /** Largest allowed difference from the in-process algorithms (MAGE on Memgraph: 1e-6). */
@@ -808,6 +815,58 @@ export function graphStoreContract(
           },
         ]);
         expect(await store.channelAudience('404')).toBeNull();
+      });
+
+      it("gives a channel's audience in columns, each member's PageRank when asked", async () => {
+        await store.applyChatActivity(
+          [
+            activity('1', 'xena', {
+              messages: 4,
+              firstSeen: T0,
+              lastSeen: T0 + DAY,
+              days: [Math.floor(T0 / DAY)],
+            }),
+          ],
+          [],
+        );
+        const columns = await store.channelAudienceColumns('1');
+        expect(columns).toEqual(audienceColumnsOf((await store.channelAudience('1')) ?? []));
+        expect(columns?.logins).toEqual(['charlie', 'mia', 'nightbot', 'vince', 'xena']);
+        expect([...(columns?.here ?? [])]).toEqual([
+          CHATS_HERE,
+          MODERATOR_HERE,
+          MODERATOR_HERE,
+          CHATS_HERE | VIP_HERE,
+          CHATS_HERE,
+        ]);
+        expect([...(columns?.messages ?? [])]).toEqual([NaN, NaN, NaN, NaN, 4]);
+        expect([...(columns?.chatsElsewhere ?? [])]).toEqual([0, 0, 0, 0, 1]);
+        expect(columns?.pagerank).toBeUndefined();
+        const ranked = await store.channelAudienceColumns('1', { pagerank: true });
+        const rows = await store.pagerank({ limit: 50, names: ranked?.logins ?? [] });
+        expect(rows.length).toBe(5);
+        expect([...(ranked?.pagerank ?? [])]).toEqual(
+          (ranked?.logins ?? []).map((login) => rows.find((r) => r.name === login)?.score),
+        );
+        expect(await store.channelAudienceColumns('404')).toBeNull();
+      });
+
+      it('tells which of the asked channels each account chats in', async () => {
+        // vince is VIP in 2 but chats only in 1; wanda is only VIP; 404 and nobody are unknown.
+        const asked = ['yuri', 'xena', 'charlie', 'vince', 'wanda', 'nobody', 'xena'];
+        expect(await store.chatsIn(asked, ['2', '1', '404', '3'])).toEqual([
+          { login: 'charlie', streamerIds: ['1'] },
+          { login: 'vince', streamerIds: ['1'] },
+          { login: 'xena', streamerIds: ['2', '1'] },
+          { login: 'yuri', streamerIds: ['3'] },
+        ]);
+        expect(await store.chatsIn(asked, ['1', '2'])).toEqual([
+          { login: 'charlie', streamerIds: ['1'] },
+          { login: 'vince', streamerIds: ['1'] },
+          { login: 'xena', streamerIds: ['1', '2'] },
+        ]);
+        expect(await store.chatsIn([], ['1'])).toEqual([]);
+        expect(await store.chatsIn(asked, [])).toEqual([]);
       });
 
       it('tells which of the named accounts chat, moderate or are VIP in a channel', async () => {

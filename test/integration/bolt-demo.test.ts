@@ -166,6 +166,8 @@ describe('demo dataset over Bolt (Neo4j) vs embedded', () => {
       '/top streamers-by-views 10',
       '/top streamers-by-followers 10',
       '/streamer lck_korea',
+      // The audience in columns, its PageRank column and chatsIn (audience affinity) on both backends.
+      '/vip-candidates lck_korea 25',
       '/streamers en',
       '/streamers ko "League of Legends"',
       '/pagerank 10',

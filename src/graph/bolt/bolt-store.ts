@@ -44,6 +44,7 @@ import type {
   AlertRecord,
   AlertRule,
   AlgorithmOptions,
+  AudienceColumns,
   AudienceOverlap,
   AudienceRecord,
   BetweennessResult,
@@ -63,6 +64,7 @@ import type {
 import { GraphStoreError } from '../graph-store.port.js';
 import type { OutLink, ResolvedRef } from '../graph-views.js';
 import { connectionsView, neighbourhoodOf } from '../graph-views.js';
+import { audienceColumnsOf } from '../audience-columns.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 import {
   GRAPH_ERROR_CODES,
@@ -83,6 +85,7 @@ import {
   alertRuleSchema,
   accountPresenceSchema,
   audienceRecordSchema,
+  chatsInSchema,
   channelAudienceSchema,
   channelAudienceKeySchema,
   audienceLeftOutSchema,
@@ -842,6 +845,45 @@ export class BoltGraphStore implements GraphStore {
       );
       return rows.sort((a, b) => compareNames(a.login, b.login));
     });
+  }
+
+  async channelAudienceColumns(
+    streamerId: string,
+    options: { pagerank?: boolean } = {},
+  ): Promise<AudienceColumns | null> {
+    const records = await this.channelAudience(streamerId);
+    if (records === null) return null;
+    const columns = audienceColumnsOf(records);
+    if (options.pagerank === true) {
+      const rows = await this.pagerank({ limit: columns.logins.length, names: columns.logins });
+      const score = new Map(rows.map((r) => [r.name, r.score]));
+      columns.pagerank = Float64Array.from(columns.logins, (login) => score.get(login) ?? 0);
+    }
+    return columns;
+  }
+
+  async chatsIn(
+    logins: readonly string[],
+    streamerIds: readonly string[],
+  ): Promise<{ login: string; streamerIds: string[] }[]> {
+    if (logins.length === 0 || streamerIds.length === 0) return [];
+    const rows = await this.read('reading where accounts chat', async (tx) =>
+      parseAll(
+        chatsInSchema,
+        'chats in',
+        await run(tx, Q.CHATS_IN, { logins: unique(logins), ids: unique(streamerIds) }),
+      ),
+    );
+    const position = new Map<string, number>();
+    streamerIds.forEach((id, i) => {
+      if (!position.has(id)) position.set(id, i);
+    });
+    return rows
+      .map((r) => ({
+        login: r.login,
+        streamerIds: unique(r.ids).sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0)),
+      }))
+      .sort((a, b) => compareNames(a.login, b.login));
   }
 
   async presentIn(streamerId: string, logins: readonly string[]): Promise<string[]> {

@@ -577,6 +577,13 @@ UNWIND $logins AS login
 MATCH (u:User {name: login})-[:CHATTER|VIP|MODERATOR]->(:Stream {id: $id})
 RETURN DISTINCT login`;
 
+/** Which of the channels `$ids` each of `$logins` chats in (`chatsIn`). */
+export const CHATS_IN = `
+UNWIND $logins AS login
+MATCH (u:User {name: login})-[:CHATTER]->(s:Stream)
+WHERE s.id IN $ids
+RETURN login, collect(DISTINCT s.id) AS ids`;
+
 /** A channel and the size of its audience (its chatters). */
 export const CHANNEL_WITH_AUDIENCE = `
 MATCH (a:Stream {id: $id})

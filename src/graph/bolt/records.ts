@@ -119,6 +119,7 @@ export const holderSchema = z.object({ login: text, streamId: optionalText, isSt
 export const idSchema = z.object({ id: text });
 export const nameSchema = z.object({ name: text });
 export const loginSchema = z.object({ login: text });
+export const chatsInSchema = z.object({ login: text, ids: z.array(text) });
 export const countSchema = z.object({ count: safeInteger });
 export const displayNameSchema = z.object({ id: text, name: optionalText, displayName: text });
 

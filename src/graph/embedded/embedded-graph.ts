@@ -30,6 +30,7 @@ import type {
   GraphView,
   AccountPresence,
   AudienceOverlap,
+  AudienceColumns,
   AudienceRecord,
   ChannelRef,
   SharedAudience,
@@ -54,6 +55,8 @@ import {
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
+import { emptyAudienceColumns } from '../audience-columns.js';
+import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph-store.port.js';
 import { LoginIndex } from './login-index.js';
 
 export interface StreamProps {
@@ -216,6 +219,9 @@ export class EmbeddedGraph {
   private projectionCache:
     { version: number; exclude: string; projection: GraphProjection; index: Int32Array } | undefined;
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
+  /** The nodes behind each `channelAudienceColumns` answer, while it lives (for its members' PageRank). */
+  private readonly audienceNodes = new WeakMap<AudienceColumns, Int32Array>();
+  private presenceCache: { version: number; counts: Int32Array } | undefined;
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -1352,6 +1358,137 @@ export class EmbeddedGraph {
     return Array.from(ranks, (r) => members[slot[sorted[r] as number] as number] as AudienceRecord);
   }
 
+  /** `channelAudience` in columns: the same walk, no object per member (a big channel has 100k-1M). */
+  channelAudienceColumns(streamerId: string): AudienceColumns | null {
+    const stream = this.byStreamId.get(streamerId);
+    if (stream === undefined) return null;
+    // The channel's in-relationships: a big channel's are found by one sequential pass over the target
+    // column (a few MB, read in order), a small one's by walking its list (a cache miss per step).
+    const mine = new Int32Array(this.degree[stream] as number);
+    let edges = 0;
+    if ((this.degree[stream] as number) * 64 > this.edgeSlots) {
+      for (let e = 0; e < this.edgeSlots; e += 1)
+        if (this.eTarget[e] === stream && this.eType[e] !== GONE) mine[edges++] = e;
+    } else {
+      for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) mine[edges++] = e;
+    }
+    const slot = new Int32Array(this.nodeCount).fill(NONE);
+    const nodes = new Int32Array(edges);
+    // By slot (first seen), then copied into login order.
+    const here = new Uint8Array(edges);
+    const chatEdge = new Int32Array(edges).fill(NONE);
+    let n = 0;
+    for (let k = 0; k < edges; k += 1) {
+      const e = mine[k] as number;
+      const source = this.eSource[e] as number;
+      if (!this.hasLogin(source)) continue;
+      let at = slot[source] as number;
+      if (at === NONE) {
+        at = n;
+        n += 1;
+        slot[source] = at;
+        nodes[at] = source;
+      }
+      const type = this.eType[e];
+      if (type === VIP) here[at] = (here[at] as number) | VIP_HERE;
+      else if (type === MODERATOR) here[at] = (here[at] as number) | MODERATOR_HERE;
+      else if (type === CHATTER) {
+        here[at] = (here[at] as number) | CHATS_HERE;
+        chatEdge[at] = e;
+      }
+    }
+    // Login order by a scan of the kept name order (the members marked), not a sort of the members.
+    const { sorted, rank } = this.personOrder();
+    const marked = new Uint8Array(sorted.length);
+    for (let i = 0; i < n; i += 1) marked[rank[nodes[i] as number] as number] = 1;
+    const ordered = new Int32Array(n);
+    for (let r = 0, i = 0; i < n; r += 1) if (marked[r] === 1) ordered[i++] = sorted[r] as number;
+    const counts = this.presenceCounts();
+    const c = emptyAudienceColumns(n);
+    this.audienceNodes.set(c, ordered);
+    const position = new Int32Array(n);
+    for (let i = 0; i < n; i += 1) {
+      const node = ordered[i] as number;
+      const at = slot[node] as number;
+      position[at] = i;
+      c.logins[i] = this.names[node] as string;
+      c.here[i] = here[at] as number;
+      // Elsewhere = everywhere but here: at most one relationship of a type links two nodes.
+      const h = here[at] as number;
+      c.chatsElsewhere[i] = (counts[3 * node] as number) - ((h & CHATS_HERE) === 0 ? 0 : 1);
+      c.vipElsewhere[i] = (counts[3 * node + 1] as number) - ((h & VIP_HERE) === 0 ? 0 : 1);
+      c.moderatorElsewhere[i] = (counts[3 * node + 2] as number) - ((h & MODERATOR_HERE) === 0 ? 0 : 1);
+    }
+    // The CHATTER properties in the order the relationships were found (ascending after the sequential
+    // pass), so the five property columns are read front to back rather than at random.
+    for (let at = 0; at < n; at += 1) {
+      const e = chatEdge[at] as number;
+      if (e === NONE) continue;
+      const i = position[at] as number;
+      // Past the end of a property column means absent (the columns are allocated on the first property).
+      c.messages[i] = this.eMessages[e] ?? NaN;
+      c.firstSeen[i] = this.eFirst[e] ?? NaN;
+      c.lastSeen[i] = this.eLast[e] ?? NaN;
+      c.daysSeen[i] = Math.max(-1, this.eDays[e] ?? -1);
+      c.subscriber[i] = Math.max(-1, this.eSub[e] ?? -1);
+    }
+    return c;
+  }
+
+  /**
+   * Every node's CHATTER, VIP and MODERATOR out-relationships, counted in one pass over the relationship
+   * columns and kept until the next write: walking each member's own list of a 100k-1M channel audience
+   * costs a cache miss per relationship.
+   */
+  private presenceCounts(): Int32Array {
+    const cached = this.presenceCache;
+    if (
+      cached !== undefined &&
+      cached.version === this.version &&
+      cached.counts.length === 3 * this.nodeCount
+    )
+      return cached.counts;
+    // Interleaved per node (chats, VIP, moderator): one cache line per member read, not three.
+    const counts = new Int32Array(3 * this.nodeCount);
+    for (let edge = 0; edge < this.edgeSlots; edge += 1) {
+      const type = this.eType[edge] as number;
+      if (type !== CHATTER && type !== VIP && type !== MODERATOR) continue;
+      const at = 3 * (this.eSource[edge] as number) + type;
+      counts[at] = (counts[at] as number) + 1;
+    }
+    this.presenceCache = { version: this.version, counts };
+    return counts;
+  }
+
+  /** See `GraphStore.chatsIn`: each login's few out-relationships, checked against the channels asked. */
+  chatsIn(
+    logins: readonly string[],
+    streamerIds: readonly string[],
+  ): { login: string; streamerIds: string[] }[] {
+    const position = new Map<number, number>();
+    streamerIds.forEach((id, i) => {
+      const node = this.byStreamId.get(id);
+      if (node !== undefined && !position.has(node)) position.set(node, i);
+    });
+    const rows: { login: string; streamerIds: string[] }[] = [];
+    if (position.size === 0) return rows;
+    const found: number[] = [];
+    for (const login of new Set(logins)) {
+      const node = this.loginNode(login);
+      if (node === undefined) continue;
+      found.length = 0;
+      for (let e = this.outHead[node] as number; e !== NONE; e = this.outNext[e] as number) {
+        if (this.eType[e] !== CHATTER) continue;
+        const at = position.get(this.eTarget[e] as number);
+        if (at !== undefined) found.push(at);
+      }
+      if (found.length === 0) continue;
+      found.sort((a, b) => a - b);
+      rows.push({ login, streamerIds: found.map((at) => streamerIds[at] as string) });
+    }
+    return rows.sort((a, b) => compareNames(a.login, b.login));
+  }
+
   private channelRef(node: number): ChannelRef {
     const s = this.streamOf(node);
     return { id: s.id, login: s.name ?? '', displayName: s.displayName ?? streamDisplayName(s.name, s.id) };
@@ -1558,6 +1695,20 @@ export class EmbeddedGraph {
     const projection: GraphProjection = { nodes, offsets, targets };
     this.projectionCache = { version: this.version, exclude: excludeKey, projection, index };
     return projection;
+  }
+
+  /**
+   * Where each member of the last `channelAudienceColumns` answer sits in `projection([])` (-1 for none):
+   * its nodes are kept with it, so 100k logins are not looked up again by name.
+   */
+  projectionPositionsOfAudience(columns: AudienceColumns): Int32Array {
+    this.projection([]);
+    const { index } = this.projectionCache as { index: Int32Array };
+    const nodes = this.audienceNodes.get(columns);
+    if (nodes === undefined) throw new Error('columns not read from this graph');
+    const positions = new Int32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i += 1) positions[i] = index[nodes[i] as number] as number;
+    return positions;
   }
 
   /**

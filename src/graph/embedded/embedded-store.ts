@@ -22,7 +22,7 @@ import type {
   WriteResult,
 } from '../../domain/graph-records.js';
 import { BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js';
-import { betweennessRows, pagerankRows } from '../in-process-algorithms.js';
+import { betweennessRows, pagerankRows, pagerankScoresOf } from '../in-process-algorithms.js';
 import type {
   AccountHistory,
   AccountPresence,
@@ -31,6 +31,7 @@ import type {
   AlgorithmOptions,
   AudienceOverlap,
   SharedAudienceGraph,
+  AudienceColumns,
   AudienceRecord,
   BetweennessResult,
   GraphCounts,
@@ -330,6 +331,30 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async channelAudience(streamerId: string): Promise<AudienceRecord[] | null> {
     return Promise.resolve(this.model.channelAudience(streamerId));
+  }
+
+  async channelAudienceColumns(
+    streamerId: string,
+    options: { pagerank?: boolean } = {},
+  ): Promise<AudienceColumns | null> {
+    const columns = this.model.channelAudienceColumns(streamerId);
+    if (columns === null || options.pagerank !== true) return Promise.resolve(columns);
+    const scores = pagerankScoresOf(this.model.projection([]));
+    const positions = this.model.projectionPositionsOfAudience(columns);
+    const pagerank = new Float64Array(positions.length);
+    for (let i = 0; i < positions.length; i += 1) {
+      const p = positions[i] as number;
+      pagerank[i] = p < 0 ? 0 : (scores[p] ?? 0);
+    }
+    columns.pagerank = pagerank;
+    return Promise.resolve(columns);
+  }
+
+  async chatsIn(
+    logins: readonly string[],
+    streamerIds: readonly string[],
+  ): Promise<{ login: string; streamerIds: string[] }[]> {
+    return Promise.resolve(this.model.chatsIn(logins, streamerIds));
   }
 
   async presentIn(streamerId: string, logins: readonly string[]): Promise<string[]> {
