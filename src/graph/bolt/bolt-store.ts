@@ -76,14 +76,15 @@ import type { Dialect } from './dialect.js';
 import { detectDialect, MEMGRAPH_PROJECT_MAX_PAIRS } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
 import { SharedAudienceCounter } from './shared-audience.js';
+import { AudienceBuilder } from './audience.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
   accountHistoryRowSchema,
   alertRecordSchema,
   alertRuleSchema,
-  accountPresenceSchema,
-  audienceRecordSchema,
   channelAudienceSchema,
+  channelBadgeSchema,
+  columnsOf,
   channelAudienceKeySchema,
   audienceLeftOutSchema,
   sharedAudienceSchema,
@@ -117,7 +118,9 @@ import {
   streamIdNameSchema,
   streamRowSchema,
   toGraphCounts,
+  textValue,
   toStreamerSummary,
+  wholeNumber,
 } from './records.js';
 import type { EnsureStep, StreamState } from './write-plan.js';
 import {
@@ -818,16 +821,27 @@ export class BoltGraphStore implements GraphStore {
     minChannels: number;
     logins: readonly string[];
   }): Promise<AccountPresence[]> {
-    const rows = await this.read('reading account presence', async (tx) =>
-      parseAll(
-        accountPresenceSchema,
-        'account presence',
-        await run(tx, Q.ACCOUNT_PRESENCE, {
-          minChannels: integer(options.minChannels),
-          logins: [...options.logins],
-        }),
-      ),
+    const what = 'account presence';
+    const records = await this.read('reading account presence', async (tx) =>
+      run(tx, Q.ACCOUNT_PRESENCE, {
+        minChannels: integer(options.minChannels),
+        logins: [...options.logins],
+        batch: limitParam(PROJECTION_BATCH),
+      }),
     );
+    const rows: AccountPresence[] = [];
+    const count = (value: unknown) => wholeNumber(value, what);
+    for (const record of records) {
+      const { length, lists } = columnsOf(record.toObject(), PRESENCE_COLUMNS, what);
+      for (let i = 0; i < length; i += 1)
+        rows.push({
+          login: textValue(lists.logins[i], what),
+          chatterIn: count(lists.chatterIn[i]),
+          moderatorIn: count(lists.moderatorIn[i]),
+          vipIn: count(lists.vipIn[i]),
+          channels: count(lists.channels[i]),
+        });
+    }
     return rows.sort((a, b) => compareNames(a.login, b.login));
   }
 
@@ -835,12 +849,13 @@ export class BoltGraphStore implements GraphStore {
     return this.read('reading a channel audience', async (tx) => {
       const exists = await run(tx, Q.STREAMS_BY_ID, { ids: [streamerId] });
       if (exists.length === 0) return null;
-      const rows = parseAll(
-        audienceRecordSchema,
-        'audience',
-        await run(tx, Q.CHANNEL_AUDIENCE, { id: streamerId }),
-      );
-      return rows.sort((a, b) => compareNames(a.login, b.login));
+      const audience = new AudienceBuilder();
+      const batch = limitParam(PROJECTION_BATCH);
+      for (const slice of await run(tx, Q.CHANNEL_CHATTERS, { id: streamerId, batch }))
+        audience.addChatters(slice.toObject());
+      const badges = await run(tx, Q.CHANNEL_BADGES, { id: streamerId });
+      for (const badge of parseAll(channelBadgeSchema, 'channel badges', badges)) audience.addBadge(badge);
+      return audience.build();
     });
   }
 
@@ -980,6 +995,9 @@ export const DELETE_BATCH = 10_000;
  * two 64 KiB Bolt chunks, which neo4j-driver decodes quickly; one record for the whole graph does not.
  */
 export const PROJECTION_BATCH = 10_000;
+
+/** The lists of cypher.ts `ACCOUNT_PRESENCE`. */
+const PRESENCE_COLUMNS = ['logins', 'chatterIn', 'moderatorIn', 'vipIn', 'channels'] as const;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

@@ -530,6 +530,8 @@ RETURN count(*) AS count`;
  * Aggregating every account's relationships instead took 13-15 s at 1M relationships (bench/bolt.bench.ts,
  * issue 19), nearly all of it in the DISTINCT counts of the ~90% of accounts that chat in one channel.
  * The name is checked after that filter: reading it for all 616k accounts first cost a third of the rest.
+ * The accounts come as parallel lists in slices of internal ids (see `PROJECTION_NODES`): 69k records of
+ * one account each took neo4j-driver and the schema check about as long as the statement.
  */
 export const ACCOUNT_PRESENCE = `
 MATCH (u:User)
@@ -543,33 +545,54 @@ WITH u,
      count(DISTINCT CASE WHEN type(r) = 'MODERATOR' THEN s END) AS moderatorIn,
      count(DISTINCT CASE WHEN type(r) = 'VIP' THEN s END) AS vipIn
 WHERE channels >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
-RETURN u.name AS login, chatterIn, moderatorIn, vipIn, channels`;
+WITH id(u) / $batch AS slice, collect(u.name) AS logins, collect(chatterIn) AS chatterIn,
+     collect(moderatorIn) AS moderatorIn, collect(vipIn) AS vipIn, collect(channels) AS channels
+RETURN logins, chatterIn, moderatorIn, vipIn, channels`;
 
 /**
- * Everyone with a CHATTER, VIP or MODERATOR relationship to the channel, and their badges elsewhere. The
- * counts elsewhere are relationship counts less those into this channel: every CHATTER, VIP and MODERATOR
- * relationship ends at a stream (the MERGE statements above), so nothing is lost by not matching the other
- * end, and Neo4j reads a count without expanding the relationships. Expanding them for each of the 110k
- * chatters of the largest channel at 1M relationships was the slow half of /streamer and /vip-candidates
- * (issue 19, docs/BENCHMARKS.md). The WITH makes the plan start at the channel whatever the statistics.
+ * A channel's audience is everyone with a CHATTER, VIP or MODERATOR relationship to it, with their badges
+ * and chats elsewhere, read in two statements that audience.ts joins by login: the chatters, and the few
+ * VIPs and moderators. Counts elsewhere are relationship counts less those into this channel: every
+ * CHATTER, VIP and MODERATOR relationship ends at a stream (the MERGE statements above), so nothing is lost
+ * by not matching the other end, and Neo4j reads a count without expanding the relationships. Expanding
+ * them for each of the 110k chatters of the largest channel at 1M relationships was the slow half of
+ * /streamer and /vip-candidates (issue 19, docs/BENCHMARKS.md); so was grouping every member's
+ * relationships to the channel in one statement (0.9-2 s of server time there, three times the two
+ * statements). The WITH makes the plan start at the channel whatever the statistics.
+ *
+ * Chatters come as parallel lists in slices of internal ids, like `PROJECTION_NODES` (see there why): one
+ * record per chatter made neo4j-driver decode 110k records. `collect()` drops nulls, so a nullable value
+ * is sent as 0 and its presence as a bit of `flags` (audience.ts `CHATTER_FLAGS`).
  */
-export const CHANNEL_AUDIENCE = `
+export const CHANNEL_CHATTERS = `
 MATCH (s:Stream {id: $id})
 WITH s
-MATCH (s)<-[r:CHATTER|VIP|MODERATOR]-(u:User)
+MATCH (s)<-[c:CHATTER]-(u:User)
 WHERE u.name IS NOT NULL
-WITH u, collect(r) AS rels
-WITH u,
-     [x IN rels WHERE type(x) = 'CHATTER'] AS chats,
-     size([x IN rels WHERE type(x) = 'VIP']) AS vipsHere,
-     size([x IN rels WHERE type(x) = 'MODERATOR']) AS moderatorsHere
-WITH u, chats, vipsHere, moderatorsHere, CASE WHEN size(chats) > 0 THEN chats[0] END AS c
-RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipsHere > 0 AS vipHere, moderatorsHere > 0 AS moderatorHere,
-       c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen,
-       c.daysSeen AS daysSeen, c.subscriber AS subscriber,
-       size([(u)-[:VIP]->() | 1]) - vipsHere AS vipElsewhere,
-       size([(u)-[:MODERATOR]->() | 1]) - moderatorsHere AS moderatorElsewhere,
-       size([(u)-[:CHATTER]->() | 1]) - size(chats) AS chatsElsewhere`;
+WITH id(u) / $batch AS slice,
+     collect(u.name) AS logins,
+     collect(CASE WHEN c.messages IS NULL THEN 0 ELSE 1 END + CASE WHEN c.firstSeen IS NULL THEN 0 ELSE 2 END
+       + CASE WHEN c.lastSeen IS NULL THEN 0 ELSE 4 END + CASE WHEN c.daysSeen IS NULL THEN 0 ELSE 8 END
+       + CASE WHEN c.subscriber IS NULL THEN 0 ELSE 16 END + CASE WHEN c.subscriber = true THEN 32 ELSE 0 END) AS flags,
+     collect(coalesce(c.messages, 0)) AS messages,
+     collect(coalesce(c.firstSeen, 0)) AS firstSeen,
+     collect(coalesce(c.lastSeen, 0)) AS lastSeen,
+     collect(coalesce(c.daysSeen, 0)) AS daysSeen,
+     collect(size([(u)-[:VIP]->() | 1])) AS vips,
+     collect(size([(u)-[:MODERATOR]->() | 1])) AS moderators,
+     collect(size([(u)-[:CHATTER]->() | 1])) AS chats
+RETURN logins, flags, messages, firstSeen, lastSeen, daysSeen, vips, moderators, chats`;
+
+/** The channel's VIPs and moderators (a few), one row per badge, with the same counts as `CHANNEL_CHATTERS`. */
+export const CHANNEL_BADGES = `
+MATCH (s:Stream {id: $id})
+WITH s
+MATCH (s)<-[r:VIP|MODERATOR]-(u:User)
+WHERE u.name IS NOT NULL
+RETURN u.name AS login, type(r) = 'VIP' AS vip,
+       size([(u)-[:VIP]->() | 1]) AS vips,
+       size([(u)-[:MODERATOR]->() | 1]) AS moderators,
+       size([(u)-[:CHATTER]->() | 1]) AS chats`;
 
 /** Which of the named accounts chat, moderate or are VIP in the channel (by the login index, not the audience). */
 export const PRESENT_IN = `
