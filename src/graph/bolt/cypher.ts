@@ -537,11 +537,13 @@ RETURN count(*) AS count`;
  * Accounts that could be bots (embedded-graph.ts `accountPresence`): distinct channels per relationship
  * type; a relationship of one type between two nodes is unique, so a count per type is a channel count.
  *
- * The first WITH keeps only accounts that can pass the final filter, judged by relationship counts alone
- * (a count of relationships is never below the count of distinct channels they reach, so no account that
- * passes is dropped); Neo4j reads those counts from its degree store without touching a relationship.
- * Aggregating every account's relationships instead took 13-15 s at 1M relationships (bench/bolt.bench.ts,
- * issue 19), nearly all of it in the DISTINCT counts of the ~90% of accounts that chat in one channel.
+ * The counts per type are relationship counts, which Neo4j reads from its degree store without touching a
+ * relationship; the first WITH keeps only accounts that can pass the final filter (their sum is never
+ * below the distinct channels they reach, so no account that passes is dropped). Distinct channels are the
+ * chat count for an account without badges (most of them); only accounts with badges expand theirs, to
+ * leave out a badge in a channel already counted. Aggregating every account's relationships instead took
+ * 13-15 s at 1M relationships (bench/bolt.bench.ts, issue 19), and counting DISTINCT channels over the
+ * 69k accounts that pass still cost most of a second there.
  * The name is checked after that filter: reading it for all 616k accounts first cost a third of the rest.
  * The accounts come as parallel lists in slices of internal ids (see `PROJECTION_NODES`): 69k records of
  * one account each took neo4j-driver and the schema check about as long as the statement.
