@@ -856,27 +856,28 @@ export class BoltGraphStore implements GraphStore {
     logins: readonly string[];
   }): Promise<AccountPresence[]> {
     const what = 'account presence';
-    const records = await this.read('reading account presence', async (tx) =>
-      run(tx, Q.ACCOUNT_PRESENCE, {
-        minChannels: integer(options.minChannels),
-        logins: [...options.logins],
-        batch: limitParam(PROJECTION_BATCH),
-      }),
-    );
-    const rows: AccountPresence[] = [];
+    const batch = limitParam(PROJECTION_BATCH);
+    const logins = unique(options.logins);
+    const records = await this.read('reading account presence', async (tx) => [
+      ...(await run(tx, Q.ACCOUNT_PRESENCE, { minChannels: integer(options.minChannels), batch })),
+      ...(logins.length === 0 ? [] : await run(tx, Q.ACCOUNT_PRESENCE_NAMED, { logins, batch })),
+    ]);
+    const byLogin = new Map<string, AccountPresence>();
     const count = (value: unknown) => wholeNumber(value, what);
     for (const record of records) {
       const { length, lists } = columnsOf(record.toObject(), PRESENCE_COLUMNS, what);
-      for (let i = 0; i < length; i += 1)
-        rows.push({
-          login: textValue(lists.logins[i], what),
+      for (let i = 0; i < length; i += 1) {
+        const login = textValue(lists.logins[i], what);
+        byLogin.set(login, {
+          login,
           chatterIn: count(lists.chatterIn[i]),
           moderatorIn: count(lists.moderatorIn[i]),
           vipIn: count(lists.vipIn[i]),
           channels: count(lists.channels[i]),
         });
+      }
     }
-    return rows.sort((a, b) => compareNames(a.login, b.login));
+    return [...byLogin.values()].sort((a, b) => compareNames(a.login, b.login));
   }
 
   async channelAudience(streamerId: string): Promise<AudienceRecord[] | null> {

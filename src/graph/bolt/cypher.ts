@@ -544,27 +544,43 @@ RETURN count(*) AS count`;
  * leave out a badge in a channel already counted. Aggregating every account's relationships instead took
  * 13-15 s at 1M relationships (bench/bolt.bench.ts, issue 19), and counting DISTINCT channels over the
  * 69k accounts that pass still cost most of a second there.
- * The name is checked after that filter: reading it for all 616k accounts first cost a third of the rest.
+ * The name is read after that filter: reading it for all 616k accounts first cost a third of the rest,
+ * which is also why the named accounts (`$logins`, the known bots, present in every real call) are found
+ * by `ACCOUNT_PRESENCE_NAMED` through the login index, not by `u.name IN $logins` beside the counts
+ * (which doubled the statement's time at 1M relationships); the adapter joins both by login.
  * The accounts come as parallel lists in slices of internal ids (see `PROJECTION_NODES`): 69k records of
  * one account each took neo4j-driver and the schema check about as long as the statement.
  */
-export const ACCOUNT_PRESENCE = `
-MATCH (u:User)
-WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() | 1]) AS moderatorIn,
-     size([(u)-[:VIP]->() | 1]) AS vipIn
-WHERE chatterIn + moderatorIn + vipIn >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
-WITH u, chatterIn, moderatorIn, vipIn
-WHERE u.name IS NOT NULL
+/** The columns of `ACCOUNT_PRESENCE` for accounts `u`, their relationship counts by type bound. */
+const PRESENCE_COLUMNS = `
 WITH u, chatterIn, moderatorIn, vipIn,
      CASE WHEN moderatorIn + vipIn = 0 THEN chatterIn
           ELSE chatterIn
                + size([(u)-[:VIP]->(s:Stream) WHERE NOT (u)-[:CHATTER]->(s) | 1])
                + size([(u)-[:MODERATOR]->(s:Stream) WHERE NOT (u)-[:CHATTER]->(s) AND NOT (u)-[:VIP]->(s) | 1])
-     END AS channels
-WHERE channels >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
+     END AS channels`;
+
+const PRESENCE_LISTS = `
 WITH id(u) / $batch AS slice, collect(u.name) AS logins, collect(chatterIn) AS chatterIn,
      collect(moderatorIn) AS moderatorIn, collect(vipIn) AS vipIn, collect(channels) AS channels
 RETURN logins, chatterIn, moderatorIn, vipIn, channels`;
+
+export const ACCOUNT_PRESENCE = `
+MATCH (u:User)
+WITH u, size([(u)-[:CHATTER|MODERATOR|VIP]->() | 1]) AS links
+WHERE links >= $minChannels OR size([(u)-[:MODERATOR]->() | 1]) > 0
+WITH u WHERE u.name IS NOT NULL
+WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() | 1]) AS moderatorIn,
+     size([(u)-[:VIP]->() | 1]) AS vipIn${PRESENCE_COLUMNS}
+WHERE channels >= $minChannels OR moderatorIn > 0${PRESENCE_LISTS}`;
+
+/** The named accounts of `accountPresence`, found by the login index, whatever their channels. */
+export const ACCOUNT_PRESENCE_NAMED = `
+UNWIND $logins AS login
+MATCH (u:User {name: login})
+WITH DISTINCT u
+WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() | 1]) AS moderatorIn,
+     size([(u)-[:VIP]->() | 1]) AS vipIn${PRESENCE_COLUMNS}${PRESENCE_LISTS}`;
 
 /**
  * A channel's audience is everyone with a CHATTER, VIP or MODERATOR relationship to it, with their badges
