@@ -73,6 +73,28 @@ describe('account presence (bot detection) over Bolt', () => {
   });
 });
 
+describe('named accounts in account presence over Bolt', () => {
+  it('reports a named account in one channel, and not one without any relationship (as the embedded store)', async () => {
+    const session = driver.session({ defaultAccessMode: neo4j.session.WRITE });
+    try {
+      await session.run('MERGE (:User {name: $login})', { login: 'lonely' });
+    } finally {
+      await session.close();
+    }
+    const rows = await store.accountPresence({ minChannels: 2, logins: ['yuri', 'lonely', 'nobody'] });
+    const logins = rows.map((r) => r.login);
+    expect(logins).toContain('yuri');
+    expect(logins).not.toContain('lonely');
+    expect(rows.find((r) => r.login === 'yuri')).toEqual({
+      login: 'yuri',
+      chatterIn: 1,
+      moderatorIn: 0,
+      vipIn: 0,
+      channels: 1,
+    });
+  });
+});
+
 /** Rows that the plan's expanding operators produce: relationships actually followed. */
 async function expandedRows(query: string, params: Record<string, unknown>): Promise<number> {
   const session = driver.session({ defaultAccessMode: neo4j.session.READ });

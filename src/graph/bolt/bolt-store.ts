@@ -793,8 +793,8 @@ export class BoltGraphStore implements GraphStore {
     let nodes: RecordLike[];
     let relationships: RecordLike[];
     if (this.dialect.name === 'neo4j') {
-      // Two sessions at once: Neo4j gathers the relationships while this process decodes the nodes, which
-      // saved a fifth of /pagerank at 1M relationships. Each statement is its own transaction, which on
+      // Two sessions at once: Neo4j gathers the relationships while this process decodes the nodes. Each
+      // statement is its own transaction, which on
       // Neo4j (read committed) sees no less consistent a graph than two statements of one transaction; a
       // relationship whose node the first read missed is left out by ProjectionBuilder either way.
       [nodes, relationships] = await Promise.all([

@@ -574,13 +574,17 @@ WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() 
      size([(u)-[:VIP]->() | 1]) AS vipIn${PRESENCE_COLUMNS}
 WHERE channels >= $minChannels OR moderatorIn > 0${PRESENCE_LISTS}`;
 
-/** The named accounts of `accountPresence`, found by the login index, whatever their channels. */
+/**
+ * The named accounts of `accountPresence`, found by the login index, whatever their channels; as in the
+ * embedded store, an account with no CHATTER, VIP or MODERATOR relationship is not reported.
+ */
 export const ACCOUNT_PRESENCE_NAMED = `
 UNWIND $logins AS login
 MATCH (u:User {name: login})
 WITH DISTINCT u
 WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() | 1]) AS moderatorIn,
-     size([(u)-[:VIP]->() | 1]) AS vipIn${PRESENCE_COLUMNS}${PRESENCE_LISTS}`;
+     size([(u)-[:VIP]->() | 1]) AS vipIn
+WHERE chatterIn + moderatorIn + vipIn > 0${PRESENCE_COLUMNS}${PRESENCE_LISTS}`;
 
 /**
  * A channel's audience is everyone with a CHATTER, VIP or MODERATOR relationship to it, with their badges
