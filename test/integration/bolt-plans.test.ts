@@ -111,10 +111,11 @@ async function expandedRows(query: string, params: Record<string, unknown>): Pro
 }
 
 describe('audience reads over Bolt', () => {
-  // No test here that CHANNEL_AUDIENCE reads degrees instead of following each member's relationships:
-  // Neo4j plans its pattern-comprehension sizes by cost, and on a small graph with fresh statistics it
-  // expands them (312 relationships followed instead of 106, seen in a clean CI run and with
-  // `CYPHER replan=force`). The speed-up measured at 1M relationships depends on that plan (docs/graph-backends.md).
+  // No test here that CHANNEL_CHATTERS and CHANNEL_BADGES read degrees instead of following each member's
+  // relationships: Neo4j plans its pattern-comprehension sizes by cost, and on a small graph with fresh
+  // statistics it expands them (312 relationships followed instead of 106 by the earlier one-statement
+  // read, seen in a clean CI run and with `CYPHER replan=force`). The speed-up measured at 1M relationships
+  // depends on that plan (docs/graph-backends.md).
 
   it('reads the chatter relationships of multi-channel accounts only for the shared-audience graph', async () => {
     // Only xena chats in two channels; the 300 one-channel viewers are left out by their relationship count.
