@@ -78,15 +78,16 @@ import type { Dialect } from './dialect.js';
 import { detectDialect, MEMGRAPH_PROJECT_MAX_PAIRS } from './dialect.js';
 import { ProjectionBuilder } from './projection.js';
 import { SharedAudienceCounter } from './shared-audience.js';
+import { AudienceBuilder } from './audience.js';
 import type { RecordLike, StreamRow } from './records.js';
 import {
   accountHistoryRowSchema,
   alertRecordSchema,
   alertRuleSchema,
-  accountPresenceSchema,
-  audienceRecordSchema,
   chatsInSchema,
   channelAudienceSchema,
+  channelBadgeSchema,
+  columnsOf,
   channelAudienceKeySchema,
   audienceLeftOutSchema,
   sharedAudienceSchema,
@@ -120,7 +121,9 @@ import {
   streamIdNameSchema,
   streamRowSchema,
   toGraphCounts,
+  textValue,
   toStreamerSummary,
+  wholeNumber,
 } from './records.js';
 import type { EnsureStep, StreamState } from './write-plan.js';
 import {
@@ -742,9 +745,26 @@ export class BoltGraphStore implements GraphStore {
       const placeholders = unique(
         inView.flatMap((r) => (r.identity.startsWith('s:') ? [r.identity.slice(2)] : [])),
       );
+      const inViewTargets = {
+        streams: unique(
+          inView.flatMap((r) => (r.isStream && r.identity.startsWith('u:') ? [r.identity.slice(2)] : [])),
+        ),
+        users: unique(
+          inView.flatMap((r) => (!r.isStream && r.identity.startsWith('u:') ? [r.identity.slice(2)] : [])),
+        ),
+        placeholders,
+      };
       const linkRows = [
-        ...parseAll(linkSchema, 'links', await run(tx, Q.OUT_LINKS_BY_LOGIN, { logins: named })),
-        ...parseAll(linkSchema, 'links', await run(tx, Q.OUT_LINKS_BY_STREAM_ID, { ids: placeholders })),
+        ...parseAll(
+          linkSchema,
+          'links',
+          await run(tx, Q.OUT_LINKS_BY_LOGIN, { logins: named, ...inViewTargets }),
+        ),
+        ...parseAll(
+          linkSchema,
+          'links',
+          await run(tx, Q.OUT_LINKS_BY_STREAM_ID, { ids: placeholders, ...inViewTargets }),
+        ),
       ];
       const links = linkRows.flatMap((l): OutLink[] => {
         const sourceIdentity = identityOf(l.sourceName, l.sourceId);
@@ -768,15 +788,32 @@ export class BoltGraphStore implements GraphStore {
 
   async projection(options: { excludeLogins?: readonly string[] } = {}): Promise<GraphProjection> {
     const exclude = [...(options.excludeLogins ?? [])];
-    return this.read('reading the graph for algorithms', async (tx) => {
-      const builder = new ProjectionBuilder(exclude);
-      const batch = limitParam(PROJECTION_BATCH);
-      for (const nodes of await run(tx, Q.PROJECTION_NODES, { exclude, batch }))
-        builder.addNodes(nodes.toObject());
-      for (const relationships of await run(tx, Q.PROJECTION_RELATIONSHIPS, { batch }))
-        builder.addRelationships(relationships.toObject());
-      return builder.build();
-    });
+    const operation = 'reading the graph for algorithms';
+    const batch = limitParam(PROJECTION_BATCH);
+    const builder = new ProjectionBuilder(exclude);
+    const readNodes = (tx: ManagedTransaction) => run(tx, Q.PROJECTION_NODES, { exclude, batch });
+    const readRelationships = (tx: ManagedTransaction) => run(tx, Q.PROJECTION_RELATIONSHIPS, { batch });
+    let nodes: RecordLike[];
+    let relationships: RecordLike[];
+    if (this.dialect.name === 'neo4j') {
+      // Two sessions at once: Neo4j gathers the relationships while this process decodes the nodes. Each
+      // statement is its own transaction, which on
+      // Neo4j (read committed) sees no less consistent a graph than two statements of one transaction; a
+      // relationship whose node the first read missed is left out by ProjectionBuilder either way.
+      [nodes, relationships] = await Promise.all([
+        this.read(operation, readNodes),
+        this.read(operation, readRelationships),
+      ]);
+    } else {
+      // Memgraph gives a transaction one snapshot: both lists from one transaction agree.
+      [nodes, relationships] = await this.read(operation, async (tx) => [
+        await readNodes(tx),
+        await readRelationships(tx),
+      ]);
+    }
+    for (const record of nodes) builder.addNodes(record.toObject());
+    for (const record of relationships) builder.addRelationships(record.toObject());
+    return builder.build();
   }
 
   /**
@@ -821,29 +858,42 @@ export class BoltGraphStore implements GraphStore {
     minChannels: number;
     logins: readonly string[];
   }): Promise<AccountPresence[]> {
-    const rows = await this.read('reading account presence', async (tx) =>
-      parseAll(
-        accountPresenceSchema,
-        'account presence',
-        await run(tx, Q.ACCOUNT_PRESENCE, {
-          minChannels: integer(options.minChannels),
-          logins: [...options.logins],
-        }),
-      ),
-    );
-    return rows.sort((a, b) => compareNames(a.login, b.login));
+    const what = 'account presence';
+    const batch = limitParam(PROJECTION_BATCH);
+    const logins = unique(options.logins);
+    const records = await this.read('reading account presence', async (tx) => [
+      ...(await run(tx, Q.ACCOUNT_PRESENCE, { minChannels: integer(options.minChannels), batch })),
+      ...(logins.length === 0 ? [] : await run(tx, Q.ACCOUNT_PRESENCE_NAMED, { logins, batch })),
+    ]);
+    const byLogin = new Map<string, AccountPresence>();
+    const count = (value: unknown) => wholeNumber(value, what);
+    for (const record of records) {
+      const { length, lists } = columnsOf(record.toObject(), PRESENCE_COLUMNS, what);
+      for (let i = 0; i < length; i += 1) {
+        const login = textValue(lists.logins[i], what);
+        byLogin.set(login, {
+          login,
+          chatterIn: count(lists.chatterIn[i]),
+          moderatorIn: count(lists.moderatorIn[i]),
+          vipIn: count(lists.vipIn[i]),
+          channels: count(lists.channels[i]),
+        });
+      }
+    }
+    return [...byLogin.values()].sort((a, b) => compareNames(a.login, b.login));
   }
 
   async channelAudience(streamerId: string): Promise<AudienceRecord[] | null> {
     return this.read('reading a channel audience', async (tx) => {
       const exists = await run(tx, Q.STREAMS_BY_ID, { ids: [streamerId] });
       if (exists.length === 0) return null;
-      const rows = parseAll(
-        audienceRecordSchema,
-        'audience',
-        await run(tx, Q.CHANNEL_AUDIENCE, { id: streamerId }),
-      );
-      return rows.sort((a, b) => compareNames(a.login, b.login));
+      const audience = new AudienceBuilder();
+      const batch = limitParam(PROJECTION_BATCH);
+      for (const slice of await run(tx, Q.CHANNEL_CHATTERS, { id: streamerId, batch }))
+        audience.addChatters(slice.toObject());
+      const badges = await run(tx, Q.CHANNEL_BADGES, { id: streamerId });
+      for (const badge of parseAll(channelBadgeSchema, 'channel badges', badges)) audience.addBadge(badge);
+      return audience.build();
     });
   }
 
@@ -1018,10 +1068,15 @@ export class BoltGraphStore implements GraphStore {
 export const DELETE_BATCH = 10_000;
 
 /**
- * Most entries in one record of the algorithm input (cypher.ts `PROJECTION_NODES`): 10,000 ids stay within
- * two 64 KiB Bolt chunks, which neo4j-driver decodes quickly; one record for the whole graph does not.
+ * Most entries in one record of the algorithm input and the other reads that return lists in slices of
+ * internal ids (cypher.ts `PROJECTION_NODES`): a slice of 2,000 nodes (~40 KiB) fits one 64 KiB Bolt
+ * chunk, which neo4j-driver decodes fastest; 10,000 (two to three chunks) cost a third more of this
+ * process's time for the 616k nodes at 1M relationships, and one record for the whole graph 9 s.
  */
-export const PROJECTION_BATCH = 10_000;
+export const PROJECTION_BATCH = 2_000;
+
+/** The lists of cypher.ts `ACCOUNT_PRESENCE`. */
+const PRESENCE_COLUMNS = ['logins', 'chatterIn', 'moderatorIn', 'vipIn', 'channels'] as const;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

@@ -439,18 +439,31 @@ UNWIND $ids AS id
 MATCH (n:Stream {id: id})
 RETURN id AS ref, n.name AS name, n.id AS id, true AS isStream, n.displayName AS displayName`;
 
+/**
+ * The out-relationships of a view's nodes that stay in it (graph-views.ts `connectionsView`): those to a
+ * game, language or team, and those to a user or stream of the view, named by login (`$streams` for
+ * streams, `$users` for plain users: a login names one node) or, for a stream known only by id, by id
+ * (`$placeholders`). Returning every out-relationship and dropping the rest in the adapter read 106k
+ * records for the 5,000 chatters whose affinity /streamer and /vip-candidates weigh at 1M relationships,
+ * nearly all CHATTER relationships into channels outside the view (issue 19).
+ */
+const OUT_LINKS_IN_VIEW = `
+WITH n, r, t
+WHERE NOT (t:User OR t:Stream)
+   OR (t:Stream AND (t.name IN $streams OR (t.name IS NULL AND t.id IN $placeholders)))
+   OR (t:User AND NOT t:Stream AND t.name IN $users)
+RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS targetLabels, t.name AS targetName, t.id AS targetId`;
+
 /** Out-relationships of resolved nodes: named ones (users and streamers) by login… */
 export const OUT_LINKS_BY_LOGIN = `
 UNWIND $logins AS login
-MATCH (n:User {name: login})-[r]->(t)
-RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS targetLabels, t.name AS targetName, t.id AS targetId`;
+MATCH (n:User {name: login})-[r]->(t)${OUT_LINKS_IN_VIEW}`;
 
 /** …and streams known only by id. */
 export const OUT_LINKS_BY_STREAM_ID = `
 UNWIND $ids AS id
 MATCH (n:Stream {id: id})-[r]->(t)
-WHERE n.name IS NULL
-RETURN n.name AS sourceName, n.id AS sourceId, type(r) AS type, labels(t) AS targetLabels, t.name AS targetName, t.id AS targetId`;
+WHERE n.name IS NULL${OUT_LINKS_IN_VIEW}`;
 
 // ------------------------------------------------------------------------------------------ projection
 
@@ -524,52 +537,99 @@ RETURN count(*) AS count`;
  * Accounts that could be bots (embedded-graph.ts `accountPresence`): distinct channels per relationship
  * type; a relationship of one type between two nodes is unique, so a count per type is a channel count.
  *
- * The first WITH keeps only accounts that can pass the final filter, judged by relationship counts alone
- * (a count of relationships is never below the count of distinct channels they reach, so no account that
- * passes is dropped); Neo4j reads those counts from its degree store without touching a relationship.
- * Aggregating every account's relationships instead took 13-15 s at 1M relationships (bench/bolt.bench.ts,
- * issue 19), nearly all of it in the DISTINCT counts of the ~90% of accounts that chat in one channel.
- * The name is checked after that filter: reading it for all 616k accounts first cost a third of the rest.
+ * The counts per type are relationship counts, which Neo4j reads from its degree store without touching a
+ * relationship; the first WITH keeps only accounts that can pass the final filter (their sum is never
+ * below the distinct channels they reach, so no account that passes is dropped). Distinct channels are the
+ * chat count for an account without badges (most of them); only accounts with badges expand theirs, to
+ * leave out a badge in a channel already counted. Aggregating every account's relationships instead took
+ * 13-15 s at 1M relationships (bench/bolt.bench.ts, issue 19), and counting DISTINCT channels over the
+ * 69k accounts that pass still cost most of a second there.
+ * The name is read after that filter: reading it for all 616k accounts first cost a third of the rest,
+ * which is also why the named accounts (`$logins`, the known bots, present in every real call) are found
+ * by `ACCOUNT_PRESENCE_NAMED` through the login index, not by `u.name IN $logins` beside the counts
+ * (which doubled the statement's time at 1M relationships); the adapter joins both by login.
+ * The accounts come as parallel lists in slices of internal ids (see `PROJECTION_NODES`): 69k records of
+ * one account each took neo4j-driver and the schema check about as long as the statement.
  */
+/** The columns of `ACCOUNT_PRESENCE` for accounts `u`, their relationship counts by type bound. */
+const PRESENCE_COLUMNS = `
+WITH u, chatterIn, moderatorIn, vipIn,
+     CASE WHEN moderatorIn + vipIn = 0 THEN chatterIn
+          ELSE chatterIn
+               + size([(u)-[:VIP]->(s:Stream) WHERE NOT (u)-[:CHATTER]->(s) | 1])
+               + size([(u)-[:MODERATOR]->(s:Stream) WHERE NOT (u)-[:CHATTER]->(s) AND NOT (u)-[:VIP]->(s) | 1])
+     END AS channels`;
+
+const PRESENCE_LISTS = `
+WITH id(u) / $batch AS slice, collect(u.name) AS logins, collect(chatterIn) AS chatterIn,
+     collect(moderatorIn) AS moderatorIn, collect(vipIn) AS vipIn, collect(channels) AS channels
+RETURN logins, chatterIn, moderatorIn, vipIn, channels`;
+
 export const ACCOUNT_PRESENCE = `
 MATCH (u:User)
 WITH u, size([(u)-[:CHATTER|MODERATOR|VIP]->() | 1]) AS links
-WHERE links >= $minChannels OR size([(u)-[:MODERATOR]->() | 1]) > 0 OR u.name IN $logins
-MATCH (u)-[r:CHATTER|MODERATOR|VIP]->(s:Stream)
-WHERE u.name IS NOT NULL
-WITH u,
-     count(DISTINCT s) AS channels,
-     count(DISTINCT CASE WHEN type(r) = 'CHATTER' THEN s END) AS chatterIn,
-     count(DISTINCT CASE WHEN type(r) = 'MODERATOR' THEN s END) AS moderatorIn,
-     count(DISTINCT CASE WHEN type(r) = 'VIP' THEN s END) AS vipIn
-WHERE channels >= $minChannels OR moderatorIn > 0 OR u.name IN $logins
-RETURN u.name AS login, chatterIn, moderatorIn, vipIn, channels`;
+WHERE links >= $minChannels OR size([(u)-[:MODERATOR]->() | 1]) > 0
+WITH u WHERE u.name IS NOT NULL
+WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() | 1]) AS moderatorIn,
+     size([(u)-[:VIP]->() | 1]) AS vipIn${PRESENCE_COLUMNS}
+WHERE channels >= $minChannels OR moderatorIn > 0${PRESENCE_LISTS}`;
 
 /**
- * Everyone with a CHATTER, VIP or MODERATOR relationship to the channel, and their badges elsewhere. The
- * counts elsewhere are relationship counts less those into this channel: every CHATTER, VIP and MODERATOR
- * relationship ends at a stream (the MERGE statements above), so nothing is lost by not matching the other
- * end, and Neo4j reads a count without expanding the relationships. Expanding them for each of the 110k
- * chatters of the largest channel at 1M relationships was the slow half of /streamer and /vip-candidates
- * (issue 19, docs/BENCHMARKS.md). The WITH makes the plan start at the channel whatever the statistics.
+ * The named accounts of `accountPresence`, found by the login index, whatever their channels; as in the
+ * embedded store, an account with no CHATTER, VIP or MODERATOR relationship is not reported.
  */
-export const CHANNEL_AUDIENCE = `
+export const ACCOUNT_PRESENCE_NAMED = `
+UNWIND $logins AS login
+MATCH (u:User {name: login})
+WITH DISTINCT u
+WITH u, size([(u)-[:CHATTER]->() | 1]) AS chatterIn, size([(u)-[:MODERATOR]->() | 1]) AS moderatorIn,
+     size([(u)-[:VIP]->() | 1]) AS vipIn
+WHERE chatterIn + moderatorIn + vipIn > 0${PRESENCE_COLUMNS}${PRESENCE_LISTS}`;
+
+/**
+ * A channel's audience is everyone with a CHATTER, VIP or MODERATOR relationship to it, with their badges
+ * and chats elsewhere, read in two statements that audience.ts joins by login: the chatters, and the few
+ * VIPs and moderators. Counts elsewhere are relationship counts less those into this channel: every
+ * CHATTER, VIP and MODERATOR relationship ends at a stream (the MERGE statements above), so nothing is lost
+ * by not matching the other end, and Neo4j reads a count without expanding the relationships. Expanding
+ * them for each of the 110k chatters of the largest channel at 1M relationships was the slow half of
+ * /streamer and /vip-candidates (issue 19, docs/BENCHMARKS.md); so was grouping every member's
+ * relationships to the channel in one statement (0.9-2 s of server time there, three times the two
+ * statements). The WITH makes the plan start at the channel whatever the statistics.
+ *
+ * Chatters come as parallel lists in slices of internal ids, like `PROJECTION_NODES` (see there why): one
+ * record per chatter made neo4j-driver decode 110k records. `collect()` drops nulls, so a nullable value
+ * is sent as 0 and its presence as a bit of `flags` (audience.ts `CHATTER_FLAGS`).
+ */
+export const CHANNEL_CHATTERS = `
 MATCH (s:Stream {id: $id})
 WITH s
-MATCH (s)<-[r:CHATTER|VIP|MODERATOR]-(u:User)
+MATCH (s)<-[c:CHATTER]-(u:User)
 WHERE u.name IS NOT NULL
-WITH u, collect(r) AS rels
-WITH u,
-     [x IN rels WHERE type(x) = 'CHATTER'] AS chats,
-     size([x IN rels WHERE type(x) = 'VIP']) AS vipsHere,
-     size([x IN rels WHERE type(x) = 'MODERATOR']) AS moderatorsHere
-WITH u, chats, vipsHere, moderatorsHere, CASE WHEN size(chats) > 0 THEN chats[0] END AS c
-RETURN u.name AS login, c IS NOT NULL AS chatsHere, vipsHere > 0 AS vipHere, moderatorsHere > 0 AS moderatorHere,
-       c.messages AS messages, c.firstSeen AS firstSeen, c.lastSeen AS lastSeen,
-       c.daysSeen AS daysSeen, c.subscriber AS subscriber,
-       size([(u)-[:VIP]->() | 1]) - vipsHere AS vipElsewhere,
-       size([(u)-[:MODERATOR]->() | 1]) - moderatorsHere AS moderatorElsewhere,
-       size([(u)-[:CHATTER]->() | 1]) - size(chats) AS chatsElsewhere`;
+WITH id(u) / $batch AS slice,
+     collect(u.name) AS logins,
+     collect(CASE WHEN c.messages IS NULL THEN 0 ELSE 1 END + CASE WHEN c.firstSeen IS NULL THEN 0 ELSE 2 END
+       + CASE WHEN c.lastSeen IS NULL THEN 0 ELSE 4 END + CASE WHEN c.daysSeen IS NULL THEN 0 ELSE 8 END
+       + CASE WHEN c.subscriber IS NULL THEN 0 ELSE 16 END + CASE WHEN c.subscriber = true THEN 32 ELSE 0 END) AS flags,
+     collect(coalesce(c.messages, 0)) AS messages,
+     collect(coalesce(c.firstSeen, 0)) AS firstSeen,
+     collect(coalesce(c.lastSeen, 0)) AS lastSeen,
+     collect(coalesce(c.daysSeen, 0)) AS daysSeen,
+     collect(size([(u)-[:VIP]->() | 1])) AS vips,
+     collect(size([(u)-[:MODERATOR]->() | 1])) AS moderators,
+     collect(size([(u)-[:CHATTER]->() | 1])) AS chats
+RETURN logins, flags, messages, firstSeen, lastSeen, daysSeen, vips, moderators, chats`;
+
+/** The channel's VIPs and moderators (a few), one row per badge, with the same counts as `CHANNEL_CHATTERS`. */
+export const CHANNEL_BADGES = `
+MATCH (s:Stream {id: $id})
+WITH s
+MATCH (s)<-[r:VIP|MODERATOR]-(u:User)
+WHERE u.name IS NOT NULL
+RETURN u.name AS login, type(r) = 'VIP' AS vip,
+       size([(u)-[:VIP]->() | 1]) AS vips,
+       size([(u)-[:MODERATOR]->() | 1]) AS moderators,
+       size([(u)-[:CHATTER]->() | 1]) AS chats`;
 
 /** Which of the named accounts chat, moderate or are VIP in the channel (by the login index, not the audience). */
 export const PRESENT_IN = `
