@@ -851,6 +851,29 @@ export function graphStoreContract(
         expect(await store.channelAudienceColumns('404')).toBeNull();
       });
 
+      it("reads a channel's audience afresh after a write, and PageRank only when asked", async () => {
+        const before = await store.channelAudienceColumns('1', { pagerank: true });
+        expect(before?.logins).not.toContain('zoe_new');
+        expect(before?.pagerank).toBeDefined();
+        expect((await store.channelAudienceColumns('1'))?.pagerank).toBeUndefined();
+        await store.applyChatActivity(
+          [
+            activity('1', 'zoe_new', {
+              messages: 2,
+              firstSeen: T0,
+              lastSeen: T0,
+              days: [Math.floor(T0 / DAY)],
+            }),
+          ],
+          [],
+        );
+        const after = await store.channelAudienceColumns('1');
+        expect(after?.logins).toEqual([...(before?.logins ?? []), 'zoe_new'].sort());
+        const at = after?.logins.indexOf('zoe_new') ?? -1;
+        expect(after?.messages[at]).toBe(2);
+        expect(after?.here[at]).toBe(CHATS_HERE);
+      });
+
       it('tells which of the asked channels each account chats in', async () => {
         // vince is VIP in 2 but chats only in 1; wanda is only VIP; 404 and nobody are unknown.
         const asked = ['yuri', 'xena', 'charlie', 'vince', 'wanda', 'nobody', 'xena'];

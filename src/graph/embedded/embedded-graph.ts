@@ -128,6 +128,9 @@ const emptyStreamProps = (id: string): StreamProps => ({
   description: null,
 });
 
+/** Channel audiences kept between writes (channelAudienceColumns). */
+const AUDIENCE_CACHE_SIZE = 4;
+
 export const userKey = (login: string) => `u:${login}`;
 
 /**
@@ -221,6 +224,8 @@ export class EmbeddedGraph {
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
   /** The nodes behind each `channelAudienceColumns` answer, while it lives (for its members' PageRank). */
   private readonly audienceNodes = new WeakMap<AudienceColumns, Int32Array>();
+  /** The last audiences read (channelAudienceColumns), valid while `version` is unchanged. */
+  private audienceColumnsCache: { version: number; stream: number; columns: AudienceColumns }[] = [];
   private presenceCache: { version: number; counts: Int32Array } | undefined;
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
@@ -1362,6 +1367,21 @@ export class EmbeddedGraph {
   channelAudienceColumns(streamerId: string): AudienceColumns | null {
     const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return null;
+    // Kept until the next write: a 1M-member audience costs about a second of cache misses to gather, and
+    // a read-only store (ask, a quiet night) is asked about the same big channels again and again.
+    const cached = this.audienceColumnsCache.find((c) => c.version === this.version && c.stream === stream);
+    if (cached !== undefined) return cached.columns;
+    const columns = this.readAudienceColumns(stream);
+    this.audienceColumnsCache = [
+      { version: this.version, stream, columns },
+      ...this.audienceColumnsCache
+        .filter((c) => c.version === this.version)
+        .slice(0, AUDIENCE_CACHE_SIZE - 1),
+    ];
+    return columns;
+  }
+
+  private readAudienceColumns(stream: number): AudienceColumns {
     // The channel's in-relationships: a big channel's are found by one sequential pass over the target
     // column (a few MB, read in order), a small one's by walking its list (a cache miss per step).
     const mine = new Int32Array(this.degree[stream] as number);

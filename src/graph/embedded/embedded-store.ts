@@ -346,8 +346,8 @@ export class EmbeddedGraphStore implements GraphStore {
       const p = positions[i] as number;
       pagerank[i] = p < 0 ? 0 : (scores[p] ?? 0);
     }
-    columns.pagerank = pagerank;
-    return Promise.resolve(columns);
+    // A copy: the model keeps `columns` for the next question, which may not want PageRank.
+    return Promise.resolve({ ...columns, pagerank });
   }
 
   async chatsIn(
