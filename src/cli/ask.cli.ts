@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
-import { dispatch } from '../commands/dispatcher.js';
+import { dispatch, skipDuration } from '../commands/dispatcher.js';
 import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
 import { BotDetector } from '../insights/bot-detector.js';
@@ -76,7 +76,12 @@ export async function runAsk(
   try {
     const bots = new BotDetector(graph, { extraLogins: context.config.bots.extraLogins });
     const { out } = options;
-    const result = await dispatch(invocation, registry, { graph, bots, pictures: out !== undefined });
+    const result = await dispatch(
+      invocation,
+      registry,
+      { graph, bots, pictures: out !== undefined },
+      skipDuration,
+    );
     if (result.outcome === 'failed')
       context.logger.error({ err: result.error, invocation }, 'command failed');
     const drawn = out === undefined ? undefined : await draw(result.reply);
