@@ -17,15 +17,23 @@ const tempDir = useTempDirs('twitchgraph-ask-modules-');
 
 beforeAll(ensureBuiltDist, 180_000);
 
-/** The loader hook appends each resolved URL to the file named by MODULE_LOG (it runs off the main thread). */
+/**
+ * The loader hook appends each URL an `import` resolves to the file named by MODULE_LOG (it runs off the
+ * main thread); CommonJS packages loaded with `require` are added from the require cache at exit.
+ */
 const HOOK = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   appendFileSync(process.env.MODULE_LOG, resolved.url + '\\n');
   return resolved;
 }`;
-const REGISTER = `import { register } from 'node:module';
-register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});`;
+const REGISTER = `import { register, createRequire } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});
+process.on('exit', () => {
+  const required = Object.keys(createRequire(process.cwd() + '/').cache);
+  appendFileSync(process.env.MODULE_LOG, required.join('\\n') + '\\n');
+});`;
 
 /** The packages (under node_modules) `twitchgraph <args>` loads, and its exit code. */
 async function packagesLoaded(args: readonly string[], dataDir: string) {
@@ -49,7 +57,7 @@ async function packagesLoaded(args: readonly string[], dataDir: string) {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const packages = new Set<string>();
   for (const url of readFileSync(log, 'utf8').split('\n')) {
-    const name = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+    const name = /[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)[/\\]/.exec(url)?.[1]?.replace('\\', '/');
     if (name !== undefined) packages.add(name);
   }
   return { code, err, packages };
@@ -84,6 +92,13 @@ describe('cold ask (installed binary)', () => {
     // The hook saw the packages the answer does need, so an empty list cannot pass for a clean one.
     expect(text.packages).toContain('zod');
     for (const name of [...NEVER_FOR_ASK, ...PICTURES]) expect(text.packages).not.toContain(name);
+
+    // /streamer names the channel's community, so graphology loads for it; /stats groups nothing.
+    expect(text.packages).toContain('graphology');
+    const stats = await packagesLoaded(['ask', '/stats'], dataDir);
+    expect(stats.code).toBe(0);
+    expect(stats.packages).not.toContain('graphology');
+    expect(stats.packages).not.toContain('graphology-communities-louvain');
 
     const drawn = await packagesLoaded(['ask', '/streamer', 'lck_korea', '--out', tempDir()], dataDir);
     expect(drawn.code).toBe(0);
