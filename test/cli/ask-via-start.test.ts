@@ -191,6 +191,19 @@ describe('ask through a running start', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/the running start did not answer \(.+\); reading the store instead/);
 
+    // A start that takes the question and never answers: the cold answer after the timeout.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      discoveryFile(dataDir, { port: (silent.address() as { port: number }).port });
+      const waited = await ask(['/stats'], env);
+      expect(waited.code).toBe(0);
+      expect(waited.stdout).toBe(cold.stdout);
+      expect(waited.stderr).toContain('did not answer (no answer in 5 s)');
+    } finally {
+      silent.close();
+    }
+
     // A secret others can read is not trusted.
     discoveryFile(dataDir, {});
     chmodSync(join(dataDir, ASK_ENDPOINT_FILE), 0o644);
