@@ -169,9 +169,12 @@ export async function startAskServer(options: {
   };
   const file = join(dataDir, ASK_ENDPOINT_FILE);
   mkdirSync(dataDir, { recursive: true });
-  // Written beside and renamed: a reader never sees half a file; 0600 because the secret is in it.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify(endpoint)}\n`, { mode: 0o600 });
+  // Written beside and renamed: a reader never sees half a file. 0600 because the secret is in it; created
+  // afresh ('wx'), as a mode applies only to a new file. One fixed name: a start killed between the write
+  // and the rename leaves one, which the next start removes here.
+  const partial = `${file}.tmp`;
+  rmSync(partial, { force: true });
+  writeFileSync(partial, `${JSON.stringify(endpoint)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(partial, file);
   return {
     endpoint,

@@ -87,6 +87,8 @@ describe('ask through a running start', () => {
   it('answers through start with what the store gives a cold ask; the discovery file is private and goes with start', async () => {
     const { dataDir, env } = importedStore();
     expect((await runCli(['import', '--data', demoDatasetDir()], env)).code).toBe(0);
+    // What a start killed between writing the discovery file and renaming it leaves: replaced, not reused.
+    writeFileSync(join(dataDir, `${ASK_ENDPOINT_FILE}.tmp`), '{"half', { mode: 0o644 });
     const start = spawnCli(['start'], env);
     try {
       await until('the running banner', () =>
@@ -95,6 +97,7 @@ describe('ask through a running start', () => {
       const file = join(dataDir, ASK_ENDPOINT_FILE);
       expect(existsSync(file)).toBe(true);
       expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(existsSync(`${file}.tmp`)).toBe(false);
       const endpoint = JSON.parse(readFileSync(file, 'utf8')) as {
         pid: number;
         port: number;
