@@ -3,22 +3,30 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { registerAsk } from './cli/ask.cli.js';
-import { registerBot } from './cli/bot.cli.js';
+import { Command as Program, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import type { CliContext, CliIO } from './cli/cli-context.js';
 import { createCliContext, EXIT, processIO } from './cli/cli-context.js';
-import { registerCollect } from './cli/collect.cli.js';
-import { registerGenerate } from './cli/generate.cli.js';
-import { registerImport } from './cli/import.cli.js';
-import { registerIngest } from './cli/ingest.cli.js';
-import { registerListen } from './cli/listen.cli.js';
-import { registerRegister } from './cli/register.cli.js';
-import { registerReplay } from './cli/replay.cli.js';
-import { registerServe } from './cli/serve.cli.js';
-import { registerStart } from './cli/start.cli.js';
 import { ConfigError } from './config.js';
 import { GraphStoreError } from './graph/graph-store.port.js';
+
+type Register = (program: Command, context: () => CliContext, setExit: (code: number) => void) => void;
+
+/** Each subcommand's module, imported when that subcommand is the one run; in the order `--help` lists. */
+const SUBCOMMANDS = {
+  start: async () => (await import('./cli/start.cli.js')).registerStart,
+  import: async () => (await import('./cli/import.cli.js')).registerImport,
+  ask: async () => (await import('./cli/ask.cli.js')).registerAsk,
+  generate: async () => (await import('./cli/generate.cli.js')).registerGenerate,
+  ingest: async () => (await import('./cli/ingest.cli.js')).registerIngest,
+  replay: async () => (await import('./cli/replay.cli.js')).registerReplay,
+  listen: async () => (await import('./cli/listen.cli.js')).registerListen,
+  collect: async () => (await import('./cli/collect.cli.js')).registerCollect,
+  bot: async () => (await import('./cli/bot.cli.js')).registerBot,
+  register: async () => (await import('./cli/register.cli.js')).registerRegister,
+  serve: async () => (await import('./cli/serve.cli.js')).registerServe,
+} satisfies Record<string, () => Promise<Register>>;
+type Subcommand = keyof typeof SUBCOMMANDS;
 
 export async function main(
   argv: readonly string[],
@@ -31,23 +39,19 @@ export async function main(
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const program = new Command()
+  const program = new Program()
     .name('twitchgraph')
     .description('Twitch chat as a graph: import, ingest, and ask questions (see README.md)')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
-  registerStart(program, getContext, setExit);
-  registerImport(program, getContext, setExit);
-  registerAsk(program, getContext, setExit);
-  registerGenerate(program, getContext, setExit);
-  registerIngest(program, getContext, setExit);
-  registerReplay(program, getContext, setExit);
-  registerListen(program, getContext, setExit);
-  registerCollect(program, getContext, setExit);
-  registerBot(program, getContext, setExit);
-  registerRegister(program, getContext, setExit);
-  registerServe(program, getContext, setExit);
+  // Only the subcommand asked for is loaded: a cold `twitchgraph ask` must not pay for Kafka, Twitch chat,
+  // HTTP servers or CSV parsing it never uses (docs/ARCHITECTURE.md, "A cold `ask`"). Help, a typo or no
+  // subcommand at all loads every one, so the usage lists them all.
+  const asked = argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0]) ? argv[0] : undefined;
+  const names = asked === undefined ? Object.keys(SUBCOMMANDS) : [asked];
+  const registers = await Promise.all(names.map((name) => SUBCOMMANDS[name as Subcommand]()));
+  for (const register of registers) register(program, getContext, setExit);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -66,6 +66,7 @@ const envSchema = z.object({
   GRAPH_BATCH_SIZE: wholeNumber(1_000, 1, 100_000),
   GRAPH_CONNECT_RETRIES: wholeNumber(10, 0, 1_000),
   GRAPH_CONNECT_BACKOFF_MS: wholeNumber(500, 1),
+  TWITCHGRAPH_ASK_LOCAL: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'false', 'true']).default('0')),
   // --- algorithms ---
   BETWEENNESS_EXACT_MAX_NODES: wholeNumber(BETWEENNESS_DEFAULTS.exactMaxNodes, 3),
   BETWEENNESS_SAMPLE_PIVOTS: wholeNumber(BETWEENNESS_DEFAULTS.samplePivots, 1),
@@ -170,6 +171,8 @@ function shape(env: Env, cwd: string) {
   return {
     dataDir: resolve(cwd, env.TWITCHGRAPH_DATA_DIR),
     snapshotMinIntervalMs: env.SNAPSHOT_MIN_INTERVAL_MS,
+    /** `ask` reads the store itself even when a running `start` could answer. */
+    askLocal: env.TWITCHGRAPH_ASK_LOCAL === '1' || env.TWITCHGRAPH_ASK_LOCAL === 'true',
     graph: {
       url: graphUrl?.url,
       user: env.GRAPH_USER ?? graphUrl?.user,

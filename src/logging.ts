@@ -2,10 +2,11 @@
  * Structured logs (pino) on stderr: JSON for machines, or a readable line format for a terminal.
  * Command output (tables, JSON answers) goes to stdout and never through the logger.
  */
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Config } from './config.js';
 import { redactSecrets } from './util/secrets.js';
 import { visibleC1Controls } from './util/terminal-text.js';
@@ -46,6 +47,14 @@ function sanitizing(sink: LineSink, secrets: readonly string[]): LineSink {
 }
 
 /**
+ * pino-pretty is loaded only when a readable format is wanted: a one-shot `twitchgraph ask` on a pipe, and
+ * every JSON logger, should not pay for it. It is a CommonJS package, so `require` loads it synchronously.
+ */
+function prettifier(): typeof PinoPretty {
+  return (createRequire(import.meta.url)('pino-pretty') as { default: typeof PinoPretty }).default;
+}
+
+/**
  * `fd` 2 is stderr. `auto` picks the readable format when that is a terminal. `secrets` (see
  * `secretValues`) are replaced by `***` wherever they would appear.
  */
@@ -53,7 +62,7 @@ export function createLogger(options: Config['log'], fd = 2, secrets: readonly s
   const terminal = isatty(fd);
   const usePretty = options.format === 'pretty' || (options.format === 'auto' && terminal);
   const sink: LineSink = usePretty
-    ? pretty({
+    ? prettifier()({
         // pino-pretty writes field values with JSON.stringify again, which leaves C1 controls raw.
         destination: c1Visible(pino.destination({ fd, sync: true })),
         sync: true,

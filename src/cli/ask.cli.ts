@@ -4,13 +4,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CommandLineError, parseCommandLine } from '../commands/command-line.js';
-import { dispatch } from '../commands/dispatcher.js';
+import type { DispatchOutcome } from '../commands/dispatcher.js';
+import { dispatch, skipDuration } from '../commands/dispatcher.js';
 import { buildRegistry } from '../commands/registry.js';
 import { usageLines } from '../commands/usage.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import { openGraphStore } from '../graph/open/open-graph-store.js';
 import { drawPicturesOnDemand } from '../render/picture-drawer.js';
-import type { DrawnReply, PictureDrawer } from '../reply/reply.js';
+import type { DrawnReply, PictureDrawer, Reply } from '../reply/reply.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT } from './cli-context.js';
 import { visibleOneLine } from '../util/terminal-text.js';
@@ -20,6 +21,14 @@ export interface AskOptions {
   json?: boolean;
   /** Directory to write the reply's images to (created if missing). */
   out?: string;
+  /** Read the store in this process even when a `start` is running on the same data directory. */
+  local?: boolean;
+}
+
+function exitCode(outcome: DispatchOutcome, reply: Reply): number {
+  if (outcome === 'bad-arguments' || outcome === 'unknown-command') return EXIT.usage;
+  if (outcome === 'failed') return EXIT.failed;
+  return reply.notFound === true ? EXIT.notFound : EXIT.ok;
 }
 
 /** Write each image of the reply into `dir`; returns the paths written. */
@@ -66,6 +75,22 @@ export async function runAsk(
     io.err(`twitchgraph ask: --out ${options.out} is a file; give a directory for the pictures\n`);
     return EXIT.usage;
   }
+  // A running start answers from its warm graph and caches (docs/ARCHITECTURE.md, "A cold `ask`"); the
+  // pictures are drawn here from the store, so `--out` always takes the cold path.
+  if (options.out === undefined && options.local !== true && !context.config.askLocal) {
+    const { askRunningStart } = await import('./ask-via-start.js');
+    const answer = await askRunningStart(context.config.dataDir, words.join(' '));
+    if (answer.kind === 'answer') {
+      if (context.config.log.level === 'debug' || context.config.log.level === 'trace')
+        io.err(`twitchgraph ask: answered by the running start (pid ${answer.pid})\n`);
+      io.out(options.json === true ? replyJson(answer.reply) : replyText(answer.reply));
+      return exitCode(answer.outcome, answer.reply);
+    }
+    if (answer.kind === 'unanswered')
+      io.err(
+        `twitchgraph ask: the running start did not answer (${visibleOneLine(answer.reason)}); reading the store instead\n`,
+      );
+  }
   // Read-only: asking a question never blocks, and is never blocked by, a running writer.
   // A one-shot question should not wait for a database that is down: two quick retries, then one line.
   const graph = await openGraphStore(context.config, {
@@ -76,7 +101,12 @@ export async function runAsk(
   try {
     const bots = new BotDetector(graph, { extraLogins: context.config.bots.extraLogins });
     const { out } = options;
-    const result = await dispatch(invocation, registry, { graph, bots, pictures: out !== undefined });
+    const result = await dispatch(
+      invocation,
+      registry,
+      { graph, bots, pictures: out !== undefined },
+      skipDuration,
+    );
     if (result.outcome === 'failed')
       context.logger.error({ err: result.error, invocation }, 'command failed');
     const drawn = out === undefined ? undefined : await draw(result.reply);
@@ -92,9 +122,7 @@ export async function runAsk(
           : paths.map((p) => `wrote ${p}\n`).join(''),
       );
     }
-    if (result.outcome === 'bad-arguments' || result.outcome === 'unknown-command') return EXIT.usage;
-    if (result.outcome === 'failed') return EXIT.failed;
-    return result.reply.notFound === true ? EXIT.notFound : EXIT.ok;
+    return exitCode(result.outcome, result.reply);
   } finally {
     await graph.close();
   }
@@ -111,5 +139,9 @@ export function registerAsk(
     .argument('<command...>', 'a slash command with its options: /top games 10, /streamer lck_korea, /help')
     .option('--json', 'print the reply as JSON')
     .option('--out <dir>', "write the reply's images (PNG) into this directory and print their paths")
+    .option(
+      '--local',
+      `read the store in this process even when a running start could answer (also TWITCHGRAPH_ASK_LOCAL=1)`,
+    )
     .action(async (words: string[], options: AskOptions) => setExit(await runAsk(context(), words, options)));
 }

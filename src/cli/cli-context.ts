@@ -27,7 +27,15 @@ export const processIO: CliIO = {
 };
 
 export function createCliContext(io: CliIO = processIO, config: Config = loadConfig()): CliContext {
-  return { config, logger: createLogger(config.log, 2, secretValues(config)), io };
+  let logger: Logger | undefined;
+  return {
+    config,
+    io,
+    // Made on first use: a one-shot `ask` that logs nothing does not load the readable log format.
+    get logger() {
+      return (logger ??= createLogger(config.log, 2, secretValues(config)));
+    },
+  };
 }
 
 /** Exit codes shared by every subcommand. */

@@ -282,6 +282,18 @@ export async function runStart(
       frontEnd = `playground ${playground.url}`;
     }
 
+    // `twitchgraph ask` in another terminal is answered here while start runs (ask-via-start.ts).
+    const { startAskServer } = await import('./ask-via-start.js');
+    const { buildRegistry } = await import('../commands/registry.js');
+    const askServer = await startAskServer({
+      dataDir: config.dataDir,
+      graph,
+      registry: buildRegistry(),
+      extraBotLogins: config.bots.extraLogins,
+      logger,
+    });
+    closers.push(() => askServer.close());
+
     const ops = await startRoleOps(context, 'start', { graph, bus });
     if (ops !== undefined) closers.push(() => ops.close());
 
@@ -292,7 +304,7 @@ export async function runStart(
         `  front end  ${frontEnd}\n` +
         `  chat       ${source}\n` +
         (ops === undefined ? '' : `  ops        ${ops.url}/healthz  /readyz  /metrics\n`) +
-        `  also       npx twitchgraph ask "/top games 10" (another terminal, read-only)\n` +
+        `  also       npx twitchgraph ask "/top games 10" (another terminal: this process answers it)\n` +
         'Ctrl-C stops it; the graph is kept for the next start.\n',
     );
     control.onReady?.({ frontEnd, ops: ops?.url ?? '' });

@@ -4,7 +4,6 @@
  * cooldowns, deferring) around this.
  */
 import { GraphStoreError } from '../graph/graph-store.port.js';
-import { commandMetrics } from '../observability/metrics.js';
 import type { Reply } from '../reply/reply.js';
 import { errorReply } from '../reply/reply.js';
 import { isRetryable } from '../util/twitchgraph-error.js';
@@ -25,17 +24,34 @@ export interface DispatchResult {
   error?: unknown;
 }
 
+/** Where a dispatch's duration goes: the process's Prometheus histogram unless the front end says otherwise. */
+export type RecordDuration = (command: string, outcome: DispatchOutcome, seconds: number) => void;
+
+/**
+ * The histogram /metrics serves (observability/metrics.ts). Its module, and prom-client with it, is loaded on
+ * the first answer rather than with this one: a one-shot `twitchgraph ask` has no /metrics and passes
+ * `skipDuration` (docs/ARCHITECTURE.md, "A cold `ask`").
+ */
+export const recordDurationMetric: RecordDuration = (command, outcome, seconds) => {
+  void import('../observability/metrics.js').then(({ commandMetrics }) =>
+    commandMetrics().duration.observe({ command, outcome }, seconds),
+  );
+};
+
+export const skipDuration: RecordDuration = () => undefined;
+
 export async function dispatch(
   invocation: Invocation,
   registry: ReadonlyMap<string, AnyCommand>,
   ports: CommandPorts,
+  recordDuration: RecordDuration = recordDurationMetric,
 ): Promise<DispatchResult> {
   const started = performance.now();
   const done = (outcome: DispatchOutcome, reply: Reply, error?: unknown): DispatchResult => {
     const elapsedMs = performance.now() - started;
     // Unknown names are not labels: anyone can type them, and each label value is a time series.
     const command = registry.has(invocation.command) ? invocation.command : '(unknown)';
-    commandMetrics().duration.observe({ command, outcome }, elapsedMs / 1000);
+    recordDuration(command, outcome, elapsedMs / 1000);
     return { outcome, reply, elapsedMs, ...(error === undefined ? {} : { error }) };
   };
   const command = registry.get(invocation.command);

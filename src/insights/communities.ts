@@ -9,16 +9,26 @@
  * graph of channels (57 for the demo data) that Louvain settles in milliseconds, and answers the same on
  * every backend because every backend hands over the same input (`GraphStore.sharedAudienceGraph`).
  */
-import graphology from 'graphology';
-import louvainModule from 'graphology-communities-louvain';
+import { createRequire } from 'node:module';
+import type Graphology from 'graphology';
+import type louvainModule from 'graphology-communities-louvain';
 import type { ChannelAudience, SharedAudienceGraph } from '../graph/graph-store.port.js';
 import { compareNames } from '../graph/graph-order.js';
 import { seededRandom } from '../util/seeded-random.js';
 
-const { UndirectedGraph } = graphology;
-// The package is CommonJS (`module.exports = louvain`) typed as an ES default export; Node's interop hands
-// the function itself to a default import, which the typings call `.default`.
-const louvain = louvainModule as unknown as typeof louvainModule.default;
+/**
+ * graphology and Louvain are loaded on the first detection, not with every command: a cold `twitchgraph
+ * ask` of a question that never groups channels skips them (docs/ARCHITECTURE.md, "A cold `ask`"). Both
+ * packages are CommonJS (`module.exports = louvain`, typed as an ES default export), so `require` loads
+ * them synchronously.
+ */
+function louvainLibrary() {
+  const require = createRequire(import.meta.url);
+  return {
+    UndirectedGraph: (require('graphology') as typeof Graphology).UndirectedGraph,
+    louvain: require('graphology-communities-louvain') as typeof louvainModule.default,
+  };
+}
 
 /** Louvain's random visiting order is drawn from this seed, so the same graph gives the same answer. */
 export const COMMUNITY_SEED = 15;
@@ -110,6 +120,7 @@ export function detectCommunities(input: SharedAudienceGraph, seed = COMMUNITY_S
 }
 
 function computeCommunities(input: SharedAudienceGraph, seed: number): CommunityResult {
+  const { UndirectedGraph, louvain } = louvainLibrary();
   const graph = new UndirectedGraph<Record<string, never>, { weight: number }>();
   const byId = new Map(input.channels.map((c) => [c.channel.id, c]));
   const pairs = strongestLinks(input.pairs);

@@ -151,6 +151,35 @@ describe('embedded store journal', () => {
     await again.close();
   });
 
+  it('replays the entries after the snapshot from a segment whose first entries the snapshot holds', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await seedSmallGraph(store);
+    await store.addChatters([{ streamerId: '1', login: 'late1' }]);
+    await store.close();
+    // Closing saved a snapshot of every entry and left the segment; one more entry after it, as a writer
+    // that died before its next snapshot leaves it (entries are skipped unparsed up to the snapshot's).
+    const header = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8').split('\n')[0] ?? '{}') as {
+      journalSeq: number;
+    };
+    const newest = join(dir, journalFiles(dir).sort().at(-1) ?? '');
+    const seqs = readFileSync(newest, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs.length).toBeGreaterThan(1);
+    expect(Math.max(...seqs)).toBe(header.journalSeq);
+    const next = header.journalSeq + 1;
+    appendFileSync(
+      newest,
+      `${JSON.stringify({ seq: next, op: 'chatters', rows: [{ streamerId: '1', login: 'late2' }] })}\n`,
+    );
+    const reader = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+    const logins = (await reader.channelAudience('1'))?.map((a) => a.login) ?? [];
+    expect(logins.filter((l) => l.startsWith('late'))).toEqual(['late1', 'late2']);
+    await reader.close();
+  });
+
   it('folds the journal into snapshots and drops what two snapshots hold', async () => {
     const dir = tempDir();
     const store = await open(dir);

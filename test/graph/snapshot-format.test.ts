@@ -291,4 +291,65 @@ describe('embedded snapshot formats', () => {
     expect((await again.channelAudience('1'))?.length).toBe(3_000);
     await again.close();
   });
+
+  it('reads names with quotes, backslashes and `","` in them as they were saved', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    const games = ['Say "hi" \\ back', 'a","b', 'Chess'];
+    await store.upsertStreamers(
+      games.map((game, i) => ({
+        id: String(i + 1),
+        login: `s${i}`,
+        displayName: `S${i}`,
+        url: '',
+        followers: i,
+        totalViewCount: i,
+        createdAt: null,
+        description: '',
+        language: 'en',
+        game,
+      })),
+    );
+    await store.addChatters([
+      { streamerId: '1', login: 'kim' },
+      { streamerId: '2', login: 'lee' },
+    ]);
+    const before = { ...(await everything(store)), topGames: await store.topGames(10) };
+    await store.close();
+    const again = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+    expect({ ...(await everything(again)), topGames: await again.topGames(10) }).toEqual(before);
+    expect(before.topGames.map((g) => g.name).sort()).toEqual([...games].sort());
+    await again.close();
+  });
+
+  it('refuses a format-2 column line whose bytes do not fill whole rows, even with a matching checksum', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await store.upsertStreamers([
+      {
+        id: '1',
+        login: 'alpha',
+        displayName: 'Alpha',
+        url: '',
+        followers: 1,
+        totalViewCount: 1,
+        createdAt: null,
+        description: '',
+        language: null,
+        game: 'Chess',
+      },
+    ]);
+    await store.addChatters([{ streamerId: '1', login: 'kim' }]);
+    await store.close();
+    const file = join(dir, SNAPSHOT_FILE);
+    const lines = readFileSync(file, 'utf8').split('\n').slice(0, -2);
+    const at = lines.findIndex((l) => l.startsWith('["messages"'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = `["messages","${Buffer.from([1, 2, 3]).toString('base64')}"]`;
+    writeFileSync(file, snapshotText(lines));
+    writeFileSync(`${file}.prev`, '');
+    const error = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphStoreError);
+    expect((error as GraphStoreError).message).toMatch(/line \d+: the messages column does not add up/);
+  });
 });

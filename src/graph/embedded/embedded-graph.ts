@@ -747,12 +747,14 @@ export class EmbeddedGraph {
     if (ordered) {
       g.loginMap = undefined;
       g.sortedPersons = persons;
-      g.nameOrder = {
-        sorted: Int32Array.from({ length: persons }, (_, i) => i),
-        rank: Int32Array.from({ length: n }, (_, i) => (i < persons ? i : NONE)),
-        upTo: n,
-        epoch: 0,
-      };
+      // Filled by plain loops: `Int32Array.from` with a mapping function took a third of a 1M load.
+      const sorted = new Int32Array(persons);
+      const rank = new Int32Array(n).fill(NONE);
+      for (let i = 0; i < persons; i += 1) {
+        sorted[i] = i;
+        rank[i] = i;
+      }
+      g.nameOrder = { sorted, rank, upTo: n, epoch: 0 };
     } else {
       g.loginMap = undefined;
       const logins = g.byLogin;

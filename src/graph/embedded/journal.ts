@@ -75,6 +75,15 @@ function corrupt(file: string, line: number, why: string): GraphStoreError {
   );
 }
 
+const SEQ_FIRST = /^\{"seq":(\d{1,15}),"op":"/;
+
+/** The sequence number of a whole line as `JournalWriter` writes it, without parsing the rest. */
+function coveredSeq(line: string): number | undefined {
+  if (!line.endsWith('}')) return undefined;
+  const seq = SEQ_FIRST.exec(line)?.[1];
+  return seq === undefined ? undefined : Number(seq);
+}
+
 function parseRecord(line: string): JournalRecord | undefined {
   let value: unknown;
   try {
@@ -123,6 +132,11 @@ export async function replayJournal(
         lineNo += 1;
         if (line === '') continue;
         if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
+        // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
+        // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
+        // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
+        const covered = coveredSeq(line);
+        if (covered !== undefined && covered <= last) continue;
         const record = parseRecord(line);
         if (record === undefined) {
           torn = lineNo;
