@@ -13,7 +13,7 @@ export interface ScaleJob {
   /** Measured runs of a quick command, and of an algorithm command. */
   runs: number;
   heavyRuns: number;
-  /** No more runs of one command once its runs took this long (at least one run is always made). */
+  /** No more measured runs of one command once they took this long (at least one; the first run is apart). */
   commandBudgetMs: number;
 }
 
