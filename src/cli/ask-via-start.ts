@@ -21,7 +21,7 @@ import type { CommandGraph } from '../commands/command.js';
 import type { DispatchOutcome } from '../commands/dispatcher.js';
 import { dispatch } from '../commands/dispatcher.js';
 import type { AnyCommand } from '../commands/registry.js';
-import { processStartTicks } from '../graph/embedded/writer-lock.js';
+import { isAlive, processStartTicks } from '../graph/embedded/writer-lock.js';
 import { BotDetector } from '../insights/bot-detector.js';
 import type { Logger } from '../logging.js';
 import type { Reply } from '../reply/reply.js';
@@ -195,15 +195,6 @@ function readEndpoint(dataDir: string): AskEndpoint | undefined {
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -85,3 +85,21 @@ export function memberMask(c: AudienceColumns, logins: Iterable<string>): Uint8A
   }
   return mask;
 }
+
+/** A member known by login only so far: what a backend fills in as it reads the member's relationships. */
+export function emptyAudienceRecord(login: string): AudienceRecord {
+  return {
+    login,
+    chatsHere: false,
+    vipHere: false,
+    moderatorHere: false,
+    messages: null,
+    firstSeen: null,
+    lastSeen: null,
+    daysSeen: null,
+    subscriber: null,
+    vipElsewhere: 0,
+    moderatorElsewhere: 0,
+    chatsElsewhere: 0,
+  };
+}

@@ -5,6 +5,7 @@
  * chatter, which cost about as much as decoding them.
  */
 import { compareNames } from '../graph-order.js';
+import { emptyAudienceRecord } from '../audience-columns.js';
 import type { AudienceRecord } from '../graph-store.port.js';
 import { columnsOf, textValue, wholeNumber } from './records.js';
 
@@ -51,20 +52,7 @@ export class AudienceBuilder {
     let m = this.members.get(login);
     if (m === undefined) {
       m = {
-        record: {
-          login,
-          chatsHere: false,
-          vipHere: false,
-          moderatorHere: false,
-          messages: null,
-          firstSeen: null,
-          lastSeen: null,
-          daysSeen: null,
-          subscriber: null,
-          vipElsewhere: 0,
-          moderatorElsewhere: 0,
-          chatsElsewhere: 0,
-        },
+        record: emptyAudienceRecord(login),
         chatsHere: 0,
         vipsHere: 0,
         moderatorsHere: 0,

@@ -55,7 +55,7 @@ import {
 import type { ChatterRow, OutLink, ResolvedRef } from '../graph-views.js';
 import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-views.js';
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
-import { emptyAudienceColumns } from '../audience-columns.js';
+import { emptyAudienceColumns, emptyAudienceRecord } from '../audience-columns.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph-store.port.js';
 import { LoginIndex } from './login-index.js';
 
@@ -1316,20 +1316,7 @@ export class EmbeddedGraph {
         at = members.length;
         slot[source] = at;
         nodes.push(source);
-        members.push({
-          login: this.names[source] as string,
-          chatsHere: false,
-          vipHere: false,
-          moderatorHere: false,
-          messages: null,
-          firstSeen: null,
-          lastSeen: null,
-          daysSeen: null,
-          subscriber: null,
-          vipElsewhere: 0,
-          moderatorElsewhere: 0,
-          chatsElsewhere: 0,
-        });
+        members.push(emptyAudienceRecord(this.names[source] as string));
       }
       const member = members[at] as AudienceRecord;
       const type = this.eType[e];

@@ -79,7 +79,8 @@ export function processStartTicks(pid: number): string | undefined {
   return fields[19];
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this PID exists (ours or another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
