@@ -128,6 +128,9 @@ const emptyStreamProps = (id: string): StreamProps => ({
   description: null,
 });
 
+/** Channels up to which shared-audience pairs are counted in a dense triangle of Int32 (8,192: 128 MiB). */
+const DENSE_PAIR_CHANNELS = 8_192;
+
 /** Channel audiences kept between writes (channelAudienceColumns). */
 const AUDIENCE_CACHE_SIZE = 4;
 
@@ -1551,9 +1554,10 @@ export class EmbeddedGraph {
     const index = new Int32Array(this.nodeCount).fill(NONE);
     streams.forEach((node, i) => (index[node] = i));
     const audience = new Float64Array(n);
-    // Pair counts in a dense upper triangle while it stays small (2,000 channels: 2M cells, 16 MB); a map of
-    // the pairs that occur beyond that.
-    const dense = n <= 4_096 ? new Float64Array((n * (n - 1)) / 2) : undefined;
+    // Pair counts in a dense upper triangle while it stays at most 128 MiB (2,000 channels: 2M cells, 8 MB;
+    // 5,000 channels, as at 10M relationships: 12.5M cells, 50 MB); a map of the pairs that occur beyond that
+    // (a map took 9.6 s of a first /streamer at 10M, the triangle a fraction of it).
+    const dense = n <= DENSE_PAIR_CHANNELS ? new Int32Array((n * (n - 1)) / 2) : undefined;
     const sparse = dense === undefined ? new Map<number, number>() : undefined;
     const cell = (i: number, j: number) => (i * (2 * n - i - 1)) / 2 + (j - i - 1);
     const mine: number[] = [];
