@@ -151,11 +151,15 @@ describe('docker-compose.yml', () => {
         return metricValue(text, 'twitchgraph_ingest_events_applied_total') >= 3_000;
       });
       const before = await scrape(workerPort);
-      await waitFor('more events to be applied', async () => {
+      // Both counters must move: the worker takes events in by whole fetches (one can hold 9,000 events, as a
+      // CI run saw) and applies them in batches, so "in" may stand still while "applied" catches up.
+      await waitFor('more events to be taken in and applied', async () => {
         const text = await scrape(workerPort);
         return (
           metricValue(text, 'twitchgraph_ingest_events_applied_total') >
-          metricValue(before, 'twitchgraph_ingest_events_applied_total') + 2_000
+            metricValue(before, 'twitchgraph_ingest_events_applied_total') + 2_000 &&
+          metricValue(text, 'twitchgraph_ingest_events_in_total') >
+            metricValue(before, 'twitchgraph_ingest_events_in_total')
         );
       });
       const after = await scrape(workerPort);
