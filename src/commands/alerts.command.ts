@@ -5,23 +5,12 @@
  * run in other processes and read the rules within seconds. No command here acts on Twitch.
  */
 import { z } from 'zod';
-import { channelLoginFromInput } from '../domain/login.js';
 import type { AlertSensitivity } from '../graph/graph-store.port.js';
 import { ALERT_SENSITIVITIES } from '../graph/graph-store.port.js';
-import { defineCommand, limitArg, limitOption } from './command.js';
+import { defineCommand, limitArg, limitOption, twitchChannelArg } from './command.js';
 import { formatCount, formatUtcMinute } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
-
-const channelArg = z
-  .string({ error: 'channel is required' })
-  .max(200, { error: 'channel is longer than 200 characters' })
-  .transform((value, ctx) => {
-    const parsed = channelLoginFromInput(value);
-    if (parsed.ok) return parsed.login;
-    ctx.addIssue({ code: 'custom', message: parsed.problem });
-    return z.NEVER;
-  });
 
 /** A Discord channel as a moderator gives it: its id, a `<#id>` mention, or a discord.com/channels link. */
 const discordChannelArg = z
@@ -109,13 +98,13 @@ export const alertsCommand = defineCommand({
     [
       z.object({
         subcommand: z.literal('set'),
-        channel: channelArg,
+        channel: twitchChannelArg,
         discord_channel: discordChannelArg,
         sensitivity: z
           .enum(ALERT_SENSITIVITIES, { error: 'sensitivity must be low, normal or high' })
           .optional(),
       }),
-      z.object({ subcommand: z.literal('off'), channel: channelArg }),
+      z.object({ subcommand: z.literal('off'), channel: twitchChannelArg }),
       z.object({ subcommand: z.literal('list') }),
       z.object({ subcommand: z.literal('recent'), limit: limitArg(10, 25) }),
     ],

@@ -3,6 +3,7 @@
  * playground show) plus a zod schema for its arguments and `run(args, ports) → Reply`.
  */
 import { z } from 'zod';
+import { channelLoginFromInput } from '../domain/login.js';
 import type {
   AlertSettings,
   AudienceQueries,
@@ -124,6 +125,17 @@ export interface Command<Args = unknown> {
 export function defineCommand<Args>(command: Command<Args>): Command<Args> {
   return command;
 }
+
+/** A Twitch channel as a moderator types it: a login or a twitch.tv link (`/monitor`, `/alerts`). */
+export const twitchChannelArg = z
+  .string({ error: 'channel is required' })
+  .max(200, { error: 'channel is longer than 200 characters' })
+  .transform((value, ctx) => {
+    const parsed = channelLoginFromInput(value);
+    if (parsed.ok) return parsed.login;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
 
 /** A limit option: any whole number is accepted and clamped into range, with a note saying so. */
 export interface Clamped {

@@ -4,21 +4,10 @@
  * a change reaches it within its poll interval rather than at once.
  */
 import { z } from 'zod';
-import { channelLoginFromInput } from '../domain/login.js';
 import { formatCount, formatUtcMinute } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
-import { defineCommand } from './command.js';
-
-const channelArg = z
-  .string({ error: 'channel is required' })
-  .max(200, { error: 'channel is longer than 200 characters' })
-  .transform((value, ctx) => {
-    const parsed = channelLoginFromInput(value);
-    if (parsed.ok) return parsed.login;
-    ctx.addIssue({ code: 'custom', message: parsed.problem });
-    return z.NEVER;
-  });
+import { defineCommand, twitchChannelArg } from './command.js';
 
 const channelOption = (description: string, autocomplete: boolean) => ({
   name: 'channel',
@@ -54,8 +43,8 @@ export const monitorCommand = defineCommand({
   args: z.discriminatedUnion(
     'subcommand',
     [
-      z.object({ subcommand: z.literal('add'), channel: channelArg }),
-      z.object({ subcommand: z.literal('remove'), channel: channelArg }),
+      z.object({ subcommand: z.literal('add'), channel: twitchChannelArg }),
+      z.object({ subcommand: z.literal('remove'), channel: twitchChannelArg }),
       z.object({ subcommand: z.literal('list') }),
     ],
     { error: 'choose one of: add, remove, list' },
