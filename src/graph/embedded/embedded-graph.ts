@@ -378,6 +378,12 @@ export class EmbeddedGraph {
       this.eDays[edge] = -1;
       this.eSub[edge] = -1;
     }
+    this.link(edge, source, target, type);
+    return edge;
+  }
+
+  /** Put a relationship at the head of its endpoints' lists and count it (a new one, or one loaded). */
+  private link(edge: number, source: number, target: number, type: number): void {
     this.outNext[edge] = this.outHead[source] as number;
     this.outHead[source] = edge;
     this.inNext[edge] = this.inHead[target] as number;
@@ -386,7 +392,6 @@ export class EmbeddedGraph {
     this.degree[target] = (this.degree[target] as number) + 1;
     if (type === CHATTER) this.chatIn[target] = (this.chatIn[target] as number) + 1;
     this.liveByType[type] = (this.liveByType[type] ?? 0) + 1;
-    return edge;
   }
 
   private dropEdge(edge: number): void {
@@ -783,14 +788,7 @@ export class EmbeddedGraph {
       const type = c.type[edge] as number;
       if (source < 0 || source >= n || target < 0 || target >= n || type > IS_PART_OF)
         throw new Error(`relationship ${edge} points outside the graph`);
-      g.outNext[edge] = g.outHead[source] as number;
-      g.outHead[source] = edge;
-      g.inNext[edge] = g.inHead[target] as number;
-      g.inHead[target] = edge;
-      g.degree[source] = (g.degree[source] as number) + 1;
-      g.degree[target] = (g.degree[target] as number) + 1;
-      if (type === CHATTER) g.chatIn[target] = (g.chatIn[target] as number) + 1;
-      g.liveByType[type] = (g.liveByType[type] ?? 0) + 1;
+      g.link(edge, source, target, type);
     }
     return g;
   }
