@@ -2,15 +2,23 @@
  * `/communities [limit]`: channels grouped by shared audience (Louvain on the channel graph weighted by
  * shared chatters; see insights/communities.ts for why that graph), as a table and a map.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type {
   AudienceQueries,
+  DerivedResults,
   GraphQueries,
   SharedAudienceGraph,
   StreamerSummary,
 } from '../graph/graph-store.port.js';
 import type { Community, CommunityResult } from '../insights/communities.js';
-import { COMMUNITY_SEED, STRONGEST_LINKS_PER_CHANNEL, detectCommunities } from '../insights/communities.js';
+import {
+  COMMUNITY_SEED,
+  STRONGEST_LINKS_PER_CHANNEL,
+  communitiesFromKept,
+  detectCommunities,
+  keptCommunities,
+} from '../insights/communities.js';
 import { formatCount } from '../reply/format.js';
 import type { CommunityMapNode, Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
@@ -58,13 +66,36 @@ export function mostCommon(values: readonly (string | null)[], max: number): str
     .map(([value, count]) => `${value} (${count})`);
 }
 
-/** Communities of the whole graph, with flagged bots left out unless asked otherwise. */
+/** Where the communities found without `excludeLogins` are kept among a store's derived results. */
+function keptName(excludeLogins: readonly string[]): string {
+  if (excludeLogins.length === 0) return 'communities';
+  const logins = [...new Set(excludeLogins)].sort().join('\n');
+  return `communities:${createHash('sha256').update(logins).digest('hex')}`;
+}
+
+/**
+ * Communities of the whole graph, with flagged bots left out unless asked otherwise. Louvain on a big graph
+ * takes most of a second, so the result is kept with the graph where the store keeps derived results (also on
+ * disk, for the next `ask`: docs/ARCHITECTURE.md, "Derived results"); `input` (every linked pair) is then only
+ * read when a picture needs it.
+ */
 export async function communitiesOf(
-  graph: Pick<AudienceQueries, 'sharedAudienceGraph'> & Pick<GraphQueries, 'streamersBy'>,
+  graph: Pick<AudienceQueries, 'sharedAudienceGraph'> &
+    Pick<GraphQueries, 'streamersBy'> &
+    Partial<DerivedResults>,
   excludeLogins: readonly string[],
-): Promise<{ input: SharedAudienceGraph; result: CommunityResult; summaries: Map<string, StreamerSummary> }> {
-  const input = await graph.sharedAudienceGraph({ excludeLogins });
-  const result = detectCommunities(input);
+): Promise<{
+  input: () => Promise<SharedAudienceGraph>;
+  result: CommunityResult;
+  summaries: Map<string, StreamerSummary>;
+}> {
+  const input = () => graph.sharedAudienceGraph({ excludeLogins });
+  const slot = await graph.derived?.(keptName(excludeLogins));
+  let result = slot === undefined ? undefined : communitiesFromKept(slot.value);
+  if (result === undefined) {
+    result = detectCommunities(await input());
+    slot?.keep(keptCommunities(result));
+  }
   const summaries = new Map(
     (await graph.streamersBy({ language: null, game: null })).map((s) => [s.id, s] as const),
   );
@@ -164,7 +195,8 @@ export const communitiesCommand = defineCommand({
       .sort((a, b) => b.audience - a.audience || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, MAP_MAX_CHANNELS);
     const drawnIds = new Set(nodes.map((n) => n.id));
-    const mapPairs = input.pairs.filter((p) => drawnIds.has(p.a) && drawnIds.has(p.b));
+    const pairs = ports.pictures === false ? [] : (await input()).pairs;
+    const mapPairs = pairs.filter((p) => drawnIds.has(p.a) && drawnIds.has(p.b));
     const leftOff = allNodes.length - nodes.length;
     const map: Picture[] = [
       {

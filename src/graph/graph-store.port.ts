@@ -417,6 +417,25 @@ export interface GraphAlgorithms {
   projection(options?: { excludeLogins?: readonly string[] }): Promise<GraphProjection>;
 }
 
+/**
+ * A result kept for the graph as it was when the slot was taken: `value` is what was kept before (JSON as it
+ * was kept, or a `Float64Array`; callers validate it), `keep` keeps a new one unless the graph changed since.
+ */
+export interface DerivedSlot {
+  value: unknown;
+  keep(value: unknown): void;
+}
+
+/**
+ * Whole-graph results (bot flags, communities) kept until the graph changes, for a store that can tell: the
+ * embedded store keeps them with its version and on disk beside its snapshot, so the next process opening
+ * the same graph reuses them (docs/ARCHITECTURE.md, "Derived results"). Optional: a Bolt database changes
+ * under other writers, so its callers recompute on a timer instead.
+ */
+export interface DerivedResults {
+  derived(name: string): Promise<DerivedSlot>;
+}
+
 /** What a graph backend implements: every role, its name, and closing. */
 export interface GraphStore
   extends GraphWrites, MonitorSettings, AlertSettings, GraphQueries, AudienceQueries, GraphAlgorithms {

@@ -1,13 +1,43 @@
 /**
- * Bot flags for the graph as it is now, cached for a minute: bots change slowly, and finding them reads
- * every chat relationship once. Concurrent callers share one computation.
+ * Bot flags for the graph as it is now. Finding them reads every chat relationship once, so they are kept:
+ * until the next write on a store that keeps derived results (the embedded store, which also keeps them on
+ * disk for the next process: docs/ARCHITECTURE.md, "Derived results"), for a minute otherwise (a Bolt
+ * database changes under other writers; bots change slowly). Concurrent callers share one computation.
  */
-import type { AudienceQueries, GraphQueries } from '../graph/graph-store.port.js';
-
-/** What finding bots reads: who is present where, and how many channels there are. */
-export type BotGraph = Pick<AudienceQueries, 'accountPresence'> & Pick<GraphQueries, 'counts'>;
+import { z } from 'zod';
+import type { AudienceQueries, DerivedResults, GraphQueries } from '../graph/graph-store.port.js';
 import type { BotFlag } from './bot-flags.js';
 import { BOT_NAME_MIN_CHANNELS, flagBots, knownBotLogins } from './bot-flags.js';
+
+/** What finding bots reads: who is present where, and how many channels there are. */
+export type BotGraph = Pick<AudienceQueries, 'accountPresence'> &
+  Pick<GraphQueries, 'counts'> &
+  Partial<DerivedResults>;
+
+/** Where the flags are kept among a store's derived results. */
+export const BOT_FLAGS_RESULT = 'bot-flags';
+
+/** Kept flags as read back (from disk too): the configured extra logins they were made with, and the flags. */
+const keptFlagsSchema = z.object({
+  extra: z.array(z.string()),
+  flags: z.array(
+    z.object({
+      login: z.string(),
+      signals: z.array(
+        z.discriminatedUnion('kind', [
+          z.object({
+            kind: z.literal('known-bot'),
+            list: z.enum(['chat bots', 'viewer-list bots', 'configured']),
+          }),
+          z.object({ kind: z.literal('many-channels'), channels: z.number(), share: z.number() }),
+          z.object({ kind: z.literal('moderates-many-never-vip'), channels: z.number() }),
+          z.object({ kind: z.literal('bot-like-name') }),
+        ]),
+      ),
+      reason: z.string(),
+    }),
+  ),
+});
 
 export interface BotDetectorOptions {
   /** Logins to flag on top of the maintained list (BOT_LOGINS_EXTRA). */
@@ -19,17 +49,25 @@ export interface BotDetectorOptions {
 
 export class BotDetector {
   private readonly known;
+  /** The configured extra logins, normalised: kept flags made with others are not these flags. */
+  private readonly extra: string[];
   private cached: { at: number; flags: Promise<ReadonlyMap<string, BotFlag>> } | undefined;
+  /** The last flags read from or kept in the store, by the kept value, so they are parsed once. */
+  private lastKept: { value: unknown; flags: ReadonlyMap<string, BotFlag> } | undefined;
+  private computing: { slot: unknown; flags: Promise<ReadonlyMap<string, BotFlag>> } | undefined;
 
   constructor(
     private readonly graph: BotGraph,
     private readonly options: BotDetectorOptions = {},
   ) {
     this.known = knownBotLogins(options.extraLogins);
+    this.extra = [...new Set((options.extraLogins ?? []).map((login) => login.toLowerCase()))].sort();
   }
 
   /** Flagged accounts by login. */
   flags(): Promise<ReadonlyMap<string, BotFlag>> {
+    const { graph } = this;
+    if (graph.derived !== undefined) return this.keptFlags(graph as BotGraph & DerivedResults);
     const now = (this.options.now ?? Date.now)();
     if (this.cached !== undefined && now - this.cached.at < (this.options.ttlMs ?? 60_000))
       return this.cached.flags;
@@ -40,6 +78,31 @@ export class BotDetector {
       if (this.cached?.flags === flags) this.cached = undefined;
     });
     return flags;
+  }
+
+  private async keptFlags(graph: BotGraph & DerivedResults): Promise<ReadonlyMap<string, BotFlag>> {
+    const slot = await graph.derived(BOT_FLAGS_RESULT);
+    if (slot.value !== undefined && slot.value === this.lastKept?.value) return this.lastKept.flags;
+    const kept = keptFlagsSchema.safeParse(slot.value);
+    if (kept.success && kept.data.extra.join('\n') === this.extra.join('\n')) {
+      const flags = new Map(kept.data.flags.map((flag) => [flag.login, flag] as const));
+      this.lastKept = { value: slot.value, flags };
+      return flags;
+    }
+    // Callers asking while the flags are computed for the same graph wait for that computation.
+    if (this.computing !== undefined && this.computing.slot === slot.value) return this.computing.flags;
+    const flags = this.compute();
+    const computing = { slot: slot.value, flags };
+    this.computing = computing;
+    try {
+      const found = await flags;
+      const value = { extra: this.extra, flags: [...found.values()] };
+      slot.keep(value);
+      this.lastKept = { value, flags: found };
+      return found;
+    } finally {
+      if (this.computing === computing) this.computing = undefined;
+    }
   }
 
   /** Flagged logins, sorted. */

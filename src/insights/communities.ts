@@ -10,6 +10,7 @@
  * every backend because every backend hands over the same input (`GraphStore.sharedAudienceGraph`).
  */
 import { createRequire } from 'node:module';
+import { z } from 'zod';
 import type Graphology from 'graphology';
 import type louvainModule from 'graphology-communities-louvain';
 import type { ChannelAudience, SharedAudienceGraph } from '../graph/graph-store.port.js';
@@ -93,6 +94,45 @@ export function strongestLinks(
   return pairs.filter(
     ({ a, b, shared }) => shared >= (cut.get(a) ?? Infinity) || shared >= (cut.get(b) ?? Infinity),
   );
+}
+
+const channelAudienceSchema = z.object({
+  channel: z.object({ id: z.string(), login: z.string(), displayName: z.string() }),
+  audience: z.number(),
+});
+
+/** A `CommunityResult` as kept among a store's derived results (JSON: `communityOf` is rebuilt). */
+const keptCommunitiesSchema = z.object({
+  seed: z.number(),
+  communities: z.array(
+    z.object({
+      id: z.number().int(),
+      channels: z.array(channelAudienceSchema),
+      audience: z.number(),
+      modularity: z.number(),
+    }),
+  ),
+  modularity: z.number(),
+  unconnected: z.array(channelAudienceSchema),
+  totalWeight: z.number(),
+  links: z.object({ kept: z.number(), of: z.number() }),
+});
+
+/** What of `result` is kept between processes (docs/ARCHITECTURE.md, "Derived results"). */
+export function keptCommunities(result: CommunityResult, seed = COMMUNITY_SEED): unknown {
+  const { communities, modularity, unconnected, totalWeight, links } = result;
+  return { seed, communities, modularity, unconnected, totalWeight, links };
+}
+
+/** The result a kept value holds, or undefined when it is not one (another seed, another build's shape). */
+export function communitiesFromKept(value: unknown, seed = COMMUNITY_SEED): CommunityResult | undefined {
+  const kept = keptCommunitiesSchema.safeParse(value);
+  if (!kept.success || kept.data.seed !== seed) return undefined;
+  const { communities, modularity, unconnected, totalWeight, links } = kept.data;
+  const communityOf = new Map<string, number>();
+  for (const community of communities)
+    for (const member of community.channels) communityOf.set(member.channel.id, community.id);
+  return { communities, modularity, communityOf, unconnected, totalWeight, links };
 }
 
 const byAudience = (a: ChannelAudience, b: ChannelAudience): number =>

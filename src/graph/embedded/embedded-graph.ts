@@ -40,6 +40,7 @@ import type {
   NameKind,
   NodeRef,
   RankedName,
+  ScoredNode,
   StreamerNeighbourhood,
   StreamerSummary,
 } from '../graph-store.port.js';
@@ -1712,6 +1713,74 @@ export class EmbeddedGraph {
    * Where each member of the last `channelAudienceColumns` answer sits in `projection([])` (-1 for none):
    * its nodes are kept with it, so 100k logins are not looked up again by name.
    */
+  /**
+   * `scores` of `projection([])` for its users and streams, in name order: the order every process holding
+   * the same graph agrees on (node ids are renumbered when a snapshot is written), so they can be kept beside
+   * the snapshot (docs/ARCHITECTURE.md, "Derived results").
+   */
+  personScores(scores: Float64Array): Float64Array {
+    this.projection([]);
+    const { index } = this.projectionCache as { index: Int32Array };
+    const { sorted } = this.personOrder();
+    const byPerson = new Float64Array(sorted.length);
+    for (let r = 0; r < sorted.length; r += 1) {
+      const position = index[sorted[r] as number] as number;
+      byPerson[r] = position === NONE ? 0 : (scores[position] ?? 0);
+    }
+    return byPerson;
+  }
+
+  /** Scores by node from `personScores` (0 for other nodes); undefined when they are not this graph's. */
+  scoresByNode(byPerson: Float64Array): Float64Array | undefined {
+    const { sorted } = this.personOrder();
+    if (byPerson.length !== sorted.length) return undefined;
+    const byNode = new Float64Array(this.nodeCount);
+    for (let r = 0; r < sorted.length; r += 1) byNode[sorted[r] as number] = byPerson[r] as number;
+    return byNode;
+  }
+
+  /** Each member's score of the last `channelAudienceColumns` answer, from scores by node. */
+  audienceScores(columns: AudienceColumns, byNode: Float64Array): Float64Array {
+    const nodes = this.audienceNodes.get(columns);
+    if (nodes === undefined) throw new Error('columns not read from this graph');
+    const scores = new Float64Array(nodes.length);
+    for (let i = 0; i < nodes.length; i += 1) scores[i] = byNode[nodes[i] as number] ?? 0;
+    return scores;
+  }
+
+  /**
+   * The `limit` users and streams with the highest scores by node, in the order rows from `projection([])`
+   * take (in-process-algorithms.ts): score, then name, then kind (the projection's kind order).
+   */
+  topByNode(byNode: Float64Array, limit: number): ScoredNode[] {
+    // Every user and stream is in `projection([])`, so its kind says whether a node is listed.
+    const label = (node: number) => NODE_LABELS[this.kinds[node] as number] as string;
+    const best: number[] = [];
+    const before = (x: number, y: number) =>
+      (byNode[y] ?? 0) - (byNode[x] ?? 0) ||
+      compareNames(this.algorithmName(x), this.algorithmName(y)) ||
+      compareNames(label(x), label(y));
+    for (let node = 0; node < this.nodeCount; node += 1) {
+      const kind = this.kinds[node];
+      if (kind !== USER && kind !== STREAM) continue;
+      if (best.length === limit && (limit === 0 || before(node, best[limit - 1] as number) >= 0)) continue;
+      let at = best.length;
+      while (at > 0 && before(node, best[at - 1] as number) < 0) at -= 1;
+      best.splice(at, 0, node);
+      if (best.length > limit) best.pop();
+    }
+    return best.map((node) => ({
+      name: this.algorithmName(node),
+      kind: NODE_LABELS[this.kinds[node] as number] as ScoredNode['kind'],
+      score: byNode[node] ?? 0,
+    }));
+  }
+
+  /** A node's name in the algorithm projection and its rows (a stream without a login goes by its id). */
+  private algorithmName(node: number): string {
+    return this.names[node] ?? streamDisplayName(null, this.streamProps.get(node)?.id ?? '');
+  }
+
   projectionPositionsOfAudience(columns: AudienceColumns): Int32Array {
     this.projection([]);
     const { index } = this.projectionCache as { index: Int32Array };

@@ -21,7 +21,8 @@ import type {
   TeamMembership,
   WriteResult,
 } from '../../domain/graph-records.js';
-import { BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js';
+import { z } from 'zod';
+import { BETWEENNESS_DEFAULTS, betweenness } from '../algorithms/betweenness.js';
 import { betweennessRows, pagerankRows, pagerankScoresOf } from '../in-process-algorithms.js';
 import type {
   AccountHistory,
@@ -37,6 +38,8 @@ import type {
   GraphCounts,
   GraphProjection,
   GraphStore,
+  DerivedResults,
+  DerivedSlot,
   GraphView,
   MonitoredChannel,
   NameKind,
@@ -48,6 +51,7 @@ import type {
 } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import { AlertBook } from './alert-book.js';
+import { derivedKey, readDerivedFile, removeDerivedTempFiles, writeDerivedFile } from './derived-file.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import type { JournalEntry } from './journal.js';
 import { JournalWriter, replayJournal } from './journal.js';
@@ -57,11 +61,19 @@ import {
   readSnapshotFile,
   removeOrphanTempFiles,
   serializeSnapshot,
+  snapshotChecksum,
   writeSnapshotFile,
 } from './snapshot.js';
-import { WriterLock } from './writer-lock.js';
+import { WriterLock, writerHolds } from './writer-lock.js';
 
 export const SNAPSHOT_FILE = 'graph.ndjson';
+/** Where PageRank of users and streams (in name order) is kept among the derived results. */
+const PAGERANK_BY_NAME = 'pagerank';
+const keptBetweenness = z.object({
+  mode: z.enum(['exact', 'sampled']),
+  pivots: z.number(),
+  nodeCount: z.number(),
+});
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -83,7 +95,7 @@ export interface EmbeddedStoreOptions {
   journal?: boolean;
 }
 
-export class EmbeddedGraphStore implements GraphStore {
+export class EmbeddedGraphStore implements GraphStore, DerivedResults {
   readonly backend = 'embedded';
   private savedVersion: number;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -96,6 +108,16 @@ export class EmbeddedGraphStore implements GraphStore {
   private failure: GraphStoreError | undefined;
   /** `/alerts` rules and posted alerts, in their own small file (alert-book.ts). */
   private readonly alerts: AlertBook;
+  /** Whole-graph results kept for one version of the graph (`derived`). */
+  private kept: { version: number; values: Map<string, unknown> } = { version: -1, values: new Map() };
+  /**
+   * The graph on disk (a snapshot and the journal entries after it) and the version it is in memory: while
+   * they agree, kept results are read from and written to the derived file under `key` (derived-file.ts).
+   */
+  private onDisk: { key: string; version: number; read: boolean } | undefined;
+  private derivedWrite: Promise<void> = Promise.resolve();
+  /** Kept scores (users and streams in name order) by node, per kept array. */
+  private readonly nodeScores = new WeakMap<Float64Array, Float64Array>();
 
   private constructor(
     private readonly model: EmbeddedGraph,
@@ -125,7 +147,8 @@ export class EmbeddedGraphStore implements GraphStore {
           );
         }
       }
-      const { model, snapshotSeq, lastSeq } = await loadWithRetry(file, options);
+      const { model, snapshotSeq, lastSeq, checksum } = await loadWithRetry(file, options);
+      if (lock !== undefined) await removeDerivedTempFiles(options.dataDir);
       const journal =
         lock !== undefined && options.journal !== false
           ? new JournalWriter(options.dataDir, lastSeq)
@@ -134,6 +157,8 @@ export class EmbeddedGraphStore implements GraphStore {
       const store = new EmbeddedGraphStore(model, options, lock, journal, journal ? snapshotSeq : lastSeq);
       // Entries applied from the journal are not in the snapshot yet: the next save folds them in.
       if (lastSeq > snapshotSeq) store.savedVersion = -1;
+      if (checksum !== undefined)
+        store.onDisk = { key: derivedKey(checksum, lastSeq), version: model.version, read: false };
       return store;
     } catch (error) {
       lock?.release();
@@ -338,16 +363,10 @@ export class EmbeddedGraphStore implements GraphStore {
     options: { pagerank?: boolean } = {},
   ): Promise<AudienceColumns | null> {
     const columns = this.model.channelAudienceColumns(streamerId);
-    if (columns === null || options.pagerank !== true) return Promise.resolve(columns);
-    const scores = pagerankScoresOf(this.model.projection([]));
-    const positions = this.model.projectionPositionsOfAudience(columns);
-    const pagerank = new Float64Array(positions.length);
-    for (let i = 0; i < positions.length; i += 1) {
-      const p = positions[i] as number;
-      pagerank[i] = p < 0 ? 0 : (scores[p] ?? 0);
-    }
+    if (columns === null || options.pagerank !== true) return columns;
+    const pagerank = this.model.audienceScores(columns, await this.pagerankByNode());
     // A copy: the model keeps `columns` for the next question, which may not want PageRank.
-    return Promise.resolve({ ...columns, pagerank });
+    return { ...columns, pagerank };
   }
 
   async chatsIn(
@@ -371,8 +390,34 @@ export class EmbeddedGraphStore implements GraphStore {
     return Promise.resolve(this.model.sharedAudienceGraph(options.excludeLogins));
   }
 
+  /**
+   * PageRank of the whole graph by node, kept with the graph (and on disk beside the snapshot, so a cold
+   * `ask` skips building the projection: docs/ARCHITECTURE.md, "Derived results").
+   */
+  private async pagerankByNode(): Promise<Float64Array> {
+    const slot = await this.derived(PAGERANK_BY_NAME);
+    const kept = this.byNode(slot.value);
+    if (kept !== undefined) return kept;
+    const byPerson = this.model.personScores(pagerankScoresOf(this.model.projection([])));
+    slot.keep(byPerson);
+    return this.byNode(byPerson) as Float64Array;
+  }
+
+  /** Kept scores of users and streams in name order, by node (converted once per kept array). */
+  private byNode(kept: unknown): Float64Array | undefined {
+    if (!(kept instanceof Float64Array)) return undefined;
+    let byNode = this.nodeScores.get(kept);
+    if (byNode === undefined) {
+      byNode = this.model.scoresByNode(kept);
+      if (byNode !== undefined) this.nodeScores.set(kept, byNode);
+    }
+    return byNode;
+  }
+
   async pagerank(options: AlgorithmOptions): Promise<ScoredNode[]> {
     const exclude = options.excludeLogins ?? [];
+    if (exclude.length === 0 && options.names === undefined)
+      return this.model.topByNode(await this.pagerankByNode(), options.limit);
     const projection = this.model.projection(exclude);
     const named =
       options.names === undefined ? undefined : this.model.projectionPositions(exclude, options.names);
@@ -380,12 +425,81 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async betweenness(options: AlgorithmOptions): Promise<BetweennessResult> {
-    return Promise.resolve(
-      betweennessRows(this.model.projection(options.excludeLogins), options, {
-        exactMaxNodes: this.options.betweennessExactMaxNodes ?? BETWEENNESS_DEFAULTS.exactMaxNodes,
-        samplePivots: this.options.betweennessSamplePivots ?? BETWEENNESS_DEFAULTS.samplePivots,
-      }),
-    );
+    const settings = {
+      exactMaxNodes: this.options.betweennessExactMaxNodes ?? BETWEENNESS_DEFAULTS.exactMaxNodes,
+      samplePivots: this.options.betweennessSamplePivots ?? BETWEENNESS_DEFAULTS.samplePivots,
+    };
+    const exclude = options.excludeLogins ?? [];
+    if (exclude.length > 0 || options.names !== undefined)
+      return betweennessRows(this.model.projection(exclude), options, settings);
+    // The whole graph's scores are kept like PageRank's; the sample depends on the settings, so they name it.
+    const name = `betweenness:${settings.exactMaxNodes}:${settings.samplePivots}`;
+    const slot = await this.derived(name);
+    const kept = keptBetweenness.safeParse(slot.value);
+    const scores = await this.derived(`${name}:scores`);
+    const keptByNode = this.byNode(scores.value);
+    if (kept.success && keptByNode !== undefined)
+      return { ...kept.data, rows: this.model.topByNode(keptByNode, options.limit) };
+    const projection = this.model.projection([]);
+    const result = betweenness(projection, settings);
+    slot.keep({ mode: result.mode, pivots: result.pivots, nodeCount: projection.nodes.length });
+    const byPerson = this.model.personScores(result.scores);
+    scores.keep(byPerson);
+    const byNode = this.byNode(byPerson) as Float64Array;
+    return {
+      rows: this.model.topByNode(byNode, options.limit),
+      mode: result.mode,
+      pivots: result.pivots,
+      nodeCount: projection.nodes.length,
+    };
+  }
+
+  async derived(name: string): Promise<DerivedSlot> {
+    const version = this.model.version;
+    const onDisk = this.onDisk;
+    if (onDisk !== undefined && !onDisk.read && onDisk.version === version) {
+      onDisk.read = true;
+      const fromFile = await readDerivedFile(this.options.dataDir, onDisk.key);
+      if (fromFile !== undefined && this.model.version === version) {
+        const values = this.keptValues();
+        for (const [key, value] of fromFile) if (!values.has(key)) values.set(key, value);
+      }
+    }
+    return {
+      value: this.keptValues().get(name),
+      keep: (value: unknown) => {
+        if (this.model.version !== version || this.closed) return;
+        this.keptValues().set(name, value);
+        if (this.onDisk?.version === version) this.scheduleDerivedWrite();
+      },
+    };
+  }
+
+  private keptValues(): Map<string, unknown> {
+    if (this.kept.version !== this.model.version)
+      this.kept = { version: this.model.version, values: new Map() };
+    return this.kept.values;
+  }
+
+  /**
+   * Write what is kept for the graph on disk, after any write already under way. A read-only opener (`ask`)
+   * writes only while no writer holds the store: the writer's own file is for a newer graph.
+   */
+  private scheduleDerivedWrite(): void {
+    const { dataDir } = this.options;
+    if (dataDir === '' || (this.options.readOnly === true && writerHolds(dataDir))) return;
+    this.derivedWrite = this.derivedWrite.then(async () => {
+      const onDisk = this.onDisk;
+      if (onDisk === undefined || onDisk.version !== this.kept.version) return;
+      try {
+        await writeDerivedFile(dataDir, onDisk.key, this.kept.values);
+      } catch (error) {
+        // A cache: failing to keep it costs the next process time, never data.
+        this.options.onWarning?.(
+          `could not keep derived results beside the snapshot: ${(error as Error).message}`,
+        );
+      }
+    });
   }
 
   /** Save now if anything changed since the last snapshot. */
@@ -406,6 +520,9 @@ export class EmbeddedGraphStore implements GraphStore {
       .then(async () => {
         this.savedVersion = version;
         this.snapshotSeq = seq;
+        this.onDisk = { key: derivedKey(snapshotChecksum(chunks), seq), version, read: true };
+        // Results kept for the graph just saved go on disk under its new key.
+        if (this.kept.version === version && this.kept.values.size > 0) this.scheduleDerivedWrite();
         this.lastSaveMs = performance.now() - started;
         // The snapshot now kept as `.prev` holds up to `demoted`: the journal after it stays, so falling
         // back to `.prev` still recovers everything.
@@ -425,6 +542,7 @@ export class EmbeddedGraphStore implements GraphStore {
       if (this.failure === undefined) await this.flush();
     } finally {
       this.closed = true;
+      await this.derivedWrite;
       await this.journal?.close();
       this.lock?.release();
     }
@@ -436,6 +554,8 @@ interface Loaded {
   model: EmbeddedGraph;
   snapshotSeq: number;
   lastSeq: number;
+  /** The loaded snapshot's checksum; undefined when there was none. */
+  checksum: string | undefined;
 }
 
 /** The newest snapshot, or `.prev` when the newest cannot be read; then the journal after it. */
@@ -454,7 +574,7 @@ async function loadSnapshotAndJournal(file: string, options: EmbeddedStoreOption
   const model = loaded?.model ?? new EmbeddedGraph();
   const snapshotSeq = loaded?.journalSeq ?? 0;
   const lastSeq = await replayJournal(options.dataDir, snapshotSeq, (entry) => applyEntry(model, entry));
-  return { model, snapshotSeq, lastSeq };
+  return { model, snapshotSeq, lastSeq, checksum: loaded?.checksum };
 }
 
 /** A reader racing the writer can see a journal segment vanish (folded into a new snapshot): read again. */

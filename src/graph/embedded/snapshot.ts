@@ -75,6 +75,8 @@ interface Header {
 export interface LoadedSnapshot {
   model: EmbeddedGraph;
   journalSeq: number;
+  /** SHA-256 of the file's lines: with the journal position, names the graph results were kept for. */
+  checksum: string;
 }
 
 /**
@@ -135,6 +137,12 @@ export function serializeSnapshot(
   for (const chunk of chunks) hash.update(chunk);
   chunks.push(`${JSON.stringify({ end: true, sha256: hash.digest('hex') })}\n`);
   return chunks;
+}
+
+/** The checksum `serializeSnapshot` put in the end marker of these chunks. */
+export function snapshotChecksum(chunks: readonly string[]): string {
+  const marker = JSON.parse(chunks.at(-1) ?? '{}') as { sha256?: unknown };
+  return typeof marker.sha256 === 'string' ? marker.sha256 : '';
 }
 
 /** Snapshot kept beside the newest one: used (with a warning) when the newest cannot be read. */
@@ -489,6 +497,7 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
   let offsets = 0;
   let monitored = 0;
   const hash = createHash('sha256');
+  let checksum = '';
   for (const bytes of linesOf(data)) {
     lineNo += 1;
     if (ended) {
@@ -551,7 +560,8 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
       } else {
         if (typeof value !== 'object' || value === null || !('end' in value))
           throw corrupt(file, lineNo, 'expected the end marker');
-        if ('sha256' in value && value.sha256 !== hash.digest('hex'))
+        checksum = hash.digest('hex');
+        if ('sha256' in value && value.sha256 !== checksum)
           throw corrupt(file, lineNo, 'the checksum does not match the content');
         ended = true;
         continue;
@@ -575,5 +585,5 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
   for (const channel of keptMonitored) model.setMonitoredRaw(channel);
   // Loaded data is not a change: a store opened from a snapshot has nothing to save yet.
   model.version = 0;
-  return { model, journalSeq: header.journalSeq ?? 0 };
+  return { model, journalSeq: header.journalSeq ?? 0, checksum };
 }

@@ -108,6 +108,13 @@ function readOwner(file: string): { owner: LockOwner | null; text: string } | un
   return { owner: null, text };
 }
 
+/** Whether a writer that is not certainly gone holds the store in `dataDir` now. */
+export function writerHolds(dataDir: string): boolean {
+  const file = join(dataDir, LOCK_FILE);
+  const read = readOwner(file);
+  return read !== undefined && !isStale(read.owner, file);
+}
+
 /** Whether the lock's owner is certainly gone. */
 export function isStale(owner: LockOwner | null, file: string): boolean {
   if (owner === null) return true;
