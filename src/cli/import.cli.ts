@@ -100,6 +100,24 @@ async function unusableDataDir(dir: string): Promise<string | undefined> {
     : `${dir}: no seed CSV files here (expected ${SEED_FILE_ORDER.map((k) => SEED_FILES[k].file).join(', ')})`;
 }
 
+/**
+ * The results `ask` would otherwise compute on every question (bot flags, communities, PageRank,
+ * betweenness), computed once for the imported graph and kept beside its snapshot.
+ */
+async function warmForAsk(context: CliContext, graph: GraphStore): Promise<void> {
+  const { warmDerivedResults, keepsDerivedResults } = await import('../commands/warm-derived.js');
+  if (!keepsDerivedResults(graph)) return;
+  const progress = progressLine(context.io);
+  progress.update('computing bot flags, communities, PageRank and betweenness for `ask`…');
+  const started = performance.now();
+  await graph.flush();
+  const computed = await warmDerivedResults(graph, { extraBotLogins: context.config.bots.extraLogins });
+  progress.done();
+  context.io.err(
+    `computed ${computed.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s; kept for \`ask\`\n`,
+  );
+}
+
 export async function runImport(context: CliContext, options: ImportCliOptions): Promise<number> {
   // Checked before the store is opened: a mistyped path is one line, not a stack trace.
   const problem = await unusableDataDir(resolve(options.data));
@@ -114,6 +132,7 @@ export async function runImport(context: CliContext, options: ImportCliOptions):
   try {
     const summary = await importWithReport(context.io, graph, options);
     context.io.out(summaryText(summary));
+    await warmForAsk(context, graph);
     return summary.rejected > 0 ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (!(error instanceof SeedFileError)) throw error;

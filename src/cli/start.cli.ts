@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatCount } from '../reply/format.js';
 import type { ChatActivity } from '../domain/graph-records.js';
+import type { Logger } from '../logging.js';
 import type { GraphStore } from '../graph/graph-store.port.js';
 import { openGraphStore } from '../graph/open/open-graph-store.js';
 import type { EventBus } from '../ingest/bus/event-bus.port.js';
@@ -308,6 +309,8 @@ export async function runStart(
         'Ctrl-C stops it; the graph is kept for the next start.\n',
     );
     control.onReady?.({ frontEnd, ops: ops?.url ?? '' });
+    // The first /streamer or /communities would otherwise compute them while someone waits.
+    void warmInBackground(graph, config.bots.extraLogins, logger);
     await untilAborted(stop.signal);
     io.err('twitchgraph: stopping: the chat source, then the queued events, then the store\n');
   } finally {
@@ -322,6 +325,24 @@ export async function runStart(
   }
   io.err('twitchgraph: stopped; the graph is saved\n');
   return EXIT.ok;
+}
+
+/** Bot flags, communities, PageRank and betweenness computed once `start` is up (warm-derived.ts). */
+async function warmInBackground(
+  graph: GraphStore,
+  extraBotLogins: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    const { warmDerivedResults } = await import('../commands/warm-derived.js');
+    const computed = await warmDerivedResults(graph, { extraBotLogins });
+    if (computed.length > 0)
+      logger.info({ computed, ms: Math.round(performance.now() - started) }, 'whole-graph results ready');
+  } catch (error) {
+    // A store closing under it (Ctrl-C during the warm-up) or a failing read: the first question computes.
+    logger.debug({ err: error }, 'whole-graph results not computed ahead');
+  }
 }
 
 function oneLine(error: unknown): string {

@@ -5,9 +5,10 @@
  * writes down every module it resolves.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DERIVED_FILE } from '../../src/graph/embedded/derived-file.js';
 import { ensureBuiltDist } from '../support/built-binary.js';
 import { demoDatasetDir } from '../support/demo-dataset.js';
 import { REPO_ROOT, spawnCli, untilExit } from '../support/spawn-cli.js';
@@ -85,6 +86,8 @@ describe('cold ask (installed binary)', () => {
       'binary',
     );
     expect((await untilExit(imported)).code).toBe(0);
+    // The import computed what questions share and kept it beside the snapshot for them.
+    expect(existsSync(join(dataDir, DERIVED_FILE))).toBe(true);
 
     const text = await packagesLoaded(['ask', '/streamer', 'lck_korea'], dataDir);
     expect(text.err).toBe('');
@@ -93,8 +96,13 @@ describe('cold ask (installed binary)', () => {
     expect(text.packages).toContain('zod');
     for (const name of [...NEVER_FOR_ASK, ...PICTURES]) expect(text.packages).not.toContain(name);
 
-    // /streamer names the channel's community, so graphology loads for it; /stats groups nothing.
-    expect(text.packages).toContain('graphology');
+    // /streamer names the channel's community: `import` kept the communities beside the snapshot, so
+    // Louvain does not load; with nothing kept it does (so the hook would see it), and /stats groups nothing.
+    expect(text.packages).not.toContain('graphology');
+    rmSync(join(dataDir, DERIVED_FILE));
+    const computed = await packagesLoaded(['ask', '/streamer', 'lck_korea'], dataDir);
+    expect(computed.code).toBe(0);
+    expect(computed.packages).toContain('graphology');
     const stats = await packagesLoaded(['ask', '/stats'], dataDir);
     expect(stats.code).toBe(0);
     expect(stats.packages).not.toContain('graphology');
