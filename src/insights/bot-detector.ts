@@ -1,8 +1,10 @@
 /**
- * Bot flags for the graph as it is now. Finding them reads every chat relationship once, so they are kept:
- * until the next write on a store that keeps derived results (the embedded store, which also keeps them on
- * disk for the next process: docs/ARCHITECTURE.md, "Derived results"), for a minute otherwise (a Bolt
- * database changes under other writers; bots change slowly). Concurrent callers share one computation.
+ * Bot flags for the graph as it is now. Finding them reads every chat relationship once, so they are kept.
+ * On a store that keeps derived results (the embedded store) they are kept with the graph's version and on
+ * disk beside the snapshot, so a graph that did not change never computes them twice, not even in the next
+ * process (docs/ARCHITECTURE.md, "Derived results"); after a write, flags under a minute old still stand,
+ * since live chat changes the graph every second and bots change slowly. Elsewhere (Bolt, changed by other
+ * writers) they are simply reused for a minute. Concurrent callers share one computation.
  */
 import { z } from 'zod';
 import type { AudienceQueries, DerivedResults, GraphQueries } from '../graph/graph-store.port.js';
@@ -53,8 +55,8 @@ export class BotDetector {
   private readonly extra: string[];
   private cached: { at: number; flags: Promise<ReadonlyMap<string, BotFlag>> } | undefined;
   /** The last flags read from or kept in the store, by the kept value, so they are parsed once. */
-  private lastKept: { value: unknown; flags: ReadonlyMap<string, BotFlag> } | undefined;
-  private computing: { slot: unknown; flags: Promise<ReadonlyMap<string, BotFlag>> } | undefined;
+  private lastKept: { value: unknown; flags: ReadonlyMap<string, BotFlag>; at: number } | undefined;
+  private computing: Promise<ReadonlyMap<string, BotFlag>> | undefined;
 
   constructor(
     private readonly graph: BotGraph,
@@ -81,27 +83,30 @@ export class BotDetector {
   }
 
   private async keptFlags(graph: BotGraph & DerivedResults): Promise<ReadonlyMap<string, BotFlag>> {
+    const now = (this.options.now ?? Date.now)();
     const slot = await graph.derived(BOT_FLAGS_RESULT);
     if (slot.value !== undefined && slot.value === this.lastKept?.value) return this.lastKept.flags;
     const kept = keptFlagsSchema.safeParse(slot.value);
     if (kept.success && kept.data.extra.join('\n') === this.extra.join('\n')) {
       const flags = new Map(kept.data.flags.map((flag) => [flag.login, flag] as const));
-      this.lastKept = { value: slot.value, flags };
+      this.lastKept = { value: slot.value, flags, at: now };
       return flags;
     }
-    // Callers asking while the flags are computed for the same graph wait for that computation.
-    if (this.computing !== undefined && this.computing.slot === slot.value) return this.computing.flags;
+    // Made before the last write but recent: they stand, and are not kept for a graph they were not made on.
+    if (this.lastKept !== undefined && now - this.lastKept.at < (this.options.ttlMs ?? 60_000))
+      return this.lastKept.flags;
+    // Callers asking while the flags are computed wait for that computation.
+    if (this.computing !== undefined) return this.computing;
     const flags = this.compute();
-    const computing = { slot: slot.value, flags };
-    this.computing = computing;
+    this.computing = flags;
     try {
       const found = await flags;
       const value = { extra: this.extra, flags: [...found.values()] };
       slot.keep(value);
-      this.lastKept = { value, flags: found };
+      this.lastKept = { value, flags: found, at: now };
       return found;
     } finally {
-      if (this.computing === computing) this.computing = undefined;
+      if (this.computing === flags) this.computing = undefined;
     }
   }
 
