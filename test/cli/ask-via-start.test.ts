@@ -4,13 +4,14 @@
  * the store gives a cold `ask --local`; a start that is gone, or does not answer, leaves the cold path.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ASK_ENDPOINT_FILE, packageVersion } from '../../src/cli/ask-via-start.js';
+import { DERIVED_FILE } from '../../src/graph/embedded/derived-file.js';
 import { runCli } from '../support/cli-harness.js';
 import { demoDatasetDir } from '../support/demo-dataset.js';
 import type { CliProcess } from '../support/spawn-cli.js';
@@ -140,6 +141,23 @@ describe('ask through a running start', () => {
       start.child.kill('SIGKILL');
     }
   }, 240_000);
+
+  it('start computes the whole-graph results once it is up and keeps them beside the snapshot', async () => {
+    const { dataDir, env } = importedStore();
+    expect((await runCli(['import', '--data', demoDatasetDir()], env)).code).toBe(0);
+    rmSync(join(dataDir, DERIVED_FILE));
+    const start = spawnCli(['start'], { ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    try {
+      await until('the whole-graph results', () =>
+        start.output().includes('whole-graph results ready') ? true : undefined,
+      );
+      expect(existsSync(join(dataDir, DERIVED_FILE))).toBe(true);
+      start.child.kill('SIGINT');
+      expect(await untilExit(start, 30_000), start.output()).toEqual({ code: 0, signal: null });
+    } finally {
+      start.child.kill('SIGKILL');
+    }
+  }, 120_000);
 
   it('refuses a question without the right secret', async () => {
     const { dataDir, env } = importedStore();
