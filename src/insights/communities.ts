@@ -126,6 +126,18 @@ export function keptCommunities(result: CommunityResult, seed = COMMUNITY_SEED):
 
 /** The result a kept value holds, or undefined when it is not one (another seed, another build's shape). */
 export function communitiesFromKept(value: unknown, seed = COMMUNITY_SEED): CommunityResult | undefined {
+  const known = typeof value === 'object' && value !== null ? fromKept.get(value) : undefined;
+  if (known !== undefined && known.seed === seed) return known.result;
+  const result = parseKept(value, seed);
+  if (result !== undefined && typeof value === 'object' && value !== null)
+    fromKept.set(value, { seed, result });
+  return result;
+}
+
+/** Kept values already read, so a store handing out the same one is not parsed again per question. */
+const fromKept = new WeakMap<object, { seed: number; result: CommunityResult }>();
+
+function parseKept(value: unknown, seed: number): CommunityResult | undefined {
   const kept = keptCommunitiesSchema.safeParse(value);
   if (!kept.success || kept.data.seed !== seed) return undefined;
   const { communities, modularity, unconnected, totalWeight, links } = kept.data;

@@ -223,6 +223,11 @@ export class EmbeddedGraph {
 
   private readonly offsets = new Map<string, ConsumerOffset>();
   private readonly monitored = new Map<string, MonitoredChannel>();
+  private overlapScratch: Int32Array | undefined;
+  private readonly audienceScoresKept = new WeakMap<
+    AudienceColumns,
+    { byNode: Float64Array; scores: Float64Array }
+  >();
   private projectionCache:
     { version: number; exclude: string; projection: GraphProjection; index: Int32Array } | undefined;
   /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
@@ -1508,8 +1513,10 @@ export class EmbeddedGraph {
   audienceOverlap(streamerId: string): AudienceOverlap | null {
     const stream = this.byStreamId.get(streamerId);
     if (stream === undefined) return null;
-    // Counted per stream node in a dense array: one pass over the chatters' other channels.
-    const shared = new Int32Array(this.nodeCount);
+    // Counted per stream node in a dense array: one pass over the chatters' other channels. The array is
+    // kept and cleared through `touched` after use: a fresh one per question is 24 MiB at 10M relationships,
+    // and allocating that much outside the heap sets off a full garbage collection.
+    const shared = this.overlapCounts();
     const touched: number[] = [];
     for (let e = this.inHead[stream] as number; e !== NONE; e = this.inNext[e] as number) {
       if (this.eType[e] !== CHATTER) continue;
@@ -1526,8 +1533,16 @@ export class EmbeddedGraph {
       shared: shared[node] as number,
       audience: this.chatIn[node] as number,
     }));
+    for (const node of touched) shared[node] = 0;
     others.sort((a, b) => b.shared - a.shared || compareNames(a.channel.login, b.channel.login));
     return { channel: this.channelRef(stream), audience: this.chatIn[stream] as number, others };
+  }
+
+  /** All zeros, one per node: `audienceOverlap`'s counters, zeroed again after each use. */
+  private overlapCounts(): Int32Array {
+    if (this.overlapScratch === undefined || this.overlapScratch.length < this.nodeCount)
+      this.overlapScratch = new Int32Array(Math.max(this.nodeCount, 16));
+    return this.overlapScratch;
   }
 
   sharedAudienceGraph(excludeLogins: readonly string[] = []): SharedAudienceGraph {
@@ -1741,10 +1756,15 @@ export class EmbeddedGraph {
 
   /** Each member's score of the last `channelAudienceColumns` answer, from scores by node. */
   audienceScores(columns: AudienceColumns, byNode: Float64Array): Float64Array {
+    const known = this.audienceScoresKept.get(columns);
+    if (known?.byNode === byNode) return known.scores;
     const nodes = this.audienceNodes.get(columns);
     if (nodes === undefined) throw new Error('columns not read from this graph');
     const scores = new Float64Array(nodes.length);
     for (let i = 0; i < nodes.length; i += 1) scores[i] = byNode[nodes[i] as number] ?? 0;
+    // Kept with the columns (themselves kept until the next write): a million members' scores again per
+    // question would be 8 MiB more garbage each time.
+    this.audienceScoresKept.set(columns, { byNode, scores });
     return scores;
   }
 
