@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { emptyAudienceColumns, memberMask } from '../graph/audience-columns.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
 import { audienceAffinityOf } from '../insights/audience-affinity.js';
-import type { CandidateRole } from '../insights/vip-candidates.js';
+import type { AudienceColumns } from '../graph/graph-store.port.js';
+import type { BotFlag } from '../insights/bot-flags.js';
+import type { CandidatePool, CandidateRole } from '../insights/vip-candidates.js';
 import { candidatePool, rankCandidateColumns } from '../insights/vip-candidates.js';
 import { formatCount, formatList } from '../reply/format.js';
 import type { Reply } from '../reply/reply.js';
@@ -15,6 +17,63 @@ import { botsOf, defineCommand, limitArg, nameArg } from './command.js';
 import { streamerNotFound } from './not-found.js';
 
 const MAX_CANDIDATES = 25;
+
+interface RankingInput {
+  pool: CandidatePool;
+  /** PageRank of each pool member, in pool order. */
+  pagerank: Float64Array;
+  flagged: Uint8Array;
+  affinity: Map<string, number>;
+}
+
+/**
+ * What the ranking reads besides the members' own signals, kept per audience read and bot flags: the store
+ * keeps a channel's columns (and so their `logins` array) until the next write, and a 10M graph's biggest
+ * channel has a million members, so building these again per question was most of its time and garbage.
+ * A store that reads afresh each time (Bolt) hands out new arrays, so nothing is reused there.
+ */
+const rankingInputs = new WeakMap<
+  readonly string[],
+  {
+    flags: ReadonlyMap<string, BotFlag>;
+    pagerank: Float64Array | undefined;
+    login: string;
+    input: RankingInput;
+  }
+>();
+
+async function rankingInput(
+  graph: Parameters<typeof audienceAffinityOf>[0],
+  streamer: { id: string; login: string },
+  audience: AudienceColumns,
+  flags: ReadonlyMap<string, BotFlag>,
+): Promise<RankingInput> {
+  const known = rankingInputs.get(audience.logins);
+  if (
+    known !== undefined &&
+    known.flags === flags &&
+    known.pagerank === audience.pagerank &&
+    known.login === streamer.login
+  )
+    return known.input;
+  const pool = candidatePool(audience, streamer.login, flags.keys());
+  const scores = audience.pagerank;
+  const pagerank = new Float64Array(pool.members.length);
+  if (scores !== undefined) pool.members.forEach((i, k) => (pagerank[k] = scores[i] ?? 0));
+  // Affinity is read for every chatter not badged here nor flagged, the broadcaster included (as always:
+  // who is among the 5,000 scored depends on it).
+  const flagged = memberMask(audience, flags.keys());
+  const scored: number[] = [];
+  for (let i = 0; i < audience.logins.length; i += 1) {
+    const here = audience.here[i] as number;
+    if ((here & CHATS_HERE) !== 0 && (here & (VIP_HERE | MODERATOR_HERE)) === 0 && flagged[i] === 0)
+      scored.push(i);
+  }
+  const affinity = await audienceAffinityOf(graph, streamer.id, audience, { members: scored });
+  const input = { pool, pagerank, flagged, affinity };
+  rankingInputs.set(audience.logins, { flags, pagerank: audience.pagerank, login: streamer.login, input });
+  return input;
+}
 
 export const vipCandidatesCommand = defineCommand({
   definition: {
@@ -67,20 +126,7 @@ export const vipCandidatesCommand = defineCommand({
     const audience =
       (await graph.channelAudienceColumns(streamer.id, { pagerank: true })) ?? emptyAudienceColumns(0);
     const flags = await botsOf(ports).flags();
-    const pool = candidatePool(audience, streamer.login, flags.keys());
-    const scores = audience.pagerank;
-    const pagerank = new Float64Array(pool.members.length);
-    if (scores !== undefined) pool.members.forEach((i, k) => (pagerank[k] = scores[i] ?? 0));
-    // Affinity is read for every chatter not badged here nor flagged, the broadcaster included (as always:
-    // who is among the 5,000 scored depends on it).
-    const flagged = memberMask(audience, flags.keys());
-    const scored: number[] = [];
-    for (let i = 0; i < audience.logins.length; i += 1) {
-      const here = audience.here[i] as number;
-      if ((here & CHATS_HERE) !== 0 && (here & (VIP_HERE | MODERATOR_HERE)) === 0 && flagged[i] === 0)
-        scored.push(i);
-    }
-    const affinity = await audienceAffinityOf(graph, streamer.id, audience, { members: scored });
+    const { pool, pagerank, flagged, affinity } = await rankingInput(graph, streamer, audience, flags);
     const now = (ports.now?.() ?? new Date()).getTime();
     const ranking = rankCandidateColumns(audience, pool, {
       role: args.role,

@@ -149,6 +149,24 @@ export function candidatePool(
   return { members: Int32Array.from(members), alreadyBadged, bots: flagged };
 }
 
+/**
+ * PageRank percentiles of the pool, kept per scores array: a caller ranking the same pool again (the
+ * command keeps its input per audience read) does not sort a million scores again.
+ */
+const percentiles = new WeakMap<Float64Array, { values: Float64Array; filled: boolean }>();
+function percentilesOf(
+  scores: Float64Array | undefined,
+  size: number,
+): { values: Float64Array; filled: boolean } {
+  if (scores === undefined) return { values: new Float64Array(size), filled: false };
+  let kept = percentiles.get(scores);
+  if (kept === undefined || kept.values.length !== size) {
+    kept = { values: new Float64Array(size), filled: false };
+    percentiles.set(scores, kept);
+  }
+  return kept;
+}
+
 /** Whether logins are in code-unit order, checked once per array (the stores give them so). */
 const sortedLogins = new WeakMap<readonly string[], boolean>();
 function loginsSorted(logins: readonly string[]): boolean {
@@ -160,6 +178,22 @@ function loginsSorted(logins: readonly string[]): boolean {
     sortedLogins.set(logins, sorted);
   }
   return sorted;
+}
+
+/** `affinityByPosition`, kept per affinity map and pool (a caller ranking the same input again). */
+const affinityKept = new WeakMap<ReadonlyMap<string, number>, { pool: Int32Array; at: Float64Array }>();
+function affinityOfPool(
+  logins: readonly string[],
+  pool: Int32Array,
+  affinity: ReadonlyMap<string, number> | undefined,
+  inLoginOrder: boolean,
+): Float64Array {
+  if (affinity === undefined) return affinityByPosition(logins, pool, affinity, inLoginOrder);
+  const kept = affinityKept.get(affinity);
+  if (kept?.pool === pool) return kept.at;
+  const at = affinityByPosition(logins, pool, affinity, inLoginOrder);
+  affinityKept.set(affinity, { pool, at });
+  return at;
 }
 
 /** Each pool member's affinity (0 without one), by pool position. */
@@ -245,9 +279,10 @@ export function rankCandidateColumns(
   const totalWeight = available.reduce((sum, s) => sum + weights[s], 0);
 
   // PageRank percentile among the candidates: 1 for the highest, 0 for the lowest (ties share a value).
-  const percentile = new Float64Array(size);
   const scores = options.pagerank;
-  if (scores !== undefined) {
+  const percentile = percentilesOf(scores, size);
+  if (scores !== undefined && !percentile.filled) {
+    percentile.filled = true;
     const ranks = Float64Array.from(scores).sort();
     const below = (value: number) => {
       let lo = 0;
@@ -260,7 +295,8 @@ export function rankCandidateColumns(
       return lo;
     };
     if (ranks.length > 1)
-      for (let k = 0; k < size; k += 1) percentile[k] = below(scores[k] as number) / (ranks.length - 1);
+      for (let k = 0; k < size; k += 1)
+        percentile.values[k] = below(scores[k] as number) / (ranks.length - 1);
   }
 
   // Each signal's value in SIGNALS order, summed over the available ones in that order (as the score is
@@ -283,7 +319,7 @@ export function rankCandidateColumns(
     value[3] = Math.min(1, (primary[i] as number) * 0.4 + (secondary[i] as number) * 0.25);
     value[4] = audience.subscriber[i] === 1 ? 1 : 0;
     value[5] = Math.min(1, (audience.chatsElsewhere[i] as number) / 5);
-    value[6] = percentile[k] as number;
+    value[6] = percentile.values[k] as number;
     if (totalWeight === 0) return 0;
     let sum = 0;
     for (let u = 0; u < used.length; u += 1)
@@ -298,7 +334,7 @@ export function rankCandidateColumns(
   // position, not a map lookup and a string comparison per comparison: a 10M graph's biggest channel has
   // a million candidates.
   const inLoginOrder = loginsSorted(audience.logins);
-  const affinityAt = affinityByPosition(audience.logins, pool, options.affinity, inLoginOrder);
+  const affinityAt = affinityOfPool(audience.logins, pool, options.affinity, inLoginOrder);
   type Scored = { k: number; score: number };
   const order = (a: Scored, b: Scored) => {
     const tie =
@@ -345,7 +381,7 @@ export function rankCandidateColumns(
     }
     if (m.lastSeen !== null) reasons.push(`last seen ${ageText(options.now - m.lastSeen)}`);
     if (m.subscriber === true) reasons.push('subscriber');
-    const pct = scores === undefined ? undefined : percentile[k];
+    const pct = scores === undefined ? undefined : percentile.values[k];
     if (pct !== undefined && pct >= 0.9 && size >= 10)
       reasons.push(`PageRank in the top ${Math.max(1, Math.round((1 - pct) * 100))}% of this chat`);
     if (m.chatsElsewhere > 0) reasons.push(`chats in ${plural(m.chatsElsewhere, 'other channel')}`);
