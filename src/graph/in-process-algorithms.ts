@@ -166,7 +166,12 @@ function topOf(projection: GraphProjection, scores: Float64Array, limit: number)
     compareNames(projection.nodes[x]?.name ?? '', projection.nodes[y]?.name ?? '');
   for (const [from, to] of personRanges(projection)) {
     for (let i = from; i < to; i += 1) {
-      if (best.length === limit && (limit === 0 || before(i, best[limit - 1] as number) >= 0)) continue;
+      if (best.length === limit) {
+        if (limit === 0) continue;
+        const last = best[limit - 1] as number;
+        // A lower score than the last kept row's settles it without the comparison (6M nodes at 10M).
+        if ((scores[i] as number) < (scores[last] as number) || before(i, last) >= 0) continue;
+      }
       let at = best.length;
       while (at > 0 && before(i, best[at - 1] as number) < 0) at -= 1;
       best.splice(at, 0, i);
