@@ -7,6 +7,7 @@ import type { BetweennessOptions } from '../../src/graph/algorithms/betweenness.
 import {
   accumulateDependencies,
   betweenness,
+  choosePivots,
   exactWorkBound,
 } from '../../src/graph/algorithms/betweenness.js';
 import { seededRandom } from '../../src/util/seeded-random.js';
@@ -328,6 +329,31 @@ describe('sampled betweenness', () => {
     expect(betweenness(graph, sampled).scores).toEqual(first);
     expect(betweenness(chatGraph(7, 1_500, 60), sampled).scores).toEqual(first);
     expect(betweenness(graph, { ...sampled, seed: 43 }).scores).not.toEqual(first);
+  });
+
+  // The pivots a full partial Fisher–Yates shuffle of 0..n-1 picks: what sampled betweenness has always used,
+  // so its answers (and the bench's reference figures) stay the same however the choice is computed.
+  function pivotsOfFullShuffle(size: number, count: number, seed: number): number[] {
+    const random = seededRandom(seed);
+    const all = Array.from({ length: size }, (_, i) => i);
+    for (let i = 0; i < count; i += 1) {
+      const j = i + Math.floor(random() * (size - i));
+      [all[i], all[j]] = [all[j] as number, all[i] as number];
+    }
+    return all.slice(0, count).sort((a, b) => a - b);
+  }
+
+  it.each([
+    [10, 10, 1],
+    [10, 3, 42],
+    [1_000, 999, 7],
+    [1_000, 256, 42],
+    [2_000_003, 256, 42],
+    [5, 0, 42],
+  ])('picks the pivots of a full shuffle of 0..n-1 (n = %i, %i pivots, seed %i)', (size, count, seed) => {
+    const pivots = choosePivots(size, count, seed);
+    expect([...pivots]).toEqual(pivotsOfFullShuffle(size, count, seed));
+    expect(new Set(pivots).size).toBe(count);
   });
 
   const cases = [

@@ -1127,6 +1127,30 @@ export function graphStoreContract(
         expect(actual.rows.find((r) => r.name === 'charlie')?.score).toBeGreaterThan(0);
       });
 
+      it('answers betweenness afresh after a write and for each set of excluded logins', async () => {
+        await seedSmallGraph(store);
+        const before = await store.betweenness({ limit: 50 });
+        // zed chats at charlie's: one more source whose shortest paths run through charlie into alpha's
+        // channel (charlie chats there), so charlie's share of the paths grows.
+        await store.addChatters([{ streamerId: '3', login: 'zed' }]);
+        const after = await store.betweenness({ limit: 50 });
+        const reference = EmbeddedGraphStore.inMemory();
+        await seedSmallGraph(reference);
+        await reference.addChatters([{ streamerId: '3', login: 'zed' }]);
+        const expected = await reference.betweenness({ limit: 50 });
+        const score = (rows: readonly { name: string; score: number }[], name: string) =>
+          rows.find((r) => r.name === name)?.score ?? NaN;
+        expect(score(after.rows, 'charlie')).toBeGreaterThan(score(before.rows, 'charlie'));
+        expect(after.rows.map((r) => r.name)).toEqual(expected.rows.map((r) => r.name));
+        after.rows.forEach((row, i) =>
+          expect(Math.abs(row.score - (expected.rows[i]?.score ?? NaN))).toBeLessThanOrEqual(tolerance),
+        );
+        const without = await store.betweenness({ limit: 50, excludeLogins: ['charlie'] });
+        expect(without.rows.map((r) => r.name)).not.toContain('charlie');
+        expect(without.nodeCount).toBe(after.nodeCount - 1);
+        expect(await store.betweenness({ limit: 50 })).toEqual(after);
+      });
+
       it('leaves excluded logins out of the computation', async () => {
         await seedSmallGraph(store);
         const all = await store.projection();
