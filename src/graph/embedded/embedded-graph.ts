@@ -1783,7 +1783,11 @@ export class EmbeddedGraph {
     for (let node = 0; node < this.nodeCount; node += 1) {
       const kind = this.kinds[node];
       if (kind !== USER && kind !== STREAM) continue;
-      if (best.length === limit && (limit === 0 || before(node, best[limit - 1] as number) >= 0)) continue;
+      if (best.length === limit) {
+        // Most nodes score below the last kept row: skip them before comparing names.
+        if (limit === 0 || (byNode[node] ?? 0) < (byNode[best[limit - 1] as number] ?? 0)) continue;
+        if (before(node, best[limit - 1] as number) >= 0) continue;
+      }
       let at = best.length;
       while (at > 0 && before(node, best[at - 1] as number) < 0) at -= 1;
       best.splice(at, 0, node);
