@@ -9,11 +9,9 @@
  * opens and whenever a snapshot is taken, so a segment can be dropped whole once a snapshot covers it.
  * Writes that arrive while a sync is under way are written and synced together (group commit).
  */
-import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type {
   ChatActivity,
   ChatterPresence,
@@ -75,13 +73,72 @@ function corrupt(file: string, line: number, why: string): GraphStoreError {
   );
 }
 
-const SEQ_FIRST = /^\{"seq":(\d{1,15}),"op":"/;
+const SEQ_PREFIX = Buffer.from('{"seq":');
+const OP_PREFIX = Buffer.from(',"op":"');
+const CLOSE_BRACE = 0x7d;
+const MAX_SEQ_DIGITS = 15;
 
-/** The sequence number of a whole line as `JournalWriter` writes it, without parsing the rest. */
-function coveredSeq(line: string): number | undefined {
-  if (!line.endsWith('}')) return undefined;
-  const seq = SEQ_FIRST.exec(line)?.[1];
-  return seq === undefined ? undefined : Number(seq);
+/**
+ * The sequence number of a whole line as `JournalWriter` writes it (`{"seq":<digits>,"op":"…}`), read from
+ * its bytes without decoding or parsing the rest.
+ */
+function coveredSeq(line: Buffer): number | undefined {
+  if (line[line.length - 1] !== CLOSE_BRACE) return undefined;
+  if (
+    line.length < SEQ_PREFIX.length ||
+    line.compare(SEQ_PREFIX, 0, SEQ_PREFIX.length, 0, SEQ_PREFIX.length) !== 0
+  )
+    return undefined;
+  let at = SEQ_PREFIX.length;
+  let seq = 0;
+  while (at < line.length && at - SEQ_PREFIX.length < MAX_SEQ_DIGITS) {
+    const byte = line[at] as number;
+    if (byte < 0x30 || byte > 0x39) break;
+    seq = seq * 10 + (byte - 0x30);
+    at += 1;
+  }
+  if (at === SEQ_PREFIX.length || line.length < at + OP_PREFIX.length) return undefined;
+  if (line.compare(OP_PREFIX, 0, OP_PREFIX.length, at, at + OP_PREFIX.length) !== 0) return undefined;
+  return seq;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const SEGMENT_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The lines of a segment as bytes, without the `\n` and a `\r` before it, read a chunk at a time so a big
+ * segment never sits in memory whole. Bytes, not text: a cold `ask` on a store just imported reads a segment
+ * of tens of megabytes whose entries the snapshot holds, and decoding it only to skip it cost a tenth of a
+ * second (docs/ARCHITECTURE.md, "A cold `ask`").
+ */
+export async function* segmentLines(file: string, chunkBytes = SEGMENT_CHUNK_BYTES): AsyncGenerator<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    let pending: Buffer[] = [];
+    for (;;) {
+      // A fresh chunk each time: the lines handed out are views of it.
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
+      if (bytesRead === 0) break;
+      const data = chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
+        const piece = data.subarray(start, end);
+        yield withoutCarriageReturn(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
+        pending = [];
+        start = end + 1;
+      }
+      if (start < data.length) pending.push(data.subarray(start));
+    }
+    if (pending.length > 0) yield withoutCarriageReturn(Buffer.concat(pending));
+  } finally {
+    await handle.close();
+  }
+}
+
+function withoutCarriageReturn(line: Buffer): Buffer {
+  return line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
 }
 
 function parseRecord(line: string): JournalRecord | undefined {
@@ -123,21 +180,19 @@ export async function replayJournal(
     // not read at all (`ask` on a big store would otherwise parse megabytes of entries only to skip them).
     const next = segments[i + 1];
     if (next !== undefined && next.firstSeq - 1 <= afterSeq) continue;
-    const stream = createReadStream(segment.file, { encoding: 'utf8' });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let lineNo = 0;
     let torn: number | undefined;
     try {
-      for await (const line of lines) {
+      for await (const line of segmentLines(segment.file)) {
         lineNo += 1;
-        if (line === '') continue;
+        if (line.length === 0) continue;
         if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
         // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
         // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
         // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
         const covered = coveredSeq(line);
         if (covered !== undefined && covered <= last) continue;
-        const record = parseRecord(line);
+        const record = parseRecord(line.toString('utf8'));
         if (record === undefined) {
           torn = lineNo;
           continue;
@@ -158,8 +213,6 @@ export async function replayJournal(
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
       if (error instanceof GraphStoreError) throw error;
       throw corrupt(segment.file, lineNo, (error as Error).message);
-    } finally {
-      stream.destroy();
     }
   }
   return last;
