@@ -22,6 +22,7 @@ import type {
 } from '../../domain/graph-records.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
+import { fileLines } from './file-lines.js';
 
 export type JournalEntry =
   | { op: 'streamers'; rows: readonly StreamerRecord[] }
@@ -102,39 +103,15 @@ function coveredSeq(line: Buffer): number | undefined {
   return seq;
 }
 
-const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-const SEGMENT_CHUNK_BYTES = 1 << 20;
 
 /**
- * The lines of a segment as bytes, without the `\n` and a `\r` before it, read a chunk at a time so a big
- * segment never sits in memory whole. Bytes, not text: a cold `ask` on a store just imported reads a segment
- * of tens of megabytes whose entries the snapshot holds, and decoding it only to skip it cost a tenth of a
- * second (docs/ARCHITECTURE.md, "A cold `ask`").
+ * The lines of a segment as bytes, without the `\n` and a `\r` before it. Bytes, not text: a cold `ask` on
+ * a store just imported reads a segment of tens of megabytes whose entries the snapshot holds, and decoding
+ * it only to skip it cost a tenth of a second (docs/ARCHITECTURE.md, "A cold `ask`").
  */
-export async function* segmentLines(file: string, chunkBytes = SEGMENT_CHUNK_BYTES): AsyncGenerator<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    let pending: Buffer[] = [];
-    for (;;) {
-      // A fresh chunk each time: the lines handed out are views of it.
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
-      if (bytesRead === 0) break;
-      const data = chunk.subarray(0, bytesRead);
-      let start = 0;
-      for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
-        const piece = data.subarray(start, end);
-        yield withoutCarriageReturn(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
-        pending = [];
-        start = end + 1;
-      }
-      if (start < data.length) pending.push(data.subarray(start));
-    }
-    if (pending.length > 0) yield withoutCarriageReturn(Buffer.concat(pending));
-  } finally {
-    await handle.close();
-  }
+export async function* segmentLines(file: string, chunkBytes?: number): AsyncGenerator<Buffer> {
+  for await (const line of fileLines(file, chunkBytes)) yield withoutCarriageReturn(line);
 }
 
 function withoutCarriageReturn(line: Buffer): Buffer {

@@ -13,7 +13,7 @@
  * its next writer.
  */
 import { createHash } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
@@ -22,6 +22,7 @@ import { GraphStoreError } from '../graph-store.port.js';
 import type { EdgeAttrs, NodeAttrs, StreamProps } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
+import { fileLines } from './file-lines.js';
 
 export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
 export const SNAPSHOT_VERSION = 2;
@@ -444,39 +445,50 @@ function isStreamEntry(value: unknown): value is [number, StreamProps] {
 
 const NEWLINE = Buffer.from('\n');
 
-/** The lines of a file read whole, as the bytes the checksum covers (without its `\n`). */
-function* linesOf(data: Buffer): Generator<Buffer> {
-  let start = 0;
-  while (start < data.length) {
-    let end = data.indexOf(10, start);
-    if (end === -1) end = data.length;
-    yield data.subarray(start, end);
-    start = end + 1;
-  }
-}
-
 /** A line as text, without the `\r` of a file that went through a Windows editor. */
 function textOf(bytes: Buffer): string {
   const text = bytes.toString('utf8');
   return text.endsWith('\r') ? text.slice(0, -1) : text;
 }
 
-/** Read a snapshot; `null` when the file does not exist. */
-export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | null> {
-  // Read whole, not line by line: format 2 is a few dozen long lines, and hashing the bytes as they are
-  // spares encoding every line again (a cold `ask` opens a 1M-relationship store in about a second).
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new GraphStoreError(
+/** Read a snapshot; `null` when the file does not exist. `chunkBytes`: how much is read at a time. */
+export async function readSnapshotFile(file: string, chunkBytes?: number): Promise<LoadedSnapshot | null> {
+  // Lines as bytes, not text: format 2 is a few dozen long lines, and hashing the bytes as they are spares
+  // encoding every line again; the next chunk is read while this one is taken in (file-lines.ts).
+  const lines = fileLines(file, chunkBytes);
+  const unreadable = (error: unknown) =>
+    new GraphStoreError(
       `The embedded store's snapshot ${file} cannot be read: ${(error as Error).message}`,
       'SNAPSHOT_UNREADABLE',
       false,
       { cause: error },
     );
+  const nextLine = async (): Promise<IteratorResult<Buffer>> => {
+    try {
+      return await lines.next();
+    } catch (error) {
+      throw unreadable(error);
+    }
+  };
+  let line: IteratorResult<Buffer>;
+  try {
+    line = await lines.next();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw unreadable(error);
   }
+  try {
+    return await readSnapshotLines(file, line, nextLine);
+  } finally {
+    await lines.return(undefined);
+  }
+}
+
+async function readSnapshotLines(
+  file: string,
+  first: IteratorResult<Buffer>,
+  nextLine: () => Promise<IteratorResult<Buffer>>,
+): Promise<LoadedSnapshot> {
   let model = new EmbeddedGraph();
   let columns: ColumnLines | undefined;
   const keptOffsets: ConsumerOffset[] = [];
@@ -489,7 +501,8 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
   let offsets = 0;
   let monitored = 0;
   const hash = createHash('sha256');
-  for (const bytes of linesOf(data)) {
+  for (let line = first; line.done !== true; line = await nextLine()) {
+    const bytes = line.value;
     lineNo += 1;
     if (ended) {
       if (textOf(bytes).trim() === '') continue;
