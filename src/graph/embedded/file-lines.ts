@@ -11,14 +11,18 @@ const CHUNK_BYTES = 4 << 20;
 
 /**
  * Each line without its `\n` (a `\r` before it is kept: the caller decides), the last one also when the
- * file does not end with `\n`. A line is a view of a chunk, or a copy when it spans chunks; it stays valid
- * after the next line is asked for. Errors of `open` and of reads (ENOENT, EIO) are thrown as they are.
+ * file does not end with `\n`. A line is a view of a read buffer, or a copy when it spans reads, and is valid
+ * only until the next line is asked for: two buffers take turns (one read into while the other's lines are
+ * handed out), so a big file is not a new allocation per chunk. Errors of `open` and of reads (ENOENT, EIO)
+ * are thrown as they are.
  */
 export async function* fileLines(file: string, chunkBytes = CHUNK_BYTES): AsyncGenerator<Buffer> {
   const handle = await open(file, 'r');
+  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)] as const;
+  let turn = 0;
   const readChunk = async (): Promise<Buffer> => {
-    // A fresh chunk each time: the lines handed out are views of it.
-    const chunk = Buffer.allocUnsafe(chunkBytes);
+    const chunk = buffers[turn] as Buffer;
+    turn = 1 - turn;
     const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
     return chunk.subarray(0, bytesRead);
   };
@@ -30,6 +34,9 @@ export async function* fileLines(file: string, chunkBytes = CHUNK_BYTES): AsyncG
     for (;;) {
       const data = await next;
       if (data.length === 0) break;
+      // The buffer read into next is the one the last chunk was in: what is left of that chunk is copied.
+      const tail = pending.pop();
+      if (tail !== undefined) pending.push(Buffer.from(tail));
       next = readChunk();
       next.catch(() => undefined);
       let start = 0;

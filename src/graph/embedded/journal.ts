@@ -106,7 +106,8 @@ function coveredSeq(line: Buffer): number | undefined {
 const CARRIAGE_RETURN = 0x0d;
 
 /**
- * The lines of a segment as bytes, without the `\n` and a `\r` before it. Bytes, not text: a cold `ask` on
+ * The lines of a segment as bytes, without the `\n` and a `\r` before it, each valid until the next is asked
+ * for (`fileLines`). Bytes, not text: a cold `ask` on
  * a store just imported reads a segment of tens of megabytes whose entries the snapshot holds, and decoding
  * it only to skip it cost a tenth of a second (docs/ARCHITECTURE.md, "A cold `ask`").
  */
