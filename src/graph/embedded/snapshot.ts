@@ -41,6 +41,61 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type TypedColumn =
   'kinds' | 'source' | 'target' | 'type' | 'messages' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'subscriber';
+type PropColumn = 'messages' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'subscriber';
+type Column = Uint8Array | Int32Array | Float64Array | Int8Array;
+
+/** CHATTER property columns and the value `serializeSnapshot` writes for "absent" in each. */
+const ABSENT: Record<PropColumn, number> = {
+  messages: NaN,
+  firstSeen: NaN,
+  lastSeen: NaN,
+  daysSeen: -1,
+  subscriber: -1,
+};
+const PROP_COLUMNS = Object.keys(ABSENT) as PropColumn[];
+const isPropColumn = (name: string): name is PropColumn => name in ABSENT;
+
+/**
+ * A property column's "absent" as its bytes repeat in a column line: one element's bytes, and the base64 of
+ * as many elements as make whole 3-byte groups (`period` characters that repeat through the line).
+ */
+const ABSENT_RUNS = Object.fromEntries(
+  PROP_COLUMNS.map((name) => {
+    const make = {
+      messages: Float64Array,
+      firstSeen: Float64Array,
+      lastSeen: Float64Array,
+      daysSeen: Int32Array,
+      subscriber: Int8Array,
+    }[name];
+    const one = new Uint8Array(new make([ABSENT[name]]).buffer);
+    const bytes = Buffer.alloc(one.length * 3);
+    for (let i = 0; i < bytes.length; i += 1) bytes[i] = one[i % one.length] as number;
+    return [name, { element: one, period: Buffer.from(bytes.toString('base64')) }];
+  }),
+) as Record<PropColumn, { element: Uint8Array; period: Buffer }>;
+
+/**
+ * Whether a property column line (its base64 between the quotes, decoding to `length` bytes) holds only
+ * "absent", found without decoding it: all but its last 4 characters must be the absent run's characters
+ * over and over, and those last ones decode to the run's bytes at that place. CSV data has no chat
+ * properties, and these lines are most of a 1M-relationship snapshot.
+ */
+function isAbsentRun(base64: Buffer, name: PropColumn, length: number): boolean {
+  const { element, period } = ABSENT_RUNS[name];
+  const body = base64.length - 4;
+  if (body < 0 || base64.length % 4 !== 0) return false;
+  const head = Math.min(period.length, body);
+  if (base64.compare(period, 0, head, 0, head) !== 0) return false;
+  if (body > period.length && base64.compare(base64, 0, body - period.length, period.length, body) !== 0)
+    return false;
+  const start = (body / 4) * 3;
+  const tail = Buffer.from(base64.toString('latin1', body), 'base64');
+  if (start + tail.length !== length) return false;
+  for (let i = 0; i < tail.length; i += 1)
+    if (tail[i] !== element[(start + i) % element.length]) return false;
+  return true;
+}
 /** Format 2's graph lines, in file order. */
 const GRAPH_SECTIONS = [
   'names',
@@ -86,6 +141,7 @@ export function serializeSnapshot(
   model: EmbeddedGraph,
   journalSeq = 0,
   charsPerChunk = CHARS_PER_CHUNK,
+  columnBytesPerLine = COLUMN_BYTES_PER_LINE,
 ): string[] {
   if (!LITTLE_ENDIAN) throw new Error('snapshot format 2 is written on little-endian machines only');
   const columns = model.columns();
@@ -123,7 +179,10 @@ export function serializeSnapshot(
     if (name === 'names' || name === 'streams') continue;
     const column = columns[name];
     const bytes = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
-    const step = COLUMN_BYTES_PER_LINE - (COLUMN_BYTES_PER_LINE % column.BYTES_PER_ELEMENT);
+    const step = Math.max(
+      column.BYTES_PER_ELEMENT,
+      columnBytesPerLine - (columnBytesPerLine % column.BYTES_PER_ELEMENT),
+    );
     for (let at = 0; at < bytes.length; at += step)
       push(`["${name}","${bytes.subarray(at, at + step).toString('base64')}"]`);
   }
@@ -288,12 +347,17 @@ class ColumnLines {
   private section = 0;
   private readonly names: (string | null)[] = [];
   private readonly streams = new Map<number, StreamProps>();
-  private readonly columns: Record<TypedColumn, Uint8Array | Int32Array | Float64Array | Int8Array>;
+  /**
+   * Property columns stay empty while every line of them read so far holds only "absent" (not decoded); the
+   * first one that holds a value makes the column, with what was skipped filled in as absent.
+   */
+  private readonly columns: Record<TypedColumn, Column>;
+  private readonly rows: Record<TypedColumn, number>;
   private readonly filled: Record<TypedColumn, number>;
 
   constructor(
     private readonly nodes: number,
-    relationships: number,
+    private readonly relationships: number,
     private readonly streamCount: number,
   ) {
     this.columns = {
@@ -301,11 +365,23 @@ class ColumnLines {
       source: new Int32Array(relationships),
       target: new Int32Array(relationships),
       type: new Uint8Array(relationships),
-      messages: new Float64Array(relationships),
-      firstSeen: new Float64Array(relationships),
-      lastSeen: new Float64Array(relationships),
-      daysSeen: new Int32Array(relationships),
-      subscriber: new Int8Array(relationships),
+      messages: new Float64Array(0),
+      firstSeen: new Float64Array(0),
+      lastSeen: new Float64Array(0),
+      daysSeen: new Int32Array(0),
+      subscriber: new Int8Array(0),
+    };
+    const r = relationships;
+    this.rows = {
+      kinds: nodes,
+      source: r,
+      target: r,
+      type: r,
+      messages: r,
+      firstSeen: r,
+      lastSeen: r,
+      daysSeen: r,
+      subscriber: r,
     };
     this.filled = {
       kinds: 0,
@@ -324,7 +400,16 @@ class ColumnLines {
   private isFull(section: GraphSection): boolean {
     if (section === 'names') return this.names.length === this.nodes;
     if (section === 'streams') return this.streams.size === this.streamCount;
-    return this.filled[section] === this.columns[section].length;
+    return this.filled[section] === this.rows[section];
+  }
+
+  /** The column to write rows into: a property column is made (absent so far) the first time it is needed. */
+  private column(name: TypedColumn): Column {
+    const column = this.columns[name];
+    if (!isPropColumn(name) || column.length === this.rows[name]) return column;
+    const made = propColumn(name, this.relationships);
+    this.columns[name] = made;
+    return made;
   }
 
   private skipFull(): void {
@@ -359,13 +444,23 @@ class ColumnLines {
       for (const name of names) this.names.push(name);
     } else {
       if (bytes[end] !== QUOTE || bytes[end + 1] !== CLOSE) return undefined;
-      const base64 = bytes.toString('latin1', prefix.length, end);
-      const column = this.columns[expected];
-      const size = column.BYTES_PER_ELEMENT;
+      const size = ELEMENT_BYTES[expected];
       const at = this.filled[expected];
-      const length = Buffer.byteLength(base64, 'base64');
-      if (length % size !== 0 || at + length / size > column.length)
+      const raw = bytes.subarray(prefix.length, end);
+      const length = base64Length(raw);
+      if (length % size !== 0 || at + length / size > this.rows[expected])
         return `the ${expected} column does not add up`;
+      if (
+        isPropColumn(expected) &&
+        this.columns[expected].length === 0 &&
+        isAbsentRun(raw, expected, length)
+      ) {
+        this.filled[expected] = at + length / size;
+        this.skipFull();
+        return null;
+      }
+      const base64 = raw.toString('latin1');
+      const column = this.column(expected);
       const into = Buffer.from(column.buffer, column.byteOffset + at * size, length);
       if (into.write(base64, 'base64') !== length) return `the ${expected} column is not base64`;
       this.filled[expected] = at + length / size;
@@ -398,11 +493,11 @@ class ColumnLines {
     } else {
       if (typeof payload !== 'string') return `expected base64 for ${expected}`;
       const bytes = Buffer.from(payload, 'base64');
-      const column = this.columns[expected];
-      const size = column.BYTES_PER_ELEMENT;
+      const size = ELEMENT_BYTES[expected];
       const at = this.filled[expected];
-      if (bytes.length % size !== 0 || at + bytes.length / size > column.length)
+      if (bytes.length % size !== 0 || at + bytes.length / size > this.rows[expected])
         return `the ${expected} column does not add up`;
+      const column = this.column(expected);
       new Uint8Array(column.buffer, column.byteOffset + at * size, bytes.length).set(bytes);
       this.filled[expected] = at + bytes.length / size;
     }
@@ -412,6 +507,8 @@ class ColumnLines {
 
   graph(): EmbeddedGraph {
     const c = this.columns;
+    // Either all property columns or none: one that held only "absent" is made now if another held values.
+    if (PROP_COLUMNS.some((name) => c[name].length > 0)) for (const name of PROP_COLUMNS) this.column(name);
     return EmbeddedGraph.fromColumns({
       names: this.names,
       kinds: c.kinds as Uint8Array<ArrayBuffer>,
@@ -426,6 +523,35 @@ class ColumnLines {
       subscriber: c.subscriber as Int8Array<ArrayBuffer>,
     });
   }
+}
+
+const ELEMENT_BYTES: Record<TypedColumn, number> = {
+  kinds: 1,
+  source: 4,
+  target: 4,
+  type: 1,
+  messages: 8,
+  firstSeen: 8,
+  lastSeen: 8,
+  daysSeen: 4,
+  subscriber: 1,
+};
+
+/** A property column of `rows` rows, every one absent. */
+function propColumn(name: PropColumn, rows: number): Column {
+  if (name === 'daysSeen') return new Int32Array(rows).fill(-1);
+  if (name === 'subscriber') return new Int8Array(rows).fill(-1);
+  return new Float64Array(rows).fill(NaN);
+}
+
+const EQUALS = 0x3d;
+
+/** The bytes a base64 text decodes to when it is well formed, as `Buffer.byteLength` counts them. */
+function base64Length(base64: Buffer): number {
+  let padding = 0;
+  if (base64.length > 0 && base64[base64.length - 1] === EQUALS) padding += 1;
+  if (base64.length > 1 && base64[base64.length - 2] === EQUALS) padding += 1;
+  return Math.floor(((base64.length - padding) * 3) / 4);
 }
 
 const QUOTE = 0x22;
