@@ -22,7 +22,7 @@ import type {
 } from '../../domain/graph-records.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
-import { fileLines } from './file-lines.js';
+import { fileLineBatches } from './file-lines.js';
 
 export type JournalEntry =
   | { op: 'streamers'; rows: readonly StreamerRecord[] }
@@ -105,16 +105,6 @@ function coveredSeq(line: Buffer): number | undefined {
 
 const CARRIAGE_RETURN = 0x0d;
 
-/**
- * The lines of a segment as bytes, without the `\n` and a `\r` before it, each valid until the next is asked
- * for (`fileLines`). Bytes, not text: a cold `ask` on
- * a store just imported reads a segment of tens of megabytes whose entries the snapshot holds, and decoding
- * it only to skip it cost a tenth of a second (docs/ARCHITECTURE.md, "A cold `ask`").
- */
-export async function* segmentLines(file: string, chunkBytes?: number): AsyncGenerator<Buffer> {
-  for await (const line of fileLines(file, chunkBytes)) yield withoutCarriageReturn(line);
-}
-
 function withoutCarriageReturn(line: Buffer): Buffer {
   return line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
 }
@@ -161,31 +151,35 @@ export async function replayJournal(
     let lineNo = 0;
     let torn: number | undefined;
     try {
-      for await (const line of segmentLines(segment.file)) {
-        lineNo += 1;
-        if (line.length === 0) continue;
-        if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
-        // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
-        // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
-        // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
-        const covered = coveredSeq(line);
-        if (covered !== undefined && covered <= last) continue;
-        const record = parseRecord(line.toString('utf8'));
-        if (record === undefined) {
-          torn = lineNo;
-          continue;
+      // Bytes, not text: a cold `ask` on a store just imported reads a segment of tens of megabytes whose
+      // entries the snapshot holds, and decoding it only to skip it cost a tenth of a second.
+      for await (const batch of fileLineBatches(segment.file))
+        for (const bytes of batch) {
+          const line = withoutCarriageReturn(bytes);
+          lineNo += 1;
+          if (line.length === 0) continue;
+          if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
+          // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
+          // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
+          // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
+          const covered = coveredSeq(line);
+          if (covered !== undefined && covered <= last) continue;
+          const record = parseRecord(line.toString('utf8'));
+          if (record === undefined) {
+            torn = lineNo;
+            continue;
+          }
+          if (record.seq <= last) continue;
+          if (record.seq !== last + 1) {
+            throw corrupt(
+              segment.file,
+              lineNo,
+              `entry ${record.seq} follows entry ${last} (entries are missing)`,
+            );
+          }
+          apply(record.entry, record.seq);
+          last = record.seq;
         }
-        if (record.seq <= last) continue;
-        if (record.seq !== last + 1) {
-          throw corrupt(
-            segment.file,
-            lineNo,
-            `entry ${record.seq} follows entry ${last} (entries are missing)`,
-          );
-        }
-        apply(record.entry, record.seq);
-        last = record.seq;
-      }
     } catch (error) {
       // A segment removed by the writer meanwhile was folded into a newer snapshot: the caller reloads.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;

@@ -22,7 +22,7 @@ import { GraphStoreError } from '../graph-store.port.js';
 import type { EdgeAttrs, NodeAttrs, StreamProps } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
-import { fileLines } from './file-lines.js';
+import { fileLineBatches } from './file-lines.js';
 
 export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
 export const SNAPSHOT_VERSION = 2;
@@ -581,7 +581,7 @@ function textOf(bytes: Buffer): string {
 export async function readSnapshotFile(file: string, chunkBytes?: number): Promise<LoadedSnapshot | null> {
   // Lines as bytes, not text: format 2 is a few dozen long lines, and hashing the bytes as they are spares
   // encoding every line again; the next chunk is read while this one is taken in (file-lines.ts).
-  const lines = fileLines(file, chunkBytes);
+  const batches = fileLineBatches(file, chunkBytes);
   const unreadable = (error: unknown) =>
     new GraphStoreError(
       `The embedded store's snapshot ${file} cannot be read: ${(error as Error).message}`,
@@ -589,31 +589,31 @@ export async function readSnapshotFile(file: string, chunkBytes?: number): Promi
       false,
       { cause: error },
     );
-  const nextLine = async (): Promise<IteratorResult<Buffer>> => {
+  const nextBatch = async (): Promise<IteratorResult<Buffer[]>> => {
     try {
-      return await lines.next();
+      return await batches.next();
     } catch (error) {
       throw unreadable(error);
     }
   };
-  let line: IteratorResult<Buffer>;
+  let first: IteratorResult<Buffer[]>;
   try {
-    line = await lines.next();
+    first = await batches.next();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw unreadable(error);
   }
   try {
-    return await readSnapshotLines(file, line, nextLine);
+    return await readSnapshotLines(file, first, nextBatch);
   } finally {
-    await lines.return(undefined);
+    await batches.return(undefined);
   }
 }
 
 async function readSnapshotLines(
   file: string,
-  first: IteratorResult<Buffer>,
-  nextLine: () => Promise<IteratorResult<Buffer>>,
+  first: IteratorResult<Buffer[]>,
+  nextBatch: () => Promise<IteratorResult<Buffer[]>>,
 ): Promise<LoadedSnapshot> {
   let model = new EmbeddedGraph();
   let columns: ColumnLines | undefined;
@@ -627,80 +627,80 @@ async function readSnapshotLines(
   let offsets = 0;
   let monitored = 0;
   const hash = createHash('sha256');
-  for (let line = first; line.done !== true; line = await nextLine()) {
-    const bytes = line.value;
-    lineNo += 1;
-    if (ended) {
-      if (textOf(bytes).trim() === '') continue;
-      throw corrupt(file, lineNo, 'data after the end marker');
-    }
-    if (columns !== undefined && !columns.done) {
-      const why = columns.takeRaw(bytes);
-      if (why !== undefined) {
-        if (why !== null) throw corrupt(file, lineNo, why);
+  for (let batch = first; batch.done !== true; batch = await nextBatch())
+    for (const bytes of batch.value) {
+      lineNo += 1;
+      if (ended) {
+        if (textOf(bytes).trim() === '') continue;
+        throw corrupt(file, lineNo, 'data after the end marker');
+      }
+      if (columns !== undefined && !columns.done) {
+        const why = columns.takeRaw(bytes);
+        if (why !== undefined) {
+          if (why !== null) throw corrupt(file, lineNo, why);
+          hash.update(bytes).update(NEWLINE);
+          continue;
+        }
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(textOf(bytes));
+      } catch {
+        throw corrupt(file, lineNo, 'not JSON');
+      }
+      if (header === undefined) {
+        const h = value as Partial<Header> | null;
+        if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
+          throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
+        if (!READABLE_VERSIONS.includes(Number(h.version))) {
+          throw corrupt(
+            file,
+            lineNo,
+            `snapshot version ${String(h.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`,
+          );
+        }
+        header = h as Header;
+        if (header.version === 2) {
+          if (!LITTLE_ENDIAN) throw corrupt(file, lineNo, 'format 2 is read on little-endian machines only');
+          columns = new ColumnLines(header.nodes, header.relationships, header.streams ?? 0);
+        }
         hash.update(bytes).update(NEWLINE);
         continue;
       }
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(textOf(bytes));
-    } catch {
-      throw corrupt(file, lineNo, 'not JSON');
-    }
-    if (header === undefined) {
-      const h = value as Partial<Header> | null;
-      if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
-        throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
-      if (!READABLE_VERSIONS.includes(Number(h.version))) {
-        throw corrupt(
-          file,
-          lineNo,
-          `snapshot version ${String(h.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`,
-        );
-      }
-      header = h as Header;
-      if (header.version === 2) {
-        if (!LITTLE_ENDIAN) throw corrupt(file, lineNo, 'format 2 is read on little-endian machines only');
-        columns = new ColumnLines(header.nodes, header.relationships, header.streams ?? 0);
+      try {
+        if (columns !== undefined && !columns.done) {
+          const why = columns.take(value);
+          if (why !== null) throw corrupt(file, lineNo, why);
+        } else if (columns === undefined && nodes < header.nodes) {
+          if (!isNodeLine(value)) throw corrupt(file, lineNo, 'expected a node');
+          model.addNodeRaw(value[0], value[1]);
+          nodes += 1;
+        } else if (columns === undefined && relationships < header.relationships) {
+          if (!isEdgeLine(value)) throw corrupt(file, lineNo, 'expected a relationship');
+          model.mergeEdgeRaw(value[0], value[1], value[2]);
+          relationships += 1;
+        } else if (offsets < header.offsets) {
+          if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
+          keptOffsets.push(value);
+          offsets += 1;
+        } else if (monitored < (header.monitored ?? 0)) {
+          if (!isMonitoredLine(value)) throw corrupt(file, lineNo, 'expected a monitored channel');
+          keptMonitored.push(value);
+          monitored += 1;
+        } else {
+          if (typeof value !== 'object' || value === null || !('end' in value))
+            throw corrupt(file, lineNo, 'expected the end marker');
+          if ('sha256' in value && value.sha256 !== hash.digest('hex'))
+            throw corrupt(file, lineNo, 'the checksum does not match the content');
+          ended = true;
+          continue;
+        }
+      } catch (error) {
+        if (error instanceof GraphStoreError) throw error;
+        throw corrupt(file, lineNo, (error as Error).message);
       }
       hash.update(bytes).update(NEWLINE);
-      continue;
     }
-    try {
-      if (columns !== undefined && !columns.done) {
-        const why = columns.take(value);
-        if (why !== null) throw corrupt(file, lineNo, why);
-      } else if (columns === undefined && nodes < header.nodes) {
-        if (!isNodeLine(value)) throw corrupt(file, lineNo, 'expected a node');
-        model.addNodeRaw(value[0], value[1]);
-        nodes += 1;
-      } else if (columns === undefined && relationships < header.relationships) {
-        if (!isEdgeLine(value)) throw corrupt(file, lineNo, 'expected a relationship');
-        model.mergeEdgeRaw(value[0], value[1], value[2]);
-        relationships += 1;
-      } else if (offsets < header.offsets) {
-        if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
-        keptOffsets.push(value);
-        offsets += 1;
-      } else if (monitored < (header.monitored ?? 0)) {
-        if (!isMonitoredLine(value)) throw corrupt(file, lineNo, 'expected a monitored channel');
-        keptMonitored.push(value);
-        monitored += 1;
-      } else {
-        if (typeof value !== 'object' || value === null || !('end' in value))
-          throw corrupt(file, lineNo, 'expected the end marker');
-        if ('sha256' in value && value.sha256 !== hash.digest('hex'))
-          throw corrupt(file, lineNo, 'the checksum does not match the content');
-        ended = true;
-        continue;
-      }
-    } catch (error) {
-      if (error instanceof GraphStoreError) throw error;
-      throw corrupt(file, lineNo, (error as Error).message);
-    }
-    hash.update(bytes).update(NEWLINE);
-  }
   if (header === undefined) throw corrupt(file, lineNo, 'the file is empty');
   if (!ended) throw corrupt(file, lineNo, 'the file ends early (truncated write?)');
   if (columns !== undefined) {

@@ -2,26 +2,28 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../src/graph/embedded/journal.js';
-import { replayJournal, segmentLines } from '../../src/graph/embedded/journal.js';
+import { replayJournal } from '../../src/graph/embedded/journal.js';
+import { fileLineBatches } from '../../src/graph/embedded/file-lines.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 async function linesOf(file: string, chunkBytes: number): Promise<string[]> {
   const lines: string[] = [];
-  for await (const line of segmentLines(file, chunkBytes)) lines.push(line.toString('utf8'));
+  for await (const batch of fileLineBatches(file, chunkBytes))
+    for (const line of batch) lines.push(line.toString('utf8'));
   return lines;
 }
 
 const entry = (seq: number, login: string) =>
   JSON.stringify({ seq, op: 'chatters', rows: [{ streamerId: '1', login }] });
 
-describe('journal segments read as bytes', () => {
+describe('store files read as lines of bytes', () => {
   const tempDir = useTempDirs();
 
   it('gives the same lines whatever the chunk size: lines across chunks, multi-byte text cut by a chunk, CRLF, no final newline', async () => {
     const file = join(tempDir(), 'journal-000000000001.ndjson');
     const text = `${entry(1, 'ünïcødé_日本')}\r\n\n${entry(2, 'b'.repeat(40))}\n${entry(3, 'ç')}`;
     writeFileSync(file, text);
-    const expected = [entry(1, 'ünïcødé_日本'), '', entry(2, 'b'.repeat(40)), entry(3, 'ç')];
+    const expected = [`${entry(1, 'ünïcødé_日本')}\r`, '', entry(2, 'b'.repeat(40)), entry(3, 'ç')];
     for (const chunk of [1, 2, 3, 7, 64, 1 << 20]) expect(await linesOf(file, chunk)).toEqual(expected);
   });
 
