@@ -3,8 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedGraphStore, SNAPSHOT_FILE } from '../../src/graph/embedded/embedded-store.js';
-import { serializeSnapshot, writeSnapshotFile } from '../../src/graph/embedded/snapshot.js';
+import { readSnapshotFile, serializeSnapshot, writeSnapshotFile } from '../../src/graph/embedded/snapshot.js';
 import { GraphStoreError } from '../../src/graph/graph-store.port.js';
+import { activity } from '../contract/graph-store.contract.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const open = (dataDir: string) =>
@@ -290,6 +291,124 @@ describe('embedded snapshot formats', () => {
     expect(await again.counts()).toEqual(await source.counts());
     expect((await again.channelAudience('1'))?.length).toBe(3_000);
     await again.close();
+  });
+
+  it('reads the same graph whatever size the file is read in, and refuses a bad file at the same line', async () => {
+    const source = EmbeddedGraphStore.inMemory();
+    await source.upsertStreamers([
+      {
+        id: '1',
+        login: 'alpha',
+        displayName: 'Alpha',
+        url: '',
+        followers: 1,
+        totalViewCount: 1,
+        createdAt: null,
+        description: '',
+        language: 'en',
+        game: 'Chess',
+      },
+    ]);
+    await source.addChatters(Array.from({ length: 500 }, (_, i) => ({ streamerId: '1', login: `ü${i}` })));
+    await source.applyChatActivity([], [{ group: 'g', topic: 't', partition: 0, offset: '7', from: '0' }]);
+    const dir = tempDir();
+    const file = join(dir, SNAPSHOT_FILE);
+    await writeSnapshotFile(file, serializeSnapshot(source.graph, 3));
+    const whole = await readSnapshotFile(file);
+    expect(whole?.journalSeq).toBe(3);
+    expect(whole?.model.allOffsets()).toEqual(source.graph.allOffsets());
+    for (const chunkBytes of [7, 64, 4096]) {
+      const loaded = await readSnapshotFile(file, chunkBytes);
+      expect(loaded?.journalSeq).toBe(3);
+      expect(loaded?.model.columns()).toEqual(whole?.model.columns());
+      expect(loaded?.model.allOffsets()).toEqual(source.graph.allOffsets());
+    }
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const names = lines.findIndex((l) => l.startsWith('["names"'));
+    lines[names] = (lines[names] ?? '').replace('ü1', 'ü2');
+    writeFileSync(file, lines.join('\n'));
+    for (const chunkBytes of [7, undefined])
+      await expect(readSnapshotFile(file, chunkBytes)).rejects.toThrow(
+        new RegExp(`snapshot ${file}.* unreadable at line ${lines.length - 1}: the checksum does not match`),
+      );
+  });
+
+  it('reads chat properties back exactly, whether none, one or a few relationships have them, in lines of any size', async () => {
+    const streamer = {
+      id: '1',
+      login: 'alpha',
+      displayName: 'Alpha',
+      url: '',
+      followers: 1,
+      totalViewCount: 1,
+      createdAt: null,
+      description: '',
+      language: 'en',
+      game: 'Chess',
+    };
+    const logins = Array.from({ length: 40 }, (_, i) => `v${String(i).padStart(2, '0')}`);
+    const cases: [string, string[]][] = [
+      ['none', []],
+      ['one in the middle', ['v17']],
+      ['first and last', ['v00', 'v39']],
+    ];
+    for (const [what, chatting] of cases) {
+      const source = EmbeddedGraphStore.inMemory();
+      await source.upsertStreamers([streamer]);
+      await source.addChatters(logins.map((login) => ({ streamerId: '1', login })));
+      if (chatting.length > 0)
+        await source.applyChatActivity(
+          chatting.map((login, i) => activity('1', login, { messages: 5 + i, subscriber: i % 2 === 0 })),
+          [],
+        );
+      for (const bytesPerLine of [3, 16, 24, 1 << 20]) {
+        const dir = tempDir();
+        const file = join(dir, SNAPSHOT_FILE);
+        await writeSnapshotFile(file, serializeSnapshot(source.graph, 0, undefined, bytesPerLine));
+        const loaded = await readSnapshotFile(file);
+        expect([what, bytesPerLine, loaded?.model.columns()]).toEqual([
+          what,
+          bytesPerLine,
+          source.graph.columns(),
+        ]);
+        const again = await EmbeddedGraphStore.open({ dataDir: dir, readOnly: true });
+        const audience = (await again.channelAudience('1')) ?? [];
+        expect(
+          audience.filter((a) => a.messages !== undefined && a.messages !== null).map((a) => a.login),
+        ).toEqual(chatting);
+        await again.close();
+      }
+    }
+  });
+
+  it('refuses a changed byte in a column line of absent chat properties (checksum)', async () => {
+    const source = EmbeddedGraphStore.inMemory();
+    await source.upsertStreamers([
+      {
+        id: '1',
+        login: 'alpha',
+        displayName: 'Alpha',
+        url: '',
+        followers: 1,
+        totalViewCount: 1,
+        createdAt: null,
+        description: '',
+        language: 'en',
+        game: 'Chess',
+      },
+    ]);
+    await source.addChatters(Array.from({ length: 30 }, (_, i) => ({ streamerId: '1', login: `u${i}` })));
+    const dir = tempDir();
+    const file = join(dir, SNAPSHOT_FILE);
+    await writeSnapshotFile(file, serializeSnapshot(source.graph));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('["messages"'));
+    expect(lines[at]).toMatch(/^\["messages","AAAAAAAA\+H8/);
+    lines[at] = (lines[at] ?? '').replace('["messages","AAAAAAAA+H8', '["messages","AAAAAAAA+H9');
+    writeFileSync(file, lines.join('\n'));
+    await expect(readSnapshotFile(file)).rejects.toThrow(
+      /unreadable at line \d+: the checksum does not match/,
+    );
   });
 
   it('reads names with quotes, backslashes and `","` in them as they were saved', async () => {

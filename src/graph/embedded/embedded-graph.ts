@@ -168,7 +168,10 @@ export interface GraphColumns {
   source: Int32Array<ArrayBuffer>;
   target: Int32Array<ArrayBuffer>;
   type: Uint8Array<ArrayBuffer>;
-  /** CHATTER properties; NaN (messages, first/last seen), -1 (days seen, subscriber) when absent. */
+  /**
+   * CHATTER properties; NaN (messages, first/last seen), -1 (days seen, subscriber) when absent. All five
+   * empty: absent on every relationship (what a load of CSV data gets, without filling 29 bytes a row).
+   */
   messages: Float64Array<ArrayBuffer>;
   firstSeen: Float64Array<ArrayBuffer>;
   lastSeen: Float64Array<ArrayBuffer>;
@@ -721,7 +724,9 @@ export class EmbeddedGraph {
     const n = c.kinds.length;
     const m = c.type.length;
     if (c.names.length !== n) throw new Error(`${c.names.length} names for ${n} nodes`);
-    for (const column of [c.source, c.target, c.messages, c.firstSeen, c.lastSeen, c.daysSeen, c.subscriber])
+    const props = [c.messages, c.firstSeen, c.lastSeen, c.daysSeen, c.subscriber];
+    const noProps = props.every((column) => column.length === 0);
+    for (const column of noProps ? [c.source, c.target] : [c.source, c.target, ...props])
       if (column.length !== m) throw new Error(`a relationship column has ${column.length} rows, not ${m}`);
     g.nodeCount = n;
     g.kinds = c.kinds;
@@ -784,7 +789,7 @@ export class EmbeddedGraph {
     g.eLast = c.lastSeen;
     g.eDays = c.daysSeen;
     g.eSub = c.subscriber;
-    g.dropAbsentProps();
+    if (!noProps) g.dropAbsentProps();
     g.outNext = new Int32Array(m);
     g.inNext = new Int32Array(m);
     // Threaded from the last relationship back, so each list walks in the order the columns hold.

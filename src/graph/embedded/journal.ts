@@ -9,11 +9,9 @@
  * opens and whenever a snapshot is taken, so a segment can be dropped whole once a snapshot covers it.
  * Writes that arrive while a sync is under way are written and synced together (group commit).
  */
-import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type {
   ChatActivity,
   ChatterPresence,
@@ -24,6 +22,7 @@ import type {
 } from '../../domain/graph-records.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
+import { fileLineBatches } from './file-lines.js';
 
 export type JournalEntry =
   | { op: 'streamers'; rows: readonly StreamerRecord[] }
@@ -75,13 +74,39 @@ function corrupt(file: string, line: number, why: string): GraphStoreError {
   );
 }
 
-const SEQ_FIRST = /^\{"seq":(\d{1,15}),"op":"/;
+const SEQ_PREFIX = Buffer.from('{"seq":');
+const OP_PREFIX = Buffer.from(',"op":"');
+const CLOSE_BRACE = 0x7d;
+const MAX_SEQ_DIGITS = 15;
 
-/** The sequence number of a whole line as `JournalWriter` writes it, without parsing the rest. */
-function coveredSeq(line: string): number | undefined {
-  if (!line.endsWith('}')) return undefined;
-  const seq = SEQ_FIRST.exec(line)?.[1];
-  return seq === undefined ? undefined : Number(seq);
+/**
+ * The sequence number of a whole line as `JournalWriter` writes it (`{"seq":<digits>,"op":"…}`), read from
+ * its bytes without decoding or parsing the rest.
+ */
+function coveredSeq(line: Buffer): number | undefined {
+  if (line[line.length - 1] !== CLOSE_BRACE) return undefined;
+  if (
+    line.length < SEQ_PREFIX.length ||
+    line.compare(SEQ_PREFIX, 0, SEQ_PREFIX.length, 0, SEQ_PREFIX.length) !== 0
+  )
+    return undefined;
+  let at = SEQ_PREFIX.length;
+  let seq = 0;
+  while (at < line.length && at - SEQ_PREFIX.length < MAX_SEQ_DIGITS) {
+    const byte = line[at] as number;
+    if (byte < 0x30 || byte > 0x39) break;
+    seq = seq * 10 + (byte - 0x30);
+    at += 1;
+  }
+  if (at === SEQ_PREFIX.length || line.length < at + OP_PREFIX.length) return undefined;
+  if (line.compare(OP_PREFIX, 0, OP_PREFIX.length, at, at + OP_PREFIX.length) !== 0) return undefined;
+  return seq;
+}
+
+const CARRIAGE_RETURN = 0x0d;
+
+function withoutCarriageReturn(line: Buffer): Buffer {
+  return line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
 }
 
 function parseRecord(line: string): JournalRecord | undefined {
@@ -123,43 +148,43 @@ export async function replayJournal(
     // not read at all (`ask` on a big store would otherwise parse megabytes of entries only to skip them).
     const next = segments[i + 1];
     if (next !== undefined && next.firstSeq - 1 <= afterSeq) continue;
-    const stream = createReadStream(segment.file, { encoding: 'utf8' });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let lineNo = 0;
     let torn: number | undefined;
     try {
-      for await (const line of lines) {
-        lineNo += 1;
-        if (line === '') continue;
-        if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
-        // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
-        // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
-        // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
-        const covered = coveredSeq(line);
-        if (covered !== undefined && covered <= last) continue;
-        const record = parseRecord(line);
-        if (record === undefined) {
-          torn = lineNo;
-          continue;
+      // Bytes, not text: a cold `ask` on a store just imported reads a segment of tens of megabytes whose
+      // entries the snapshot holds, and decoding it only to skip it cost a tenth of a second.
+      for await (const batch of fileLineBatches(segment.file))
+        for (const bytes of batch) {
+          const line = withoutCarriageReturn(bytes);
+          lineNo += 1;
+          if (line.length === 0) continue;
+          if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
+          // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
+          // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
+          // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
+          const covered = coveredSeq(line);
+          if (covered !== undefined && covered <= last) continue;
+          const record = parseRecord(line.toString('utf8'));
+          if (record === undefined) {
+            torn = lineNo;
+            continue;
+          }
+          if (record.seq <= last) continue;
+          if (record.seq !== last + 1) {
+            throw corrupt(
+              segment.file,
+              lineNo,
+              `entry ${record.seq} follows entry ${last} (entries are missing)`,
+            );
+          }
+          apply(record.entry, record.seq);
+          last = record.seq;
         }
-        if (record.seq <= last) continue;
-        if (record.seq !== last + 1) {
-          throw corrupt(
-            segment.file,
-            lineNo,
-            `entry ${record.seq} follows entry ${last} (entries are missing)`,
-          );
-        }
-        apply(record.entry, record.seq);
-        last = record.seq;
-      }
     } catch (error) {
       // A segment removed by the writer meanwhile was folded into a newer snapshot: the caller reloads.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
       if (error instanceof GraphStoreError) throw error;
       throw corrupt(segment.file, lineNo, (error as Error).message);
-    } finally {
-      stream.destroy();
     }
   }
   return last;

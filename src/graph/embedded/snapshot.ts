@@ -13,7 +13,7 @@
  * its next writer.
  */
 import { createHash } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ConsumerOffset } from '../../domain/graph-records.js';
 import { NODE_LABELS, RELATIONSHIP_TYPES } from '../../domain/graph-records.js';
@@ -22,6 +22,7 @@ import { GraphStoreError } from '../graph-store.port.js';
 import type { EdgeAttrs, NodeAttrs, StreamProps } from './embedded-graph.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import { syncDirectory, writeAll, diskProblem } from '../../util/durable-file.js';
+import { fileLineBatches } from './file-lines.js';
 
 export const SNAPSHOT_FORMAT = 'twitchgraph-snapshot';
 export const SNAPSHOT_VERSION = 2;
@@ -40,6 +41,61 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type TypedColumn =
   'kinds' | 'source' | 'target' | 'type' | 'messages' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'subscriber';
+type PropColumn = 'messages' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'subscriber';
+type Column = Uint8Array | Int32Array | Float64Array | Int8Array;
+
+/** CHATTER property columns and the value `serializeSnapshot` writes for "absent" in each. */
+const ABSENT: Record<PropColumn, number> = {
+  messages: NaN,
+  firstSeen: NaN,
+  lastSeen: NaN,
+  daysSeen: -1,
+  subscriber: -1,
+};
+const PROP_COLUMNS = Object.keys(ABSENT) as PropColumn[];
+const isPropColumn = (name: string): name is PropColumn => name in ABSENT;
+
+/**
+ * A property column's "absent" as its bytes repeat in a column line: one element's bytes, and the base64 of
+ * as many elements as make whole 3-byte groups (`period` characters that repeat through the line).
+ */
+const ABSENT_RUNS = Object.fromEntries(
+  PROP_COLUMNS.map((name) => {
+    const make = {
+      messages: Float64Array,
+      firstSeen: Float64Array,
+      lastSeen: Float64Array,
+      daysSeen: Int32Array,
+      subscriber: Int8Array,
+    }[name];
+    const one = new Uint8Array(new make([ABSENT[name]]).buffer);
+    const bytes = Buffer.alloc(one.length * 3);
+    for (let i = 0; i < bytes.length; i += 1) bytes[i] = one[i % one.length] as number;
+    return [name, { element: one, period: Buffer.from(bytes.toString('base64')) }];
+  }),
+) as Record<PropColumn, { element: Uint8Array; period: Buffer }>;
+
+/**
+ * Whether a property column line (its base64 between the quotes, decoding to `length` bytes) holds only
+ * "absent", found without decoding it: all but its last 4 characters must be the absent run's characters
+ * over and over, and those last ones decode to the run's bytes at that place. CSV data has no chat
+ * properties, and these lines are most of a 1M-relationship snapshot.
+ */
+function isAbsentRun(base64: Buffer, name: PropColumn, length: number): boolean {
+  const { element, period } = ABSENT_RUNS[name];
+  const body = base64.length - 4;
+  if (body < 0 || base64.length % 4 !== 0) return false;
+  const head = Math.min(period.length, body);
+  if (base64.compare(period, 0, head, 0, head) !== 0) return false;
+  if (body > period.length && base64.compare(base64, 0, body - period.length, period.length, body) !== 0)
+    return false;
+  const start = (body / 4) * 3;
+  const tail = Buffer.from(base64.toString('latin1', body), 'base64');
+  if (start + tail.length !== length) return false;
+  for (let i = 0; i < tail.length; i += 1)
+    if (tail[i] !== element[(start + i) % element.length]) return false;
+  return true;
+}
 /** Format 2's graph lines, in file order. */
 const GRAPH_SECTIONS = [
   'names',
@@ -87,6 +143,7 @@ export function serializeSnapshot(
   model: EmbeddedGraph,
   journalSeq = 0,
   charsPerChunk = CHARS_PER_CHUNK,
+  columnBytesPerLine = COLUMN_BYTES_PER_LINE,
 ): string[] {
   if (!LITTLE_ENDIAN) throw new Error('snapshot format 2 is written on little-endian machines only');
   const columns = model.columns();
@@ -124,7 +181,10 @@ export function serializeSnapshot(
     if (name === 'names' || name === 'streams') continue;
     const column = columns[name];
     const bytes = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
-    const step = COLUMN_BYTES_PER_LINE - (COLUMN_BYTES_PER_LINE % column.BYTES_PER_ELEMENT);
+    const step = Math.max(
+      column.BYTES_PER_ELEMENT,
+      columnBytesPerLine - (columnBytesPerLine % column.BYTES_PER_ELEMENT),
+    );
     for (let at = 0; at < bytes.length; at += step)
       push(`["${name}","${bytes.subarray(at, at + step).toString('base64')}"]`);
   }
@@ -295,12 +355,17 @@ class ColumnLines {
   private section = 0;
   private readonly names: (string | null)[] = [];
   private readonly streams = new Map<number, StreamProps>();
-  private readonly columns: Record<TypedColumn, Uint8Array | Int32Array | Float64Array | Int8Array>;
+  /**
+   * Property columns stay empty while every line of them read so far holds only "absent" (not decoded); the
+   * first one that holds a value makes the column, with what was skipped filled in as absent.
+   */
+  private readonly columns: Record<TypedColumn, Column>;
+  private readonly rows: Record<TypedColumn, number>;
   private readonly filled: Record<TypedColumn, number>;
 
   constructor(
     private readonly nodes: number,
-    relationships: number,
+    private readonly relationships: number,
     private readonly streamCount: number,
   ) {
     this.columns = {
@@ -308,11 +373,23 @@ class ColumnLines {
       source: new Int32Array(relationships),
       target: new Int32Array(relationships),
       type: new Uint8Array(relationships),
-      messages: new Float64Array(relationships),
-      firstSeen: new Float64Array(relationships),
-      lastSeen: new Float64Array(relationships),
-      daysSeen: new Int32Array(relationships),
-      subscriber: new Int8Array(relationships),
+      messages: new Float64Array(0),
+      firstSeen: new Float64Array(0),
+      lastSeen: new Float64Array(0),
+      daysSeen: new Int32Array(0),
+      subscriber: new Int8Array(0),
+    };
+    const r = relationships;
+    this.rows = {
+      kinds: nodes,
+      source: r,
+      target: r,
+      type: r,
+      messages: r,
+      firstSeen: r,
+      lastSeen: r,
+      daysSeen: r,
+      subscriber: r,
     };
     this.filled = {
       kinds: 0,
@@ -331,7 +408,16 @@ class ColumnLines {
   private isFull(section: GraphSection): boolean {
     if (section === 'names') return this.names.length === this.nodes;
     if (section === 'streams') return this.streams.size === this.streamCount;
-    return this.filled[section] === this.columns[section].length;
+    return this.filled[section] === this.rows[section];
+  }
+
+  /** The column to write rows into: a property column is made (absent so far) the first time it is needed. */
+  private column(name: TypedColumn): Column {
+    const column = this.columns[name];
+    if (!isPropColumn(name) || column.length === this.rows[name]) return column;
+    const made = propColumn(name, this.relationships);
+    this.columns[name] = made;
+    return made;
   }
 
   private skipFull(): void {
@@ -366,13 +452,23 @@ class ColumnLines {
       for (const name of names) this.names.push(name);
     } else {
       if (bytes[end] !== QUOTE || bytes[end + 1] !== CLOSE) return undefined;
-      const base64 = bytes.toString('latin1', prefix.length, end);
-      const column = this.columns[expected];
-      const size = column.BYTES_PER_ELEMENT;
+      const size = ELEMENT_BYTES[expected];
       const at = this.filled[expected];
-      const length = Buffer.byteLength(base64, 'base64');
-      if (length % size !== 0 || at + length / size > column.length)
+      const raw = bytes.subarray(prefix.length, end);
+      const length = base64Length(raw);
+      if (length % size !== 0 || at + length / size > this.rows[expected])
         return `the ${expected} column does not add up`;
+      if (
+        isPropColumn(expected) &&
+        this.columns[expected].length === 0 &&
+        isAbsentRun(raw, expected, length)
+      ) {
+        this.filled[expected] = at + length / size;
+        this.skipFull();
+        return null;
+      }
+      const base64 = raw.toString('latin1');
+      const column = this.column(expected);
       const into = Buffer.from(column.buffer, column.byteOffset + at * size, length);
       if (into.write(base64, 'base64') !== length) return `the ${expected} column is not base64`;
       this.filled[expected] = at + length / size;
@@ -405,11 +501,11 @@ class ColumnLines {
     } else {
       if (typeof payload !== 'string') return `expected base64 for ${expected}`;
       const bytes = Buffer.from(payload, 'base64');
-      const column = this.columns[expected];
-      const size = column.BYTES_PER_ELEMENT;
+      const size = ELEMENT_BYTES[expected];
       const at = this.filled[expected];
-      if (bytes.length % size !== 0 || at + bytes.length / size > column.length)
+      if (bytes.length % size !== 0 || at + bytes.length / size > this.rows[expected])
         return `the ${expected} column does not add up`;
+      const column = this.column(expected);
       new Uint8Array(column.buffer, column.byteOffset + at * size, bytes.length).set(bytes);
       this.filled[expected] = at + bytes.length / size;
     }
@@ -419,6 +515,8 @@ class ColumnLines {
 
   graph(): EmbeddedGraph {
     const c = this.columns;
+    // Either all property columns or none: one that held only "absent" is made now if another held values.
+    if (PROP_COLUMNS.some((name) => c[name].length > 0)) for (const name of PROP_COLUMNS) this.column(name);
     return EmbeddedGraph.fromColumns({
       names: this.names,
       kinds: c.kinds as Uint8Array<ArrayBuffer>,
@@ -433,6 +531,35 @@ class ColumnLines {
       subscriber: c.subscriber as Int8Array<ArrayBuffer>,
     });
   }
+}
+
+const ELEMENT_BYTES: Record<TypedColumn, number> = {
+  kinds: 1,
+  source: 4,
+  target: 4,
+  type: 1,
+  messages: 8,
+  firstSeen: 8,
+  lastSeen: 8,
+  daysSeen: 4,
+  subscriber: 1,
+};
+
+/** A property column of `rows` rows, every one absent. */
+function propColumn(name: PropColumn, rows: number): Column {
+  if (name === 'daysSeen') return new Int32Array(rows).fill(-1);
+  if (name === 'subscriber') return new Int8Array(rows).fill(-1);
+  return new Float64Array(rows).fill(NaN);
+}
+
+const EQUALS = 0x3d;
+
+/** The bytes a base64 text decodes to when it is well formed, as `Buffer.byteLength` counts them. */
+function base64Length(base64: Buffer): number {
+  let padding = 0;
+  if (base64.length > 0 && base64[base64.length - 1] === EQUALS) padding += 1;
+  if (base64.length > 1 && base64[base64.length - 2] === EQUALS) padding += 1;
+  return Math.floor(((base64.length - padding) * 3) / 4);
 }
 
 const QUOTE = 0x22;
@@ -452,39 +579,50 @@ function isStreamEntry(value: unknown): value is [number, StreamProps] {
 
 const NEWLINE = Buffer.from('\n');
 
-/** The lines of a file read whole, as the bytes the checksum covers (without its `\n`). */
-function* linesOf(data: Buffer): Generator<Buffer> {
-  let start = 0;
-  while (start < data.length) {
-    let end = data.indexOf(10, start);
-    if (end === -1) end = data.length;
-    yield data.subarray(start, end);
-    start = end + 1;
-  }
-}
-
 /** A line as text, without the `\r` of a file that went through a Windows editor. */
 function textOf(bytes: Buffer): string {
   const text = bytes.toString('utf8');
   return text.endsWith('\r') ? text.slice(0, -1) : text;
 }
 
-/** Read a snapshot; `null` when the file does not exist. */
-export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | null> {
-  // Read whole, not line by line: format 2 is a few dozen long lines, and hashing the bytes as they are
-  // spares encoding every line again (a cold `ask` opens a 1M-relationship store in about a second).
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new GraphStoreError(
+/** Read a snapshot; `null` when the file does not exist. `chunkBytes`: how much is read at a time. */
+export async function readSnapshotFile(file: string, chunkBytes?: number): Promise<LoadedSnapshot | null> {
+  // Lines as bytes, not text: format 2 is a few dozen long lines, and hashing the bytes as they are spares
+  // encoding every line again; the next chunk is read while this one is taken in (file-lines.ts).
+  const batches = fileLineBatches(file, chunkBytes);
+  const unreadable = (error: unknown) =>
+    new GraphStoreError(
       `The embedded store's snapshot ${file} cannot be read: ${(error as Error).message}`,
       'SNAPSHOT_UNREADABLE',
       false,
       { cause: error },
     );
+  const nextBatch = async (): Promise<IteratorResult<Buffer[]>> => {
+    try {
+      return await batches.next();
+    } catch (error) {
+      throw unreadable(error);
+    }
+  };
+  let first: IteratorResult<Buffer[]>;
+  try {
+    first = await batches.next();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw unreadable(error);
   }
+  try {
+    return await readSnapshotLines(file, first, nextBatch);
+  } finally {
+    await batches.return(undefined);
+  }
+}
+
+async function readSnapshotLines(
+  file: string,
+  first: IteratorResult<Buffer[]>,
+  nextBatch: () => Promise<IteratorResult<Buffer[]>>,
+): Promise<LoadedSnapshot> {
   let model = new EmbeddedGraph();
   let columns: ColumnLines | undefined;
   const keptOffsets: ConsumerOffset[] = [];
@@ -498,80 +636,81 @@ export async function readSnapshotFile(file: string): Promise<LoadedSnapshot | n
   let monitored = 0;
   const hash = createHash('sha256');
   let checksum = '';
-  for (const bytes of linesOf(data)) {
-    lineNo += 1;
-    if (ended) {
-      if (textOf(bytes).trim() === '') continue;
-      throw corrupt(file, lineNo, 'data after the end marker');
-    }
-    if (columns !== undefined && !columns.done) {
-      const why = columns.takeRaw(bytes);
-      if (why !== undefined) {
-        if (why !== null) throw corrupt(file, lineNo, why);
+  for (let batch = first; batch.done !== true; batch = await nextBatch())
+    for (const bytes of batch.value) {
+      lineNo += 1;
+      if (ended) {
+        if (textOf(bytes).trim() === '') continue;
+        throw corrupt(file, lineNo, 'data after the end marker');
+      }
+      if (columns !== undefined && !columns.done) {
+        const why = columns.takeRaw(bytes);
+        if (why !== undefined) {
+          if (why !== null) throw corrupt(file, lineNo, why);
+          hash.update(bytes).update(NEWLINE);
+          continue;
+        }
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(textOf(bytes));
+      } catch {
+        throw corrupt(file, lineNo, 'not JSON');
+      }
+      if (header === undefined) {
+        const h = value as Partial<Header> | null;
+        if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
+          throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
+        if (!READABLE_VERSIONS.includes(Number(h.version))) {
+          throw corrupt(
+            file,
+            lineNo,
+            `snapshot version ${String(h.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`,
+          );
+        }
+        header = h as Header;
+        if (header.version === 2) {
+          if (!LITTLE_ENDIAN) throw corrupt(file, lineNo, 'format 2 is read on little-endian machines only');
+          columns = new ColumnLines(header.nodes, header.relationships, header.streams ?? 0);
+        }
         hash.update(bytes).update(NEWLINE);
         continue;
       }
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(textOf(bytes));
-    } catch {
-      throw corrupt(file, lineNo, 'not JSON');
-    }
-    if (header === undefined) {
-      const h = value as Partial<Header> | null;
-      if (h === null || typeof h !== 'object' || h.format !== SNAPSHOT_FORMAT)
-        throw corrupt(file, lineNo, 'not a twitchgraph snapshot');
-      if (!READABLE_VERSIONS.includes(Number(h.version))) {
-        throw corrupt(
-          file,
-          lineNo,
-          `snapshot version ${String(h.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`,
-        );
-      }
-      header = h as Header;
-      if (header.version === 2) {
-        if (!LITTLE_ENDIAN) throw corrupt(file, lineNo, 'format 2 is read on little-endian machines only');
-        columns = new ColumnLines(header.nodes, header.relationships, header.streams ?? 0);
+      try {
+        if (columns !== undefined && !columns.done) {
+          const why = columns.take(value);
+          if (why !== null) throw corrupt(file, lineNo, why);
+        } else if (columns === undefined && nodes < header.nodes) {
+          if (!isNodeLine(value)) throw corrupt(file, lineNo, 'expected a node');
+          model.addNodeRaw(value[0], value[1]);
+          nodes += 1;
+        } else if (columns === undefined && relationships < header.relationships) {
+          if (!isEdgeLine(value)) throw corrupt(file, lineNo, 'expected a relationship');
+          model.mergeEdgeRaw(value[0], value[1], value[2]);
+          relationships += 1;
+        } else if (offsets < header.offsets) {
+          if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
+          keptOffsets.push(value);
+          offsets += 1;
+        } else if (monitored < (header.monitored ?? 0)) {
+          if (!isMonitoredLine(value)) throw corrupt(file, lineNo, 'expected a monitored channel');
+          keptMonitored.push(value);
+          monitored += 1;
+        } else {
+          if (typeof value !== 'object' || value === null || !('end' in value))
+            throw corrupt(file, lineNo, 'expected the end marker');
+          checksum = hash.digest('hex');
+          if ('sha256' in value && value.sha256 !== checksum)
+            throw corrupt(file, lineNo, 'the checksum does not match the content');
+          ended = true;
+          continue;
+        }
+      } catch (error) {
+        if (error instanceof GraphStoreError) throw error;
+        throw corrupt(file, lineNo, (error as Error).message);
       }
       hash.update(bytes).update(NEWLINE);
-      continue;
     }
-    try {
-      if (columns !== undefined && !columns.done) {
-        const why = columns.take(value);
-        if (why !== null) throw corrupt(file, lineNo, why);
-      } else if (columns === undefined && nodes < header.nodes) {
-        if (!isNodeLine(value)) throw corrupt(file, lineNo, 'expected a node');
-        model.addNodeRaw(value[0], value[1]);
-        nodes += 1;
-      } else if (columns === undefined && relationships < header.relationships) {
-        if (!isEdgeLine(value)) throw corrupt(file, lineNo, 'expected a relationship');
-        model.mergeEdgeRaw(value[0], value[1], value[2]);
-        relationships += 1;
-      } else if (offsets < header.offsets) {
-        if (!isOffsetLine(value)) throw corrupt(file, lineNo, 'expected a consumer offset');
-        keptOffsets.push(value);
-        offsets += 1;
-      } else if (monitored < (header.monitored ?? 0)) {
-        if (!isMonitoredLine(value)) throw corrupt(file, lineNo, 'expected a monitored channel');
-        keptMonitored.push(value);
-        monitored += 1;
-      } else {
-        if (typeof value !== 'object' || value === null || !('end' in value))
-          throw corrupt(file, lineNo, 'expected the end marker');
-        checksum = hash.digest('hex');
-        if ('sha256' in value && value.sha256 !== checksum)
-          throw corrupt(file, lineNo, 'the checksum does not match the content');
-        ended = true;
-        continue;
-      }
-    } catch (error) {
-      if (error instanceof GraphStoreError) throw error;
-      throw corrupt(file, lineNo, (error as Error).message);
-    }
-    hash.update(bytes).update(NEWLINE);
-  }
   if (header === undefined) throw corrupt(file, lineNo, 'the file is empty');
   if (!ended) throw corrupt(file, lineNo, 'the file ends early (truncated write?)');
   if (columns !== undefined) {
