@@ -20,7 +20,7 @@ import {
   keptCommunities,
 } from '../insights/communities.js';
 import { formatCount } from '../reply/format.js';
-import type { CommunityMapNode, Picture } from '../reply/picture.js';
+import type { CommunityMapLink, CommunityMapNode, Picture } from '../reply/picture.js';
 import { imageName } from '../reply/picture.js';
 import type { Reply } from '../reply/reply.js';
 import { reply } from '../reply/reply.js';
@@ -53,6 +53,27 @@ export function strongestLinks(
   for (const list of byChannel.values())
     for (const pair of list.sort((x, y) => y.shared - x.shared).slice(0, perChannel)) kept.add(pair);
   return pairs.filter((pair) => kept.has(pair));
+}
+
+/**
+ * The map's links: each drawn channel's strongest links among the drawn channels. Kept per input (the store
+ * hands out the same shared-audience graph until the next write) and drawn set: finding them reads every
+ * linked pair, 870k at 1M relationships.
+ */
+const mapLinksKept = new WeakMap<SharedAudienceGraph, { drawn: string; links: CommunityMapLink[] }>();
+function mapLinks(input: SharedAudienceGraph, nodes: readonly CommunityMapNode[]): CommunityMapLink[] {
+  const drawn = nodes.map((n) => n.id).join('\n');
+  const kept = mapLinksKept.get(input);
+  if (kept?.drawn === drawn) return kept.links;
+  const drawnIds = new Set(nodes.map((n) => n.id));
+  const mapPairs = input.pairs.filter((p) => drawnIds.has(p.a) && drawnIds.has(p.b));
+  const links = strongestLinks(mapPairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
+    source: p.a,
+    target: p.b,
+    weight: p.shared,
+  }));
+  mapLinksKept.set(input, { drawn, links });
+  return links;
 }
 
 /** The most common values among members (unknown left out), most common first, then by name. */
@@ -194,9 +215,7 @@ export const communitiesCommand = defineCommand({
     const nodes = [...allNodes]
       .sort((a, b) => b.audience - a.audience || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, MAP_MAX_CHANNELS);
-    const drawnIds = new Set(nodes.map((n) => n.id));
-    const pairs = ports.pictures === false ? [] : (await input()).pairs;
-    const mapPairs = pairs.filter((p) => drawnIds.has(p.a) && drawnIds.has(p.b));
+    const links = ports.pictures === false ? [] : mapLinks(await input(), nodes);
     const leftOff = allNodes.length - nodes.length;
     const map: Picture[] = [
       {
@@ -208,11 +227,7 @@ export const communitiesCommand = defineCommand({
         input: {
           title: `Communities by shared audience (modularity ${result.modularity.toFixed(3)})`,
           nodes,
-          links: strongestLinks(mapPairs, MAP_LINKS_PER_CHANNEL).map((p) => ({
-            source: p.a,
-            target: p.b,
-            weight: p.shared,
-          })),
+          links,
           legend: [...legend],
           footer:
             `Node size: chatters · link width: shared chatters (each channel's ${MAP_LINKS_PER_CHANNEL} strongest links) · ` +
