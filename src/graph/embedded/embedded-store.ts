@@ -116,6 +116,7 @@ export class EmbeddedGraphStore implements GraphStore, DerivedResults {
    */
   private onDisk: { key: string; version: number; read: boolean } | undefined;
   private derivedWrite: Promise<void> = Promise.resolve();
+  private derivedWriteQueued = false;
   /** Kept scores (users and streams in name order) by node, per kept array. */
   private readonly nodeScores = new WeakMap<Float64Array, Float64Array>();
 
@@ -488,7 +489,12 @@ export class EmbeddedGraphStore implements GraphStore, DerivedResults {
   private scheduleDerivedWrite(): void {
     const { dataDir } = this.options;
     if (dataDir === '' || (this.options.readOnly === true && writerHolds(dataDir))) return;
+    // One write waiting is enough: it writes what is kept when it runs (at 10M the file is 100 MB, and the
+    // results computed after an import are kept one after another).
+    if (this.derivedWriteQueued) return;
+    this.derivedWriteQueued = true;
     this.derivedWrite = this.derivedWrite.then(async () => {
+      this.derivedWriteQueued = false;
       const onDisk = this.onDisk;
       if (onDisk === undefined || onDisk.version !== this.kept.version) return;
       try {
