@@ -440,7 +440,7 @@ export class EmbeddedGraphStore implements GraphStore, DerivedResults {
     const scores = await this.derived(`${name}:scores`);
     const keptByNode = this.byNode(scores.value);
     if (kept.success && keptByNode !== undefined)
-      return { ...kept.data, rows: this.model.topByNode(keptByNode, options.limit) };
+      return { rows: this.model.topByNode(keptByNode, options.limit), ...kept.data };
     const projection = this.model.projection([]);
     const result = betweenness(projection, settings);
     slot.keep({ mode: result.mode, pivots: result.pivots, nodeCount: projection.nodes.length });
