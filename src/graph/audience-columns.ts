@@ -2,6 +2,7 @@
  * `AudienceColumns` from `AudienceRecord`s and back: what a backend that reads records (Bolt) answers
  * `channelAudienceColumns` with, and what the record-based insight functions rank through.
  */
+import { lowerBound } from '../util/lower-bound.js';
 import type { AudienceColumns, AudienceRecord } from './graph-store.port.js';
 import { compareNames } from './graph-order.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from './graph-store.port.js';
@@ -74,14 +75,8 @@ export function audienceRecordAt(c: AudienceColumns, i: number): AudienceRecord 
 export function memberMask(c: AudienceColumns, logins: Iterable<string>): Uint8Array {
   const mask = new Uint8Array(c.logins.length);
   for (const login of logins) {
-    let lo = 0;
-    let hi = c.logins.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((c.logins[mid] as string) < login) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < c.logins.length && c.logins[lo] === login) mask[lo] = 1;
+    const at = lowerBound(0, c.logins.length, (i) => (c.logins[i] as string) < login);
+    if (c.logins[at] === login) mask[at] = 1;
   }
   return mask;
 }

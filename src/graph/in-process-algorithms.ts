@@ -8,6 +8,8 @@ import type { BetweennessScores } from './algorithms/betweenness.js';
 import { betweenness } from './algorithms/betweenness.js';
 import { pagerank } from './algorithms/pagerank.js';
 import { topScored } from './algorithms/top-scores.js';
+import { keepBest } from '../util/keep-best.js';
+import { lowerBound } from '../util/lower-bound.js';
 import { compareNames } from './graph-order.js';
 import type { AlgorithmOptions, BetweennessResult, GraphProjection, ScoredNode } from './graph-store.port.js';
 
@@ -19,10 +21,6 @@ export interface BetweennessSettings {
 /** PageRank scores per projection, kept while the projection object lives (stores cache it per version). */
 const pagerankOf = new WeakMap<GraphProjection, Float64Array>();
 
-/**
- * `named`: when the caller already knows where `options.names` sit in the projection, their positions in
- * name order (the embedded store does); otherwise they are looked up here.
- */
 /** PageRank of every node of `projection`, by position (computed once per projection). */
 export function pagerankScoresOf(projection: GraphProjection): Float64Array {
   let scores = pagerankOf.get(projection);
@@ -33,17 +31,16 @@ export function pagerankScoresOf(projection: GraphProjection): Float64Array {
   return scores;
 }
 
+/**
+ * `named`: when the caller already knows where `options.names` sit in the projection, their positions in
+ * name order (the embedded store does); otherwise they are looked up here.
+ */
 export function pagerankRows(
   projection: GraphProjection,
   options: AlgorithmOptions,
   named?: readonly number[],
 ): ScoredNode[] {
-  let scores = pagerankOf.get(projection);
-  if (scores === undefined) {
-    scores = pagerank(projection);
-    pagerankOf.set(projection, scores);
-  }
-  return scoredRows(projection, scores, options.limit, options.names, named);
+  return scoredRows(projection, pagerankScoresOf(projection), options.limit, options.names, named);
 }
 
 /**
@@ -55,11 +52,11 @@ export function pagerankRows(
  */
 const betweennessOf = new WeakMap<GraphProjection, Map<string, BetweennessScores>>();
 
-export function betweennessRows(
+/** Betweenness of every node of `projection` with these settings (computed once per projection and settings). */
+export function betweennessScoresOf(
   projection: GraphProjection,
-  options: AlgorithmOptions,
   settings: BetweennessSettings,
-): BetweennessResult {
+): BetweennessScores {
   const key = `${settings.exactMaxNodes}/${settings.samplePivots}`;
   let computed = betweennessOf.get(projection);
   if (computed === undefined) {
@@ -71,6 +68,15 @@ export function betweennessRows(
     result = betweenness(projection, settings);
     computed.set(key, result);
   }
+  return result;
+}
+
+export function betweennessRows(
+  projection: GraphProjection,
+  options: AlgorithmOptions,
+  settings: BetweennessSettings,
+): BetweennessResult {
+  const result = betweennessScoresOf(projection, settings);
   return {
     rows: scoredRows(projection, result.scores, options.limit, options.names),
     mode: result.mode,
@@ -125,14 +131,8 @@ function positionsInNameOrder(projection: GraphProjection, names: readonly strin
   const runs: number[][] = ranges.map(() => []);
   for (const name of new Set(names)) {
     ranges.forEach(([from, to], r) => {
-      let lo = from;
-      let hi = to;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((projection.nodes[mid]?.name ?? '') < name) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < to && projection.nodes[lo]?.name === name) runs[r]?.push(lo);
+      const at = lowerBound(from, to, (i) => (projection.nodes[i]?.name ?? '') < name);
+      if (at < to && projection.nodes[at]?.name === name) runs[r]?.push(at);
     });
   }
   let merged: number[] = [];
@@ -166,16 +166,10 @@ function topOf(projection: GraphProjection, scores: Float64Array, limit: number)
     compareNames(projection.nodes[x]?.name ?? '', projection.nodes[y]?.name ?? '');
   for (const [from, to] of personRanges(projection)) {
     for (let i = from; i < to; i += 1) {
-      if (best.length === limit) {
-        if (limit === 0) continue;
-        const last = best[limit - 1] as number;
-        // A lower score than the last kept row's settles it without the comparison (6M nodes at 10M).
-        if ((scores[i] as number) < (scores[last] as number) || before(i, last) >= 0) continue;
-      }
-      let at = best.length;
-      while (at > 0 && before(i, best[at - 1] as number) < 0) at -= 1;
-      best.splice(at, 0, i);
-      if (best.length > limit) best.pop();
+      // A lower score than the last kept row's settles it without the comparison (6M nodes at 10M).
+      const last = best[limit - 1];
+      if (last !== undefined && (scores[i] as number) < (scores[last] as number)) continue;
+      keepBest(best, i, limit, before);
     }
   }
   return best.map((i) => {

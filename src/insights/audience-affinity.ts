@@ -10,6 +10,7 @@
  * rest add almost nothing), so the read stays bounded.
  */
 import { audienceColumnsOf, memberMask } from '../graph/audience-columns.js';
+import { keepBest } from '../util/keep-best.js';
 import type {
   AudienceColumns,
   AudienceOverlap,
@@ -210,11 +211,7 @@ export function rankChatterColumns(
       best.push(entry);
       continue;
     }
-    if (best.length === limit && compareRanked(entry, best[limit - 1] as RankedChatter) >= 0) continue;
-    let at = best.length;
-    while (at > 0 && compareRanked(entry, best[at - 1] as RankedChatter) < 0) at -= 1;
-    best.splice(at, 0, entry);
-    if (best.length > limit) best.pop();
+    keepBest(best, entry, limit, compareRanked);
   }
   return limit === Infinity ? best.sort(compareRanked) : best;
 }

@@ -53,9 +53,8 @@ export class BotDetector {
   private readonly known;
   /** The configured extra logins, normalised: kept flags made with others are not these flags. */
   private readonly extra: string[];
-  private cached: { at: number; flags: Promise<ReadonlyMap<string, BotFlag>> } | undefined;
-  /** The last flags read from or kept in the store, by the kept value, so they are parsed once. */
-  private lastKept: { value: unknown; flags: ReadonlyMap<string, BotFlag>; at: number } | undefined;
+  /** The last flags read from or kept in the store (by the kept value, so they are parsed once), or computed. */
+  private last: { value: unknown; flags: ReadonlyMap<string, BotFlag>; at: number } | undefined;
   private computing: Promise<ReadonlyMap<string, BotFlag>> | undefined;
 
   constructor(
@@ -67,43 +66,31 @@ export class BotDetector {
   }
 
   /** Flagged accounts by login. */
-  flags(): Promise<ReadonlyMap<string, BotFlag>> {
-    const { graph } = this;
-    if (graph.derived !== undefined) return this.keptFlags(graph as BotGraph & DerivedResults);
+  async flags(): Promise<ReadonlyMap<string, BotFlag>> {
     const now = (this.options.now ?? Date.now)();
-    if (this.cached !== undefined && now - this.cached.at < (this.options.ttlMs ?? 60_000))
-      return this.cached.flags;
-    const flags = this.compute();
-    this.cached = { at: now, flags };
-    // A failed computation is not kept: the next caller tries again.
-    flags.catch(() => {
-      if (this.cached?.flags === flags) this.cached = undefined;
-    });
-    return flags;
-  }
-
-  private async keptFlags(graph: BotGraph & DerivedResults): Promise<ReadonlyMap<string, BotFlag>> {
-    const now = (this.options.now ?? Date.now)();
-    const slot = await graph.derived(BOT_FLAGS_RESULT);
-    if (slot.value !== undefined && slot.value === this.lastKept?.value) return this.lastKept.flags;
-    const kept = keptFlagsSchema.safeParse(slot.value);
-    if (kept.success && kept.data.extra.join('\n') === this.extra.join('\n')) {
-      const flags = new Map(kept.data.flags.map((flag) => [flag.login, flag] as const));
-      this.lastKept = { value: slot.value, flags, at: now };
-      return flags;
+    const slot = await this.graph.derived?.(BOT_FLAGS_RESULT);
+    if (slot !== undefined) {
+      if (slot.value !== undefined && slot.value === this.last?.value) return this.last.flags;
+      const kept = keptFlagsSchema.safeParse(slot.value);
+      if (kept.success && kept.data.extra.join('\n') === this.extra.join('\n')) {
+        const flags = new Map(kept.data.flags.map((flag) => [flag.login, flag] as const));
+        this.last = { value: slot.value, flags, at: now };
+        return flags;
+      }
     }
-    // Made before the last write but recent: they stand, and are not kept for a graph they were not made on.
-    if (this.lastKept !== undefined && now - this.lastKept.at < (this.options.ttlMs ?? 60_000))
-      return this.lastKept.flags;
-    // Callers asking while the flags are computed wait for that computation.
+    // Under a minute old: they stand (on a store that keeps them, they were made before the last write, and
+    // are not kept for a graph they were not made on).
+    if (this.last !== undefined && now - this.last.at < (this.options.ttlMs ?? 60_000))
+      return this.last.flags;
+    // Callers asking while the flags are computed wait for that computation; a failed one is not kept.
     if (this.computing !== undefined) return this.computing;
     const flags = this.compute();
     this.computing = flags;
     try {
       const found = await flags;
       const value = { extra: this.extra, flags: [...found.values()] };
-      slot.keep(value);
-      this.lastKept = { value, flags: found, at: now };
+      slot?.keep(value);
+      this.last = { value, flags: found, at: now };
       return found;
     } finally {
       if (this.computing === flags) this.computing = undefined;

@@ -20,6 +20,8 @@
  * usually a regular; it is also the one activity signal a CSV import (chatter lists only) has.
  */
 
+import { keepBest } from '../util/keep-best.js';
+import { lowerBound } from '../util/lower-bound.js';
 import { audienceColumnsOf, audienceRecordAt, memberMask } from '../graph/audience-columns.js';
 import type { AudienceColumns } from '../graph/graph-store.port.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
@@ -210,20 +212,10 @@ function affinityByPosition(
     return at;
   }
   // A few thousand logins with an affinity: each found by binary search, in the logins, then in the pool.
-  const search = (length: number, below: (mid: number) => boolean) => {
-    let lo = 0;
-    let hi = length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (below(mid)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
   for (const [login, value] of affinity) {
-    const i = search(logins.length, (mid) => (logins[mid] as string) < login);
+    const i = lowerBound(0, logins.length, (mid) => (logins[mid] as string) < login);
     if (logins[i] !== login) continue;
-    const k = search(pool.length, (mid) => (pool[mid] as number) < i);
+    const k = lowerBound(0, pool.length, (mid) => (pool[mid] as number) < i);
     if (pool[k] === i) at[k] = value;
   }
   return at;
@@ -284,16 +276,7 @@ export function rankCandidateColumns(
   if (scores !== undefined && !percentile.filled) {
     percentile.filled = true;
     const ranks = Float64Array.from(scores).sort();
-    const below = (value: number) => {
-      let lo = 0;
-      let hi = ranks.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((ranks[mid] as number) < value) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
+    const below = (value: number) => lowerBound(0, ranks.length, (mid) => (ranks[mid] as number) < value);
     if (ranks.length > 1)
       for (let k = 0; k < size; k += 1)
         percentile.values[k] = below(scores[k] as number) / (ranks.length - 1);
@@ -360,11 +343,7 @@ export function rankCandidateColumns(
       (options.limit === 0 || order(probe, best[best.length - 1] as Scored) >= 0)
     )
       continue;
-    const entry = { k, score: probe.score };
-    let at = best.length;
-    while (at > 0 && order(entry, best[at - 1] as Scored) < 0) at -= 1;
-    best.splice(at, 0, entry);
-    if (best.length > options.limit) best.pop();
+    keepBest(best, { k, score: probe.score }, options.limit, order);
   }
   const chosen = best.map(({ k, score }): Candidate => {
     const m = audienceRecordAt(audience, pool[k] as number);

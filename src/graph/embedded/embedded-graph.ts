@@ -58,6 +58,8 @@ import { compareChatters, connectionsView, neighbourhoodOf } from '../graph-view
 import { assertNoOffsetConflict, checkOffsetUpdate } from '../offset-cas.js';
 import { emptyAudienceColumns, emptyAudienceRecord } from '../audience-columns.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph-store.port.js';
+import { keepBest } from '../../util/keep-best.js';
+import { lowerBound } from '../../util/lower-bound.js';
 import { LoginIndex } from './login-index.js';
 
 export interface StreamProps {
@@ -233,12 +235,12 @@ export class EmbeddedGraph {
   >();
   private projectionCache:
     { version: number; exclude: string; projection: GraphProjection; index: Int32Array } | undefined;
-  /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
   /** The nodes behind each `channelAudienceColumns` answer, while it lives (for its members' PageRank). */
   private readonly audienceNodes = new WeakMap<AudienceColumns, Int32Array>();
   /** The last audiences read (channelAudienceColumns), valid while `version` is unchanged. */
   private audienceColumnsCache: { version: number; stream: number; columns: AudienceColumns }[] = [];
   private presenceCache: { version: number; counts: Int32Array } | undefined;
+  /** `/streamer` reads the whole shared-audience graph for the channel's community: kept until a change. */
   private sharedAudienceCache: { version: number; exclude: string; graph: SharedAudienceGraph } | undefined;
   /** Bumped by every change; lets the store know when a snapshot is due and caches when to rebuild. */
   version = 0;
@@ -264,14 +266,8 @@ export class EmbeddedGraph {
   /** The user or stream of a login, without building the login map when a loaded name order can answer. */
   private loginNode(login: string): number | undefined {
     if (this.loginMap !== undefined) return this.loginMap.get(login);
-    let lo = 0;
-    let hi = this.sortedPersons;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.personName(mid) < login) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.sortedPersons && this.names[lo] === login ? lo : undefined;
+    const at = lowerBound(0, this.sortedPersons, (node) => this.personName(node) < login);
+    return at < this.sortedPersons && this.names[at] === login ? at : undefined;
   }
 
   private newNode(kind: number, name: string | null): number {
@@ -1672,8 +1668,6 @@ export class EmbeddedGraph {
     if (cached !== undefined && cached.version === this.version && cached.exclude === excludeKey)
       return cached.projection;
     const exclude = new Set(excludeLogins);
-    const nameOf = (node: number) =>
-      this.names[node] ?? streamDisplayName(null, this.streamProps.get(node)?.id ?? '');
     // Kinds in label order (compareNames of the labels), then names within each kind.
     const kindOrder = [...NODE_LABELS.keys()].sort((a, b) =>
       compareNames(NODE_LABELS[a] as string, NODE_LABELS[b] as string),
@@ -1681,7 +1675,7 @@ export class EmbeddedGraph {
     // Users and streams come in the kept name order; games, languages and teams are few.
     const byKind: number[][] = NODE_LABELS.map(() => []);
     for (const node of this.personOrder().sorted) {
-      if (!exclude.has(nameOf(node))) byKind[this.kinds[node] as number]?.push(node);
+      if (!exclude.has(this.personName(node))) byKind[this.kinds[node] as number]?.push(node);
     }
     for (const kind of [GAME, LANGUAGE, TEAM]) {
       const map = this.named[kind - GAME] as Map<string, number>;
@@ -1693,7 +1687,7 @@ export class EmbeddedGraph {
       const label = NODE_LABELS[kind] as NodeLabel;
       for (const node of byKind[kind] as number[]) {
         order.push(node);
-        nodes.push({ name: nameOf(node), kind: label });
+        nodes.push({ name: this.personName(node), kind: label });
       }
     }
     const index = new Int32Array(this.nodeCount).fill(NONE);
@@ -1729,10 +1723,6 @@ export class EmbeddedGraph {
     return projection;
   }
 
-  /**
-   * Where each member of the last `channelAudienceColumns` answer sits in `projection([])` (-1 for none):
-   * its nodes are kept with it, so 100k logins are not looked up again by name.
-   */
   /**
    * `scores` of `projection([])` for its users and streams, in name order: the order every process holding
    * the same graph agrees on (node ids are renumbered when a snapshot is written), so they can be kept beside
@@ -1783,41 +1773,21 @@ export class EmbeddedGraph {
     const best: number[] = [];
     const before = (x: number, y: number) =>
       (byNode[y] ?? 0) - (byNode[x] ?? 0) ||
-      compareNames(this.algorithmName(x), this.algorithmName(y)) ||
+      compareNames(this.personName(x), this.personName(y)) ||
       compareNames(label(x), label(y));
     for (let node = 0; node < this.nodeCount; node += 1) {
       const kind = this.kinds[node];
       if (kind !== USER && kind !== STREAM) continue;
-      if (best.length === limit) {
-        // Most nodes score below the last kept row: skip them before comparing names.
-        if (limit === 0 || (byNode[node] ?? 0) < (byNode[best[limit - 1] as number] ?? 0)) continue;
-        if (before(node, best[limit - 1] as number) >= 0) continue;
-      }
-      let at = best.length;
-      while (at > 0 && before(node, best[at - 1] as number) < 0) at -= 1;
-      best.splice(at, 0, node);
-      if (best.length > limit) best.pop();
+      // Most nodes score below the last kept row: skipped before comparing names.
+      const last = best[limit - 1];
+      if (last !== undefined && (byNode[node] ?? 0) < (byNode[last] ?? 0)) continue;
+      keepBest(best, node, limit, before);
     }
     return best.map((node) => ({
-      name: this.algorithmName(node),
+      name: this.personName(node),
       kind: NODE_LABELS[this.kinds[node] as number] as ScoredNode['kind'],
       score: byNode[node] ?? 0,
     }));
-  }
-
-  /** A node's name in the algorithm projection and its rows (a stream without a login goes by its id). */
-  private algorithmName(node: number): string {
-    return this.names[node] ?? streamDisplayName(null, this.streamProps.get(node)?.id ?? '');
-  }
-
-  projectionPositionsOfAudience(columns: AudienceColumns): Int32Array {
-    this.projection([]);
-    const { index } = this.projectionCache as { index: Int32Array };
-    const nodes = this.audienceNodes.get(columns);
-    if (nodes === undefined) throw new Error('columns not read from this graph');
-    const positions = new Int32Array(nodes.length);
-    for (let i = 0; i < nodes.length; i += 1) positions[i] = index[nodes[i] as number] as number;
-    return positions;
   }
 
   /**

@@ -22,8 +22,13 @@ import type {
   WriteResult,
 } from '../../domain/graph-records.js';
 import { z } from 'zod';
-import { BETWEENNESS_DEFAULTS, betweenness } from '../algorithms/betweenness.js';
-import { betweennessRows, pagerankRows, pagerankScoresOf } from '../in-process-algorithms.js';
+import { BETWEENNESS_DEFAULTS } from '../algorithms/betweenness.js';
+import {
+  betweennessRows,
+  betweennessScoresOf,
+  pagerankRows,
+  pagerankScoresOf,
+} from '../in-process-algorithms.js';
 import type {
   AccountHistory,
   AccountPresence,
@@ -438,21 +443,18 @@ export class EmbeddedGraphStore implements GraphStore, DerivedResults {
     const slot = await this.derived(name);
     const kept = keptBetweenness.safeParse(slot.value);
     const scores = await this.derived(`${name}:scores`);
-    const keptByNode = this.byNode(scores.value);
-    if (kept.success && keptByNode !== undefined)
-      return { rows: this.model.topByNode(keptByNode, options.limit), ...kept.data };
-    const projection = this.model.projection([]);
-    const result = betweenness(projection, settings);
-    slot.keep({ mode: result.mode, pivots: result.pivots, nodeCount: projection.nodes.length });
-    const byPerson = this.model.personScores(result.scores);
-    scores.keep(byPerson);
-    const byNode = this.byNode(byPerson) as Float64Array;
-    return {
-      rows: this.model.topByNode(byNode, options.limit),
-      mode: result.mode,
-      pivots: result.pivots,
-      nodeCount: projection.nodes.length,
-    };
+    let meta = kept.success ? kept.data : undefined;
+    let byNode = this.byNode(scores.value);
+    if (meta === undefined || byNode === undefined) {
+      const projection = this.model.projection([]);
+      const result = betweennessScoresOf(projection, settings);
+      meta = { mode: result.mode, pivots: result.pivots, nodeCount: projection.nodes.length };
+      slot.keep(meta);
+      const byPerson = this.model.personScores(result.scores);
+      scores.keep(byPerson);
+      byNode = this.byNode(byPerson) ?? new Float64Array(0);
+    }
+    return { rows: this.model.topByNode(byNode, options.limit), ...meta };
   }
 
   async derived(name: string): Promise<DerivedSlot> {
