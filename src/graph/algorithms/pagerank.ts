@@ -54,6 +54,23 @@ function checkOptions(maxIterations: number, d: number, stopEpsilon: number): vo
   if (!(stopEpsilon >= 0)) throw new RangeError(`stopEpsilon must be ≥ 0, got ${stopEpsilon}`);
 }
 
+/** Each node's rank split evenly over its out-relationships, added into `sum` at their targets. */
+function spreadRanks(projection: GraphProjection, rank: Float64Array, sum: Float64Array): void {
+  const { offsets, targets } = projection;
+  const n = projection.nodes.length;
+  for (let u = 0; u < n; u += 1) {
+    const start = offsets[u] as number;
+    const end = offsets[u + 1] as number;
+    if (end === start) continue;
+    // One value per source: MAGE divides rank[u] by outdeg(u) for every relationship, which gives this value.
+    const share = (rank[u] as number) / (end - start);
+    for (let e = start; e < end; e += 1) {
+      const v = targets[e] as number;
+      sum[v] = (sum[v] as number) + share;
+    }
+  }
+}
+
 /**
  * MAGE's iterations from `initial` (overwritten), until one moves no rank by more than `stopEpsilon` or
  * `maxIterations` ran; the ranks are not yet normalized. `scratch`: two more arrays of N it may overwrite
@@ -68,7 +85,6 @@ function powerIterate(
   scratch?: { next: Float64Array; sum: Float64Array },
 ): { rank: Float64Array; iterations: number; lastMaxChange: number } {
   const n = projection.nodes.length;
-  const { offsets, targets } = projection;
   let rank = initial;
   let next: Float64Array = scratch?.next ?? new Float64Array(n);
   const sum = scratch?.sum ?? new Float64Array(n);
@@ -77,17 +93,7 @@ function powerIterate(
   let lastMaxChange = 0;
   while (iterations < maxIterations) {
     sum.fill(0);
-    for (let u = 0; u < n; u += 1) {
-      const start = offsets[u] as number;
-      const end = offsets[u + 1] as number;
-      if (end === start) continue;
-      // One value per source: MAGE divides rank[u] by outdeg(u) for every relationship, which gives this value.
-      const share = (rank[u] as number) / (end - start);
-      for (let e = start; e < end; e += 1) {
-        const v = targets[e] as number;
-        sum[v] = (sum[v] as number) + share;
-      }
-    }
+    spreadRanks(projection, rank, sum);
     let maxChange = 0;
     for (let v = 0; v < n; v += 1) {
       const value = base + d * (sum[v] as number);
@@ -207,18 +213,14 @@ export function pagerankGaussSeidel(projection: GraphProjection, options: Pagera
   const rank = new Float64Array(n).fill(1 / n);
   if (maxIterations === 0) return { ranks: normalize(rank), iterations: 0, lastMaxChange: 0 };
   const sum = new Float64Array(n);
+  spreadRanks(projection, rank, sum);
   // The share of its own rank a node hands itself through self-loops (0 for most nodes).
   const own = new Float64Array(n);
   for (let u = 0; u < n; u += 1) {
     const start = offsets[u] as number;
     const end = offsets[u + 1] as number;
-    if (end === start) continue;
-    const share = (rank[u] as number) / (end - start);
-    for (let e = start; e < end; e += 1) {
-      const v = targets[e] as number;
-      sum[v] = (sum[v] as number) + share;
-      if (v === u) own[u] = (own[u] as number) + 1 / (end - start);
-    }
+    for (let e = start; e < end; e += 1)
+      if (targets[e] === u) own[u] = (own[u] as number) + 1 / (end - start);
   }
   const base = (1 - d) / n;
   // This sweep's change of every rank, and the L1 norms of the last sweeps' changes (see `extrapolate`).
