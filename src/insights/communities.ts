@@ -153,25 +153,10 @@ const byAudience = (a: ChannelAudience, b: ChannelAudience): number =>
   compareNames(a.channel.id, b.channel.id);
 
 /**
- * Results by input object: the embedded store hands out the same shared-audience graph until the graph
- * changes, so `/streamer` asking for its channel's community again costs nothing on a big graph.
+ * Louvain on `input`. A store that keeps derived results keeps the answer until the next write
+ * (`communitiesOf` in commands/communities.command.ts), so it is not remembered here.
  */
-const remembered = new WeakMap<SharedAudienceGraph, Map<number, CommunityResult>>();
-
 export function detectCommunities(input: SharedAudienceGraph, seed = COMMUNITY_SEED): CommunityResult {
-  let bySeed = remembered.get(input);
-  if (bySeed === undefined) {
-    bySeed = new Map();
-    remembered.set(input, bySeed);
-  }
-  const known = bySeed.get(seed);
-  if (known !== undefined) return known;
-  const result = computeCommunities(input, seed);
-  bySeed.set(seed, result);
-  return result;
-}
-
-function computeCommunities(input: SharedAudienceGraph, seed: number): CommunityResult {
   const { UndirectedGraph, louvain } = louvainLibrary();
   const graph = new UndirectedGraph<Record<string, never>, { weight: number }>();
   const byId = new Map(input.channels.map((c) => [c.channel.id, c]));

@@ -159,9 +159,8 @@ export async function replayJournal(
           lineNo += 1;
           if (line.length === 0) continue;
           if (torn !== undefined) throw corrupt(segment.file, torn, 'not a journal entry');
-          // An entry the snapshot already holds is skipped unparsed (a cold `ask` would otherwise parse the
-          // newest segment's megabytes only to drop them): its sequence number is the line's first field, and a
-          // whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
+          // An entry the snapshot already holds is skipped unparsed: its sequence number is the line's first
+          // field, and a whole line ends with `}` (a torn one, cut short, goes on to the parser and is caught there).
           const covered = coveredSeq(line);
           if (covered !== undefined && covered <= last) continue;
           const record = parseRecord(line.toString('utf8'));
