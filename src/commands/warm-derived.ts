@@ -10,12 +10,6 @@ import { BotDetector } from '../insights/bot-detector.js';
 import type { CommandGraph } from './command.js';
 import { communitiesOf } from './communities.command.js';
 
-export interface WarmOptions {
-  /** The detector questions will use (its flags are kept with it); one is made from `extraBotLogins` if absent. */
-  bots?: BotDetector;
-  extraBotLogins?: readonly string[];
-}
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** False for a store that keeps no derived results (Bolt): there is nothing to compute ahead. */
@@ -24,9 +18,13 @@ export function keepsDerivedResults(graph: CommandGraph): graph is CommandGraph 
 }
 
 /** Compute what the default questions share; returns the names of what was computed, in order. */
-export async function warmDerivedResults(graph: CommandGraph, options: WarmOptions = {}): Promise<string[]> {
+export async function warmDerivedResults(
+  graph: CommandGraph,
+  options: { extraBotLogins: readonly string[] },
+): Promise<string[]> {
   if (!keepsDerivedResults(graph)) return [];
-  const bots = options.bots ?? new BotDetector(graph, { extraLogins: options.extraBotLogins ?? [] });
+  // The flags are kept in the store, so every detector of the process (bot, playground, ask) finds them.
+  const bots = new BotDetector(graph, { extraLogins: options.extraBotLogins });
   await yieldToEventLoop();
   const flagged = await bots.logins();
   // `/communities` and `/streamer` leave flagged bots out by default; `/pagerank` and `/betweenness` do not.

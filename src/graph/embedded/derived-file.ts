@@ -11,16 +11,13 @@
  * little-endian bytes.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
 export const DERIVED_FILE = 'graph.derived';
 const FORMAT = 'twitchgraph-derived';
 const VERSION = 1;
-
-/** A kept value: JSON, or a `Float64Array` kept as raw bytes (600k PageRank scores). */
-export type DerivedValue = unknown;
 
 const headerSchema = z.object({
   format: z.literal(FORMAT),
@@ -40,7 +37,7 @@ export function derivedKey(snapshotChecksum: string, lastSeq: number): string {
 export async function readDerivedFile(
   dataDir: string,
   key: string,
-): Promise<Map<string, DerivedValue> | undefined> {
+): Promise<Map<string, unknown> | undefined> {
   let data: Buffer;
   try {
     data = await readFile(join(dataDir, DERIVED_FILE));
@@ -60,7 +57,7 @@ export async function readDerivedFile(
   if (header.key !== key) return undefined;
   const payload = data.subarray(end + 1);
   if (createHash('sha256').update(payload).digest('hex') !== header.sha256) return undefined;
-  const values = new Map<string, DerivedValue>(Object.entries(header.values));
+  const values = new Map<string, unknown>(Object.entries(header.values));
   let at = 0;
   for (const { name, length } of header.arrays) {
     const bytes = length * Float64Array.BYTES_PER_ELEMENT;
@@ -75,13 +72,14 @@ export async function readDerivedFile(
 }
 
 /**
- * Replace the file with `values` for `key`. Written beside and renamed, so a reader sees the old file or the
- * new one; not synced, since losing it after a crash only costs recomputing it.
+ * Replace the file with `values` (JSON, or `Float64Array`s kept as raw bytes) for `key`. Written beside and
+ * renamed, so a reader sees the old file or the new one; not synced, since losing it after a crash only costs
+ * recomputing it. A temporary file a crash leaves is removed with the snapshot's (`removeOrphanTempFiles`).
  */
 export async function writeDerivedFile(
   dataDir: string,
   key: string,
-  values: ReadonlyMap<string, DerivedValue>,
+  values: ReadonlyMap<string, unknown>,
 ): Promise<void> {
   const json: Record<string, unknown> = {};
   const arrays: { name: string; length: number }[] = [];
@@ -110,14 +108,4 @@ export async function writeDerivedFile(
     await rm(temp, { force: true });
     throw error;
   }
-}
-
-/** Temporary files of writes a crash cut short (the writer removes them when it opens the store). */
-export async function removeDerivedTempFiles(dataDir: string): Promise<void> {
-  const names = await readdir(dataDir).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((name) => name.startsWith(`${DERIVED_FILE}.`) && name.endsWith('.tmp'))
-      .map((name) => rm(join(dataDir, name), { force: true })),
-  );
 }

@@ -56,7 +56,7 @@ import type {
 } from '../graph-store.port.js';
 import { GraphStoreError } from '../graph-store.port.js';
 import { AlertBook } from './alert-book.js';
-import { derivedKey, readDerivedFile, removeDerivedTempFiles, writeDerivedFile } from './derived-file.js';
+import { derivedKey, readDerivedFile, writeDerivedFile } from './derived-file.js';
 import { EmbeddedGraph } from './embedded-graph.js';
 import type { JournalEntry } from './journal.js';
 import { JournalWriter, replayJournal } from './journal.js';
@@ -149,12 +149,11 @@ export class EmbeddedGraphStore implements GraphStore, DerivedResults {
         const orphans = await removeOrphanTempFiles(file);
         if (orphans.length > 0) {
           options.onWarning?.(
-            `removed ${orphans.length} unfinished snapshot file(s) left by a process that died`,
+            `removed ${orphans.length} unfinished temporary file(s) (snapshot, derived results) left by a process that died`,
           );
         }
       }
       const { model, snapshotSeq, lastSeq, checksum } = await loadWithRetry(file, options);
-      if (lock !== undefined) await removeDerivedTempFiles(options.dataDir);
       const journal =
         lock !== undefined && options.journal !== false
           ? new JournalWriter(options.dataDir, lastSeq)
