@@ -3,7 +3,7 @@
  * with the reasons. The score is documented in src/insights/vip-candidates.ts and the README.
  */
 import { z } from 'zod';
-import { emptyAudienceColumns, memberMask } from '../graph/audience-columns.js';
+import { emptyAudienceColumns } from '../graph/audience-columns.js';
 import { CHATS_HERE, MODERATOR_HERE, VIP_HERE } from '../graph/graph-store.port.js';
 import { audienceAffinityOf } from '../insights/audience-affinity.js';
 import type { AudienceColumns } from '../graph/graph-store.port.js';
@@ -62,7 +62,7 @@ async function rankingInput(
   if (scores !== undefined) pool.members.forEach((i, k) => (pagerank[k] = scores[i] ?? 0));
   // Affinity is read for every chatter not badged here nor flagged, the broadcaster included (as always:
   // who is among the 5,000 scored depends on it).
-  const flagged = memberMask(audience, flags.keys());
+  const { flagged } = pool;
   const scored: number[] = [];
   for (let i = 0; i < audience.logins.length; i += 1) {
     const here = audience.here[i] as number;

@@ -125,6 +125,8 @@ function ageText(ms: number): string {
 /** Who a channel's audience offers as candidates: indexes into the columns, and why others were left out. */
 export interface CandidatePool {
   members: Int32Array;
+  /** 1 at the index of each member flagged as a bot (whether left out here or already badged). */
+  flagged: Uint8Array;
   alreadyBadged: number;
   bots: number;
 }
@@ -148,7 +150,7 @@ export function candidatePool(
     else if (botAt[i] === 1) flagged += 1;
     else members.push(i);
   }
-  return { members: Int32Array.from(members), alreadyBadged, bots: flagged };
+  return { members: Int32Array.from(members), flagged: botAt, alreadyBadged, bots: flagged };
 }
 
 /**
